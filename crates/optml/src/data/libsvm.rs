@@ -1,0 +1,597 @@
+//! LIBSVM / SVMlight text format: `label index:value index:value ... [# comment]`.
+//!
+//! Accepted: 1-based, strictly increasing feature indices up to 2³²−1; any finite label (±1, 0/1,
+//! class ids, real targets); an SVMlight `qid:N` token (ignored); lines with a label and no
+//! features; blank lines, `#` comment lines and trailing `# comments`; `\n` or `\r\n` line ends.
+//! Explicit zero values are dropped. Rejected with [`Error::Parse`] naming file and line: a
+//! malformed token, a missing colon, index 0, a non-increasing index, an index above 2³²−1 (or above
+//! [`LibsvmOptions::n_features`]), NaN or ±∞ anywhere, and a file with no samples.
+//!
+//! The reader streams the file in large blocks (memory stays near the size of the final CSR arrays)
+//! and parses each block's pieces in parallel on the rayon pool.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::text::{fast_f64_prefix, parse_finite_f64, show, write_atomic, NumError};
+use super::Dataset;
+use crate::error::{Error, Result};
+use crate::linalg::{CsrMatrix, Design};
+
+/// Options of [`read_libsvm`] and [`parse_libsvm`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LibsvmOptions {
+    /// The number of features. The matrix gets `max(n_features, largest index)` columns, and an
+    /// index above `n_features` is an error. `None`: the largest index seen.
+    pub n_features: Option<usize>,
+}
+
+/// The largest feature index a file may use: column indices are stored as `u32`.
+const MAX_INDEX: u64 = u32::MAX as u64;
+
+/// Bytes read per block; each block is split into one piece per thread.
+const BLOCK: usize = 16 << 20;
+
+/// Blocks smaller than this are parsed on the calling thread.
+const MIN_PARALLEL: usize = 1 << 20;
+
+/// Reads a LIBSVM/SVMlight file into a sparse [`Dataset`] (see the [module docs](self) for the
+/// accepted syntax).
+pub fn read_libsvm(path: &Path, opts: &LibsvmOptions) -> Result<Dataset> {
+    let io = |e| Error::io(path, e);
+    let mut file = File::open(path).map_err(io)?;
+    let size_hint = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut buf = vec![0u8; (size_hint as usize).saturating_add(1).clamp(4096, BLOCK)];
+    let mut builder = Builder::new(path, opts)?;
+    let mut filled = 0;
+    loop {
+        let mut eof = false;
+        while filled < buf.len() {
+            match file.read(&mut buf[filled..]) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(io(e)),
+            }
+        }
+        if eof {
+            builder.block(&buf[..filled])?;
+            break;
+        }
+        match buf[..filled].iter().rposition(|&b| b == b'\n') {
+            Some(p) => {
+                builder.block(&buf[..=p])?;
+                buf.copy_within(p + 1..filled, 0);
+                filled -= p + 1;
+            }
+            // A line longer than the buffer: grow it (by what the file holds, not by a number).
+            None => buf.resize(buf.len() * 2, 0),
+        }
+    }
+    builder.finish()
+}
+
+/// Parses LIBSVM/SVMlight text held in memory; `name` is used in error messages and as the
+/// data set's source.
+pub fn parse_libsvm(bytes: &[u8], name: &Path, opts: &LibsvmOptions) -> Result<Dataset> {
+    let mut builder = Builder::new(name, opts)?;
+    let mut rest = bytes;
+    while rest.len() > BLOCK {
+        let cut = match rest[BLOCK..].iter().position(|&b| b == b'\n') {
+            Some(p) => BLOCK + p + 1,
+            None => rest.len(),
+        };
+        builder.block(&rest[..cut])?;
+        rest = &rest[cut..];
+    }
+    builder.block(rest)?;
+    builder.finish()
+}
+
+/// Writes a data set in LIBSVM format (labels and values in shortest round-trip form, zeros
+/// omitted), atomically: a temporary file beside `path` is renamed over it.
+pub fn write_libsvm(path: &Path, data: &Dataset) -> Result<()> {
+    if data.y.len() != data.n_samples() {
+        return Err(Error::invalid(format!(
+            "{} labels for {} samples",
+            data.y.len(),
+            data.n_samples()
+        )));
+    }
+    if data.n_features() as u64 > MAX_INDEX {
+        return Err(Error::invalid("LIBSVM files hold at most 2^32-1 features"));
+    }
+    if let Some(i) = data.y.iter().position(|v| !v.is_finite()) {
+        return Err(Error::invalid(format!("label of sample {i} is not finite")));
+    }
+    let values = match &data.x {
+        Design::Dense(m) => m.data(),
+        Design::Sparse(m) => m.values(),
+    };
+    if values.iter().any(|v| !v.is_finite()) {
+        return Err(Error::invalid("features hold a non-finite value"));
+    }
+    write_atomic(path, |w| {
+        for (i, &label) in data.y.iter().enumerate() {
+            write_num(w, label)?;
+            match &data.x {
+                Design::Dense(m) => {
+                    for (j, &v) in m.row(i).iter().enumerate() {
+                        if v != 0.0 {
+                            write!(w, " {}:", j + 1)?;
+                            write_num(w, v)?;
+                        }
+                    }
+                }
+                Design::Sparse(m) => {
+                    let (idx, vals) = m.row(i);
+                    for (&j, &v) in idx.iter().zip(vals) {
+                        if v != 0.0 {
+                            write!(w, " {}:", j as u64 + 1)?;
+                            write_num(w, v)?;
+                        }
+                    }
+                }
+            }
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    })
+}
+
+/// Shortest round-trip form; exponent notation for very small or large magnitudes, which plain
+/// decimal notation would spell out with hundreds of digits.
+fn write_num(w: &mut impl Write, v: f64) -> std::io::Result<()> {
+    let a = v.abs();
+    if a != 0.0 && !(1e-5..1e16).contains(&a) {
+        write!(w, "{v:e}")
+    } else {
+        write!(w, "{v}")
+    }
+}
+
+/// Accumulates the CSR arrays block by block.
+struct Builder {
+    indptr: Vec<usize>,
+    indices: Vec<u32>,
+    values: Vec<f64>,
+    y: Vec<f64>,
+    max_index: u32,
+    /// Lines before the current block.
+    lines_done: usize,
+    /// The largest index allowed.
+    limit: u64,
+    n_features: Option<usize>,
+    pieces: Vec<Piece>,
+    name: std::path::PathBuf,
+}
+
+impl Builder {
+    fn new(name: &Path, opts: &LibsvmOptions) -> Result<Self> {
+        let limit = match opts.n_features {
+            Some(n) if n as u64 > MAX_INDEX => {
+                return Err(Error::invalid(format!(
+                    "{}: n_features = {n} exceeds the 2^32-1 features a LIBSVM file can hold",
+                    name.display()
+                )))
+            }
+            Some(n) => n as u64,
+            None => MAX_INDEX,
+        };
+        Ok(Builder {
+            indptr: vec![0],
+            indices: Vec::new(),
+            values: Vec::new(),
+            y: Vec::new(),
+            max_index: 0,
+            lines_done: 0,
+            limit,
+            n_features: opts.n_features,
+            pieces: Vec::new(),
+            name: name.to_path_buf(),
+        })
+    }
+
+    /// Parses one block that ends at a line end (or at the end of the input).
+    fn block(&mut self, bytes: &[u8]) -> Result<()> {
+        let threads = rayon::current_num_threads().max(1);
+        let n_pieces = if bytes.len() < MIN_PARALLEL {
+            1
+        } else {
+            threads
+        };
+        // Cut points just after a newline near each k/n of the block.
+        let mut slices = Vec::with_capacity(n_pieces);
+        let mut start = 0;
+        for k in 1..=n_pieces {
+            let end = if k == n_pieces {
+                bytes.len()
+            } else {
+                let target = (bytes.len() * k / n_pieces).max(start);
+                match bytes[target..].iter().position(|&b| b == b'\n') {
+                    Some(p) => target + p + 1,
+                    None => bytes.len(),
+                }
+            };
+            slices.push(&bytes[start..end]);
+            start = end;
+        }
+        if self.pieces.len() < slices.len() {
+            self.pieces.resize_with(slices.len(), Piece::default);
+        }
+        let limit = self.limit;
+        let pieces = &mut self.pieces[..slices.len()];
+        if slices.len() == 1 {
+            pieces[0].parse(slices[0], limit);
+        } else {
+            pieces
+                .par_iter_mut()
+                .zip(slices.par_iter())
+                .for_each(|(p, s)| p.parse(s, limit));
+        }
+        for p in pieces.iter() {
+            if let Some((line, msg)) = &p.error {
+                return Err(Error::parse(
+                    &self.name,
+                    self.lines_done + line,
+                    msg.clone(),
+                ));
+            }
+            let base = self.indices.len();
+            self.indices.extend_from_slice(&p.indices);
+            self.values.extend_from_slice(&p.values);
+            self.indptr.extend(p.row_ends.iter().map(|&e| base + e));
+            self.y.extend_from_slice(&p.y);
+            self.max_index = self.max_index.max(p.max_index);
+            self.lines_done += p.newlines;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Dataset> {
+        if self.y.is_empty() {
+            return Err(Error::parse(self.name, 0, "no samples (the file is empty)"));
+        }
+        let ncols = (self.max_index as usize).max(self.n_features.unwrap_or(0));
+        let x = CsrMatrix::from_parts_unchecked(
+            self.y.len(),
+            ncols,
+            self.indptr,
+            self.indices,
+            self.values,
+        );
+        Ok(Dataset {
+            x: Design::Sparse(x),
+            y: self.y,
+            source: Some(self.name),
+        })
+    }
+}
+
+/// The rows parsed from one piece of a block, with offsets local to the piece.
+#[derive(Default)]
+struct Piece {
+    row_ends: Vec<usize>,
+    indices: Vec<u32>,
+    values: Vec<f64>,
+    y: Vec<f64>,
+    max_index: u32,
+    newlines: usize,
+    /// The first error: 1-based line within the piece, and the message.
+    error: Option<(usize, String)>,
+}
+
+#[inline]
+fn is_space(b: u8) -> bool {
+    b == b' ' || b == b'\t' || b == b'\r'
+}
+
+/// Does `b` end a number token?
+#[inline]
+fn ends_token(b: Option<&u8>) -> bool {
+    match b {
+        None => true,
+        Some(&c) => is_space(c) || c == b'\n' || c == b'#',
+    }
+}
+
+/// The end of the token starting at `i`.
+#[inline]
+fn token_end(s: &[u8], mut i: usize) -> usize {
+    while !ends_token(s.get(i)) {
+        i += 1;
+    }
+    i
+}
+
+/// Parses the number token at `s[i..]`; returns it and the position after it.
+#[inline]
+fn number(s: &[u8], i: usize, what: &str) -> std::result::Result<(f64, usize), String> {
+    if let Some((v, used)) = fast_f64_prefix(&s[i..]) {
+        if ends_token(s.get(i + used)) {
+            return Ok((v, i + used));
+        }
+    }
+    let end = token_end(s, i);
+    match parse_finite_f64(&s[i..end]) {
+        Ok(v) => Ok((v, end)),
+        Err(NumError::NonFinite) => Err(format!("{what} {} is not finite", show(&s[i..end]))),
+        Err(NumError::Invalid) => Err(format!("{what} {} is not a number", show(&s[i..end]))),
+    }
+}
+
+impl Piece {
+    fn clear(&mut self) {
+        self.row_ends.clear();
+        self.indices.clear();
+        self.values.clear();
+        self.y.clear();
+        self.max_index = 0;
+        self.newlines = 0;
+        self.error = None;
+    }
+
+    fn parse(&mut self, s: &[u8], limit: u64) {
+        self.clear();
+        if let Err(msg) = self.parse_lines(s, limit) {
+            self.error = Some((self.newlines + 1, msg));
+        }
+    }
+
+    /// Parses every line of `s`, counting newlines in `self.newlines` as it goes.
+    fn parse_lines(&mut self, s: &[u8], limit: u64) -> std::result::Result<(), String> {
+        let n = s.len();
+        let mut i = 0;
+        while i < n {
+            while i < n && is_space(s[i]) {
+                i += 1;
+            }
+            if i == n {
+                break;
+            }
+            match s[i] {
+                b'\n' => {
+                    self.newlines += 1;
+                    i += 1;
+                    continue;
+                }
+                b'#' => {
+                    i = skip_line(s, i);
+                    continue;
+                }
+                _ => {}
+            }
+            let (label, next) = number(s, i, "label")?;
+            i = next;
+            let mut prev: u64 = 0;
+            loop {
+                while i < n && is_space(s[i]) {
+                    i += 1;
+                }
+                if i == n {
+                    break;
+                }
+                match s[i] {
+                    b'\n' => break,
+                    b'#' => {
+                        i = skip_line(s, i);
+                        break;
+                    }
+                    _ => {}
+                }
+                let tok_start = i;
+                // The feature index, saturating above the largest allowed so that a long run of
+                // digits cannot overflow.
+                let mut idx: u64 = 0;
+                while i < n && s[i].is_ascii_digit() {
+                    idx = (idx * 10 + (s[i] - b'0') as u64).min(MAX_INDEX + 1);
+                    i += 1;
+                }
+                if i == tok_start {
+                    if s[i..].starts_with(b"qid:") {
+                        let start = i + 4;
+                        let end = token_end(s, start);
+                        if end == start || !s[start..end].iter().all(u8::is_ascii_digit) {
+                            return Err(format!(
+                                "bad qid token {}",
+                                show(&s[tok_start..token_end(s, tok_start)])
+                            ));
+                        }
+                        i = end;
+                        continue;
+                    }
+                    return Err(format!(
+                        "expected index:value, found {}",
+                        show(&s[tok_start..token_end(s, tok_start)])
+                    ));
+                }
+                if s.get(i) != Some(&b':') {
+                    return Err(format!(
+                        "expected index:value, found {} (missing ':'?)",
+                        show(&s[tok_start..token_end(s, tok_start)])
+                    ));
+                }
+                let digits = &s[tok_start..i];
+                i += 1;
+                if idx == 0 {
+                    return Err("feature index 0: indices are 1-based".into());
+                }
+                if idx > limit {
+                    return Err(if limit == MAX_INDEX {
+                        format!(
+                            "feature index {} exceeds the largest supported index 2^32-1",
+                            show(digits)
+                        )
+                    } else {
+                        format!(
+                            "feature index {} exceeds n_features = {limit}",
+                            show(digits)
+                        )
+                    });
+                }
+                if idx <= prev {
+                    return Err(format!(
+                        "feature indices must be strictly increasing: {idx} after {prev}"
+                    ));
+                }
+                prev = idx;
+                if ends_token(s.get(i)) {
+                    return Err(format!("feature {idx} has no value"));
+                }
+                let (v, next) = number(s, i, "value")?;
+                i = next;
+                if v != 0.0 {
+                    self.indices.push((idx - 1) as u32);
+                    self.values.push(v);
+                }
+            }
+            self.max_index = self.max_index.max(prev as u32);
+            self.y.push(label);
+            self.row_ends.push(self.indices.len());
+        }
+        Ok(())
+    }
+}
+
+/// The position of the `\n` ending the line at `i` (or the end of `s`).
+#[inline]
+fn skip_line(s: &[u8], i: usize) -> usize {
+    s[i..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(s.len(), |p| i + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Dataset> {
+        parse_libsvm(
+            text.as_bytes(),
+            Path::new("t.svm"),
+            &LibsvmOptions::default(),
+        )
+    }
+
+    fn err_line(text: &str) -> (usize, String) {
+        match parse(text) {
+            Err(Error::Parse { line, message, .. }) => (line, message),
+            other => panic!("expected a parse error for {text:?}, got {other:?}"),
+        }
+    }
+
+    fn csr(d: &Dataset) -> &CsrMatrix {
+        match &d.x {
+            Design::Sparse(m) => m,
+            Design::Dense(_) => panic!("dense"),
+        }
+    }
+
+    #[test]
+    fn basic_syntax() {
+        let d = parse(
+            "# header comment\n\n+1 1:0.5 3:-2 # trailing\r\n-1 qid:7 2:1e-3 4:0\n0\n  2.5\t5:+3.\n",
+        )
+        .unwrap();
+        assert_eq!(d.y, vec![1.0, -1.0, 0.0, 2.5]);
+        let m = csr(&d);
+        assert_eq!(m.ncols(), 5);
+        assert_eq!(m.indptr(), &[0, 2, 3, 3, 4]);
+        assert_eq!(m.indices(), &[0, 2, 1, 4]);
+        assert_eq!(m.values(), &[0.5, -2.0, 1e-3, 3.0]);
+    }
+
+    #[test]
+    fn comment_glued_to_value_and_no_final_newline() {
+        let d = parse("1 1:2#c\n-1 2:3").unwrap();
+        assert_eq!(d.y, vec![1.0, -1.0]);
+        assert_eq!(csr(&d).values(), &[2.0, 3.0]);
+    }
+
+    #[test]
+    fn malformed_lines_report_their_line() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("1 1:1\nx 1:1\n", 2, "not a number"),
+            ("1 1:1\n\n1 1:a\n", 3, "not a number"),
+            ("1 1:1\n1 12\n", 2, "missing ':'"),
+            ("1 0:1\n", 1, "1-based"),
+            ("1 2:1 2:1\n", 1, "strictly increasing"),
+            ("1 3:1 2:1\n", 1, "strictly increasing"),
+            ("1 4294967296:1\n", 1, "2^32-1"),
+            ("1 1000000000000000:1\n", 1, "2^32-1"),
+            ("1 99999999999999999999999999999:1\n", 1, "2^32-1"),
+            ("nan 1:1\n", 1, "not finite"),
+            ("1 1:inf\n", 1, "not finite"),
+            ("1 1:-infinity\n", 1, "not finite"),
+            ("1 1:1e999\n", 1, "not finite"),
+            ("1 1:NaN\n", 1, "not finite"),
+            ("1 1:\n", 1, "no value"),
+            ("1 1: 2\n", 1, "no value"),
+            ("1 :1\n", 1, "expected index:value"),
+            ("1 a:1\n", 1, "expected index:value"),
+            ("1 qid:x 1:1\n", 1, "qid"),
+            ("1,2 1:1\n", 1, "not a number"),
+            ("1 1:1\r\n# c\r\n1 1:1 1:2\r\n", 3, "strictly increasing"),
+        ];
+        for &(text, line, needle) in cases {
+            let (l, msg) = err_line(text);
+            assert_eq!(l, line, "{text:?}: {msg}");
+            assert!(msg.contains(needle), "{text:?}: {msg}");
+        }
+    }
+
+    #[test]
+    fn empty_inputs_are_errors() {
+        for text in ["", "\n\n", "# only a comment\n", "   \r\n"] {
+            assert_eq!(err_line(text).0, 0, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn n_features_widens_and_limits() {
+        let opts = LibsvmOptions {
+            n_features: Some(10),
+        };
+        let d = parse_libsvm(b"1 2:1\n", Path::new("t"), &opts).unwrap();
+        assert_eq!(d.n_features(), 10);
+        let e = parse_libsvm(b"1 2:1\n1 11:1\n", Path::new("t"), &opts).unwrap_err();
+        assert!(matches!(e, Error::Parse { line: 2, .. }), "{e}");
+        let huge = LibsvmOptions {
+            n_features: Some(1 << 40),
+        };
+        assert!(parse_libsvm(b"1 2:1\n", Path::new("t"), &huge).is_err());
+    }
+
+    #[test]
+    fn zero_values_are_dropped_but_count_as_features() {
+        let d = parse("1 1:0 7:0.0\n").unwrap();
+        assert_eq!(csr(&d).nnz(), 0);
+        assert_eq!(d.n_features(), 7);
+    }
+
+    #[test]
+    fn parallel_blocks_agree_with_line_numbers() {
+        // Larger than MIN_PARALLEL so that blocks are split between threads.
+        let mut text = String::new();
+        let rows = 60_000;
+        for i in 0..rows {
+            text.push_str(&format!("{} 1:{} 5:0.25 {}:1.5\n", i % 3, i, 6 + i % 50));
+        }
+        assert!(text.len() > MIN_PARALLEL);
+        let d = parse(&text).unwrap();
+        assert_eq!(d.n_samples(), rows);
+        assert_eq!(d.y[rows - 1], ((rows - 1) % 3) as f64);
+        assert_eq!(csr(&d).row(rows - 1).1, &[(rows - 1) as f64, 0.25, 1.5]);
+        // An error near the end is reported at its line.
+        text.push_str("1 2:1 1:1\n");
+        let (line, _) = err_line(&text);
+        assert_eq!(line, rows + 1);
+    }
+}

@@ -1,0 +1,70 @@
+//! Data sets: LIBSVM/SVMlight, CSV and NumPy `.npy` readers and writers.
+//!
+//! Every reader checks what it reads before it allocates from it, and reports malformed input as
+//! [`Error::Parse`](crate::Error::Parse) naming the file and the 1-based line.
+
+use std::path::{Path, PathBuf};
+
+use crate::linalg::Design;
+
+mod csv;
+mod libsvm;
+mod load;
+mod npy;
+mod text;
+
+pub use csv::{read_csv, CsvOptions, LabelColumn};
+pub use libsvm::{parse_libsvm, read_libsvm, write_libsvm, LibsvmOptions};
+pub use load::{load, LoadOptions};
+pub use npy::{read_npy, read_npy_matrix, read_npy_vector, write_npy, NpyOptions};
+
+/// A supervised data set: features X (n × d) and one label per row.
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    pub x: Design,
+    /// Labels as read: ±1, 0/1, class ids or real targets.
+    pub y: Vec<f64>,
+    /// Where the data came from, for messages.
+    pub source: Option<PathBuf>,
+}
+
+impl Dataset {
+    pub fn n_samples(&self) -> usize {
+        self.x.nrows()
+    }
+    pub fn n_features(&self) -> usize {
+        self.x.ncols()
+    }
+    /// A short name for messages: the file, or "in-memory data".
+    pub fn name(&self) -> String {
+        self.source
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "in-memory data".into())
+    }
+}
+
+/// Which file format to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Libsvm,
+    Csv,
+    Npy,
+}
+
+impl Format {
+    /// The format implied by a file name: `.csv`/`.tsv` → CSV, `.npy` → NumPy, anything else
+    /// (`.svm`, `.libsvm`, `.txt`, ...) → LIBSVM.
+    pub fn from_path(path: &Path) -> Format {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("csv") | Some("tsv") => Format::Csv,
+            Some("npy") => Format::Npy,
+            _ => Format::Libsvm,
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Fitting a GLM end to end: data and spec in, trained model and report out.
+
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+use crate::models::glm::{GlmModel, GlmSpec, MODEL_FORMAT_VERSION};
+use crate::monitor::Monitor;
+use crate::objective::Objective;
+use crate::solvers::{Method, Report, Stop};
+
+/// The solver a fit uses: one by name, or `Auto` to pick by the data's shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    Auto,
+    Use(Method),
+}
+
+impl std::str::FromStr for Choice {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        if s == "auto" {
+            Ok(Choice::Auto)
+        } else {
+            s.parse().map(Choice::Use)
+        }
+    }
+}
+
+/// Fits `spec` on `data` from w = 0 and returns the model and the solver's report.
+/// A run that ends on a non-finite value is an error, never a model.
+pub fn fit_glm<M: Monitor + ?Sized>(
+    data: &Dataset,
+    spec: &GlmSpec,
+    choice: Choice,
+    stop: Stop,
+    monitor: &mut M,
+) -> Result<(GlmModel, Report)> {
+    let (f, classes) = spec.objective(data)?;
+    let layout = f.layout();
+    let method = match choice {
+        Choice::Use(m) => m,
+        Choice::Auto => Method::auto(data.n_samples(), f.dim(), data.x.nnz(), layout.k),
+    };
+    let mut w = vec![0.0; f.dim()];
+    let report = method.minimize(stop, &f, &mut w, monitor)?;
+    if w.iter().any(|v| !v.is_finite()) || !report.f.is_finite() {
+        return Err(Error::NonFinite(format!(
+            "{} produced a non-finite model on {} ({})",
+            method,
+            data.name(),
+            report.status
+        )));
+    }
+    let model = GlmModel {
+        format_version: MODEL_FORMAT_VERSION,
+        loss: spec.loss,
+        c: spec.c,
+        intercept: spec.intercept,
+        n_features: data.n_features(),
+        classes: classes.0,
+        weights: w,
+    };
+    Ok((model, report))
+}

@@ -1,0 +1,46 @@
+//! Design matrices and the kernels every model needs: X·v, Xᵀ·u, the fused Xᵀ·D·X·v and their
+//! multi-column forms, parallel over rows with rayon (the global pool: see [`crate::set_threads`]).
+
+mod dense;
+mod design;
+mod kernels;
+mod sparse;
+
+pub use dense::DenseMatrix;
+pub use design::{Design, Layout};
+pub use sparse::CsrMatrix;
+
+/// `x · y` with four independent accumulators, so the compiler can vectorize it.
+#[inline]
+pub fn dot(x: &[f64], y: &[f64]) -> f64 {
+    debug_assert_eq!(x.len(), y.len());
+    let (xc, yc) = (x.chunks_exact(4), y.chunks_exact(4));
+    let (xr, yr) = (xc.remainder(), yc.remainder());
+    let mut acc = [0.0f64; 4];
+    for (a, b) in xc.zip(yc) {
+        acc[0] += a[0] * b[0];
+        acc[1] += a[1] * b[1];
+        acc[2] += a[2] * b[2];
+        acc[3] += a[3] * b[3];
+    }
+    let mut s = (acc[0] + acc[2]) + (acc[1] + acc[3]);
+    for (a, b) in xr.iter().zip(yr) {
+        s += a * b;
+    }
+    s
+}
+
+/// `y ← y + a·x`.
+#[inline]
+pub fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
+    debug_assert_eq!(x.len(), y.len());
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += a * xi;
+    }
+}
+
+/// Euclidean norm.
+#[inline]
+pub fn norm(x: &[f64]) -> f64 {
+    dot(x, x).sqrt()
+}

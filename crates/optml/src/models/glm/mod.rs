@@ -1,0 +1,160 @@
+//! Generalized linear models with L2 regularization, in the LIBLINEAR form
+//! f(W, b) = Σᵢ sᵢ·ℓ(yᵢ, W·xᵢ + b) + ‖W‖²/(2C).
+//!
+//! [`GlmSpec`] says which model; [`GlmSpec::objective`] turns a data set into a [`Glm`]
+//! objective that every solver accepts; [`GlmModel`] is the trained result, saved as JSON.
+
+mod loss;
+mod model;
+mod objective;
+
+pub use loss::Loss;
+pub use model::{GlmModel, Metrics, MODEL_FORMAT_VERSION};
+pub use objective::{Glm, GlmHessian};
+
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+use crate::linalg::Layout;
+
+/// Which GLM to fit.
+#[derive(Clone, Debug)]
+pub struct GlmSpec {
+    pub loss: Loss,
+    /// Inverse regularization strength: the penalty is ‖W‖²/(2C). `C = 1/λ`.
+    pub c: f64,
+    /// Fit an unpenalized intercept per output.
+    pub intercept: bool,
+    /// Per-sample weights sᵢ ≥ 0 (all 1 when absent).
+    pub sample_weight: Option<Vec<f64>>,
+}
+
+impl Default for GlmSpec {
+    fn default() -> Self {
+        GlmSpec {
+            loss: Loss::Logistic,
+            c: 1.0,
+            intercept: false,
+            sample_weight: None,
+        }
+    }
+}
+
+impl GlmSpec {
+    /// The objective on `data`, and the classes its labels were mapped from.
+    pub fn objective<'a>(&self, data: &'a Dataset) -> Result<(Glm<'a>, Classes)> {
+        if !(self.c.is_finite() && self.c > 0.0) {
+            return Err(Error::invalid(format!(
+                "C must be positive and finite, got {}",
+                self.c
+            )));
+        }
+        let n = data.n_samples();
+        if n == 0 {
+            return Err(Error::invalid(format!("{} has no samples", data.name())));
+        }
+        if data.y.len() != n {
+            return Err(Error::invalid(format!(
+                "{} has {} labels for {n} samples",
+                data.name(),
+                data.y.len()
+            )));
+        }
+        if let Some(s) = &self.sample_weight {
+            if s.len() != n {
+                return Err(Error::invalid(format!(
+                    "{} sample weights for {n} samples",
+                    s.len()
+                )));
+            }
+            if s.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
+                return Err(Error::invalid("sample weights must be finite and ≥ 0"));
+            }
+        }
+        let classes = Classes::from_labels(&data.y, self.loss)?;
+        let targets = classes.encode(&data.y, self.loss)?;
+        let k = classes.outputs(self.loss);
+        let glm = Glm::new(
+            &data.x,
+            self.loss,
+            targets,
+            k,
+            self.c,
+            self.intercept,
+            self.sample_weight.clone(),
+        );
+        Ok((glm, classes))
+    }
+
+    /// The parameter layout for `data`'s shape and this spec.
+    pub fn layout(&self, n_features: usize, classes: &Classes) -> Layout {
+        Layout {
+            d: n_features,
+            k: classes.outputs(self.loss),
+            intercept: self.intercept,
+        }
+    }
+}
+
+/// The distinct labels of a classification data set, ascending (empty for regression).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Classes(pub Vec<f64>);
+
+impl Classes {
+    /// Reads the classes off the labels; binary losses need exactly two.
+    pub fn from_labels(y: &[f64], loss: Loss) -> Result<Classes> {
+        if let Some(bad) = y.iter().position(|v| !v.is_finite()) {
+            return Err(Error::invalid(format!("label {bad} is not finite")));
+        }
+        if !loss.is_classification() {
+            return Ok(Classes(Vec::new()));
+        }
+        let mut c: Vec<f64> = y.to_vec();
+        c.sort_by(f64::total_cmp);
+        c.dedup();
+        match loss {
+            Loss::Softmax if c.len() < 2 => Err(Error::invalid(format!(
+                "softmax needs at least two classes, the labels have {}",
+                c.len()
+            ))),
+            Loss::Logistic | Loss::SquaredHinge if c.len() != 2 => Err(Error::invalid(format!(
+                "{loss} is a binary loss but the labels have {} classes{}",
+                c.len(),
+                if c.len() > 2 {
+                    " (use --loss softmax)"
+                } else {
+                    ""
+                }
+            ))),
+            _ => Ok(Classes(c)),
+        }
+    }
+
+    /// Number of model outputs: K for softmax, 1 otherwise.
+    pub fn outputs(&self, loss: Loss) -> usize {
+        if loss == Loss::Softmax {
+            self.0.len()
+        } else {
+            1
+        }
+    }
+
+    /// Targets for the loss: ±1 (the larger label is +1), the class index, or y itself.
+    pub fn encode(&self, y: &[f64], loss: Loss) -> Result<Vec<f64>> {
+        match loss {
+            Loss::LeastSquares => Ok(y.to_vec()),
+            _ => y
+                .iter()
+                .map(|&v| {
+                    let c = self.0.iter().position(|&c| c == v).ok_or_else(|| {
+                        Error::invalid(format!("label {v} is not one of the model's classes"))
+                    })?;
+                    Ok(match loss {
+                        Loss::Softmax => c as f64,
+                        _ if c == 1 => 1.0,
+                        _ => -1.0,
+                    })
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Models: generalized linear models (more to come: MLPs, test functions).
+
+pub mod glm;

@@ -1,0 +1,66 @@
+//! Watching a run: every solver reports each iteration to a [`Monitor`], which may record it,
+//! draw progress, or stop the run early.
+
+use serde::Serialize;
+
+/// One iteration of a solver, as a monitor sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct IterInfo {
+    pub iter: usize,
+    /// Wall-clock seconds since the run started.
+    pub seconds: f64,
+    /// Passes over the data so far (0 for objectives without data).
+    pub passes: f64,
+    pub f: f64,
+    pub grad_norm: f64,
+}
+
+/// Receives every iteration; returning `false` stops the run (status `StoppedByMonitor`).
+pub trait Monitor {
+    fn observe(&mut self, info: &IterInfo) -> bool;
+}
+
+/// A monitor that watches nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Quiet;
+
+impl Monitor for Quiet {
+    fn observe(&mut self, _: &IterInfo) -> bool {
+        true
+    }
+}
+
+/// The monitor to pass when nothing should be watched.
+pub fn quiet() -> Quiet {
+    Quiet
+}
+
+/// Records every iteration (the convergence trace).
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    pub records: Vec<IterInfo>,
+}
+
+impl Monitor for Trace {
+    fn observe(&mut self, info: &IterInfo) -> bool {
+        self.records.push(*info);
+        true
+    }
+}
+
+impl<F: FnMut(&IterInfo) -> bool> Monitor for F {
+    fn observe(&mut self, info: &IterInfo) -> bool {
+        self(info)
+    }
+}
+
+/// Two monitors at once (e.g. a trace and a progress bar); stops when either says stop.
+pub struct Both<'a, A: Monitor, B: Monitor>(pub &'a mut A, pub &'a mut B);
+
+impl<A: Monitor, B: Monitor> Monitor for Both<'_, A, B> {
+    fn observe(&mut self, info: &IterInfo) -> bool {
+        let a = self.0.observe(info);
+        let b = self.1.observe(info);
+        a && b
+    }
+}

@@ -1,0 +1,234 @@
+//! The traits every model meets and every solver asks for.
+//!
+//! Parameters are plain `&[f64]`: free to view as a faer column, to hand to a user's closure, or
+//! to write to a file.
+
+use faer::Mat;
+
+/// A square linear operator v ↦ A·v, such as a Hessian at a point.
+pub trait LinearOperator {
+    /// Size of the vectors it maps.
+    fn dim(&self) -> usize;
+    /// `out = A·v`.
+    fn apply(&self, v: &[f64], out: &mut [f64]);
+    /// The diagonal of A when it is cheap (one pass), for Jacobi preconditioning.
+    fn diagonal(&self) -> Option<Vec<f64>> {
+        None
+    }
+    /// A as a dense matrix. The default applies A to each unit vector (`dim` products);
+    /// operators that can do better (XᵀDX by blocked products) override it.
+    fn to_dense(&self) -> Mat<f64> {
+        let n = self.dim();
+        let mut a = Mat::<f64>::zeros(n, n);
+        let mut e = vec![0.0; n];
+        let mut col = vec![0.0; n];
+        for j in 0..n {
+            e[j] = 1.0;
+            self.apply(&e, &mut col);
+            e[j] = 0.0;
+            for (i, &c) in col.iter().enumerate() {
+                a[(i, j)] = c;
+            }
+        }
+        a
+    }
+}
+
+/// A differentiable function f: ℝⁿ → ℝ.
+pub trait Objective {
+    /// Number of parameters n.
+    fn dim(&self) -> usize;
+    /// f(x).
+    fn value(&self, x: &[f64]) -> f64;
+    /// Writes ∇f(x) into `grad` and returns f(x).
+    fn value_grad(&self, x: &[f64], grad: &mut [f64]) -> f64;
+    /// f restricted to the line t ↦ f(x + t·d), for line searches. The default evaluates f (and
+    /// ∇f for slopes) at each trial point; objectives that are cheap along a line (GLMs, after
+    /// one product X·d) override it.
+    fn line<'a>(&'a self, x: &[f64], d: &[f64]) -> Box<dyn Line + 'a>
+    where
+        Self: Sized,
+    {
+        Box::new(Restriction {
+            f: self,
+            x: x.to_vec(),
+            d: d.to_vec(),
+        })
+    }
+    /// Passes over the data made so far, for objectives backed by a data set (0 otherwise).
+    /// Solvers report the difference over a run.
+    fn passes(&self) -> f64 {
+        0.0
+    }
+}
+
+/// Second-order information. `hessian(x)` does the per-point work once (e.g. the logistic
+/// weights σ(1−σ)); the returned operator then costs one pass over the data per product.
+pub trait Curvature: Objective {
+    type Hessian<'a>: LinearOperator
+    where
+        Self: 'a;
+    /// ∇²f(x) (or a positive semi-definite generalized Hessian for piecewise-quadratic losses).
+    fn hessian(&self, x: &[f64]) -> Self::Hessian<'_>;
+}
+
+/// f = (1/n)·Σᵢ fᵢ over n terms, for stochastic and sub-sampled methods.
+pub trait FiniteSum: Objective {
+    fn n_terms(&self) -> usize;
+    /// Writes the gradient of (1/|B|)·Σ_{i∈B} fᵢ into `grad` and returns that average.
+    fn value_grad_batch(&self, x: &[f64], batch: &[usize], grad: &mut [f64]) -> f64;
+}
+
+/// φ(t) = f(x + t·d) along a fixed line.
+pub trait Line {
+    /// φ(t).
+    fn value(&self, t: f64) -> f64;
+    /// (φ(t), φ'(t)) with φ'(t) = ∇f(x + t·d)·d.
+    fn value_slope(&self, t: f64) -> (f64, f64);
+}
+
+/// The generic [`Line`]: a full evaluation of f at each trial point.
+struct Restriction<'a, O: ?Sized> {
+    f: &'a O,
+    x: Vec<f64>,
+    d: Vec<f64>,
+}
+
+impl<O: Objective + ?Sized> Restriction<'_, O> {
+    fn point(&self, t: f64) -> Vec<f64> {
+        self.x.iter().zip(&self.d).map(|(a, b)| a + t * b).collect()
+    }
+}
+
+impl<O: Objective + ?Sized> Line for Restriction<'_, O> {
+    fn value(&self, t: f64) -> f64 {
+        self.f.value(&self.point(t))
+    }
+    fn value_slope(&self, t: f64) -> (f64, f64) {
+        let mut g = vec![0.0; self.d.len()];
+        let f = self.f.value_grad(&self.point(t), &mut g);
+        (f, crate::linalg::dot(&g, &self.d))
+    }
+}
+
+impl<T: Objective> Objective for &T {
+    fn dim(&self) -> usize {
+        (**self).dim()
+    }
+    fn value(&self, x: &[f64]) -> f64 {
+        (**self).value(x)
+    }
+    fn value_grad(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        (**self).value_grad(x, grad)
+    }
+    fn passes(&self) -> f64 {
+        (**self).passes()
+    }
+    fn line<'a>(&'a self, x: &[f64], d: &[f64]) -> Box<dyn Line + 'a> {
+        (**self).line(x, d)
+    }
+}
+
+impl<T: Curvature> Curvature for &T {
+    type Hessian<'a>
+        = T::Hessian<'a>
+    where
+        Self: 'a;
+    fn hessian(&self, x: &[f64]) -> Self::Hessian<'_> {
+        (**self).hessian(x)
+    }
+}
+
+/// A user's closure `|x, grad| -> f` as an [`Objective`].
+pub struct FnObjective<F> {
+    dim: usize,
+    f: F,
+}
+
+impl<F: Fn(&[f64], &mut [f64]) -> f64> FnObjective<F> {
+    /// Wraps `f`, which writes ∇f(x) into its second argument and returns f(x).
+    pub fn new(dim: usize, f: F) -> Self {
+        FnObjective { dim, f }
+    }
+}
+
+impl<F: Fn(&[f64], &mut [f64]) -> f64> Objective for FnObjective<F> {
+    fn dim(&self) -> usize {
+        self.dim
+    }
+    fn value(&self, x: &[f64]) -> f64 {
+        let mut g = vec![0.0; self.dim];
+        (self.f)(x, &mut g)
+    }
+    fn value_grad(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        (self.f)(x, grad)
+    }
+}
+
+/// A Hessian approximated by central differences of gradients:
+/// H·v ≈ (∇f(x + εv) − ∇f(x − εv)) / 2ε, with ε scaled to ‖x‖ and ‖v‖.
+pub struct FiniteDiffHessian<'a, O: Objective + ?Sized> {
+    f: &'a O,
+    x: Vec<f64>,
+}
+
+impl<'a, O: Objective + ?Sized> FiniteDiffHessian<'a, O> {
+    pub fn new(f: &'a O, x: &[f64]) -> Self {
+        FiniteDiffHessian { f, x: x.to_vec() }
+    }
+}
+
+impl<O: Objective + ?Sized> LinearOperator for FiniteDiffHessian<'_, O> {
+    fn dim(&self) -> usize {
+        self.x.len()
+    }
+    fn apply(&self, v: &[f64], out: &mut [f64]) {
+        let vn = crate::linalg::norm(v);
+        if vn == 0.0 {
+            out.fill(0.0);
+            return;
+        }
+        let eps = f64::EPSILON.cbrt() * (1.0 + crate::linalg::norm(&self.x)) / vn;
+        let xp: Vec<f64> = self.x.iter().zip(v).map(|(a, b)| a + eps * b).collect();
+        let xm: Vec<f64> = self.x.iter().zip(v).map(|(a, b)| a - eps * b).collect();
+        let mut gm = vec![0.0; v.len()];
+        self.f.value_grad(&xp, out);
+        self.f.value_grad(&xm, &mut gm);
+        for (o, m) in out.iter_mut().zip(&gm) {
+            *o = (*o - m) / (2.0 * eps);
+        }
+    }
+}
+
+/// An [`Objective`] whose Hessian products are finite differences of its gradient.
+/// Solvers that need curvature accept it; their [`Report`](crate::solvers::Report) cannot tell
+/// the products apart, so the wrapper's name says it.
+pub struct WithFiniteDiffHessian<O>(pub O);
+
+impl<O: Objective> Objective for WithFiniteDiffHessian<O> {
+    fn dim(&self) -> usize {
+        self.0.dim()
+    }
+    fn value(&self, x: &[f64]) -> f64 {
+        self.0.value(x)
+    }
+    fn value_grad(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        self.0.value_grad(x, grad)
+    }
+    fn passes(&self) -> f64 {
+        self.0.passes()
+    }
+    fn line<'a>(&'a self, x: &[f64], d: &[f64]) -> Box<dyn Line + 'a> {
+        self.0.line(x, d)
+    }
+}
+
+impl<O: Objective> Curvature for WithFiniteDiffHessian<O> {
+    type Hessian<'a>
+        = FiniteDiffHessian<'a, O>
+    where
+        Self: 'a;
+    fn hessian(&self, x: &[f64]) -> Self::Hessian<'_> {
+        FiniteDiffHessian::new(&self.0, x)
+    }
+}

@@ -1,0 +1,142 @@
+//! L-BFGS (Nocedal 1980; Liu & Nocedal 1989): the two-loop recursion over the last m pairs
+//! (s, y), initial scaling sᵀy/yᵀy, and a strong-Wolfe line search (Moré & Thuente 1994).
+
+use std::collections::VecDeque;
+
+use super::linesearch::Wolfe;
+use super::stop::{Run, Stop};
+use super::{check_dim, Report, Status};
+use crate::error::Result;
+use crate::linalg::{axpy, dot, norm};
+use crate::monitor::Monitor;
+use crate::objective::Objective;
+
+/// Limited-memory BFGS.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lbfgs {
+    pub stop: Stop,
+    /// Pairs kept.
+    pub memory: usize,
+    pub wolfe: Wolfe,
+    /// A diagonal estimate of the inverse Hessian for the initial matrix H₀ = γ·D
+    /// (γ = sᵀy / yᵀDy); `None` uses the identity. [`Method::Lbfgs`](super::Method) fills it
+    /// from diag(∇²f(x₀)) where the objective has one, which undoes bad feature scaling.
+    pub diagonal: Option<Vec<f64>>,
+}
+
+impl Default for Lbfgs {
+    fn default() -> Self {
+        Lbfgs {
+            stop: Stop::default(),
+            memory: 10,
+            wolfe: Wolfe::default(),
+            diagonal: None,
+        }
+    }
+}
+
+struct Pair {
+    s: Vec<f64>,
+    y: Vec<f64>,
+    rho: f64,
+}
+
+/// d = −H·g by the two-loop recursion, H₀ = γ·diag(`d0`) (or γ·I).
+fn two_loop(pairs: &VecDeque<Pair>, g: &[f64], d0: Option<&[f64]>) -> Vec<f64> {
+    let mut q: Vec<f64> = g.iter().map(|v| -v).collect();
+    let mut alpha = vec![0.0; pairs.len()];
+    for (a, p) in alpha.iter_mut().zip(pairs).rev() {
+        *a = p.rho * dot(&p.s, &q);
+        axpy(-*a, &p.y, &mut q);
+    }
+    match (pairs.back(), d0) {
+        (Some(p), Some(d0)) => {
+            let ydy: f64 = p.y.iter().zip(d0).map(|(y, d)| y * y * d).sum();
+            let gamma = dot(&p.s, &p.y) / ydy;
+            q.iter_mut().zip(d0).for_each(|(v, d)| *v *= gamma * d);
+        }
+        (Some(p), None) => {
+            let gamma = dot(&p.s, &p.y) / dot(&p.y, &p.y);
+            q.iter_mut().for_each(|v| *v *= gamma);
+        }
+        (None, Some(d0)) => q.iter_mut().zip(d0).for_each(|(v, d)| *v *= d),
+        (None, None) => {}
+    }
+    for (a, p) in alpha.iter().zip(pairs) {
+        let b = p.rho * dot(&p.y, &q);
+        axpy(a - b, &p.s, &mut q);
+    }
+    q
+}
+
+impl Lbfgs {
+    pub fn minimize<F: Objective, M: Monitor + ?Sized>(
+        &self,
+        f: &F,
+        x: &mut [f64],
+        monitor: &mut M,
+    ) -> Result<Report> {
+        check_dim(f, x)?;
+        let n = x.len();
+        if let Some(d) = &self.diagonal {
+            if d.len() != n || d.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+                return Err(crate::Error::invalid(
+                    "the L-BFGS diagonal must have one positive entry per parameter",
+                ));
+            }
+        }
+        let d0 = self.diagonal.as_deref();
+        let mut run = Run::new("lbfgs", self.stop, f, monitor);
+        let mut g = vec![0.0; n];
+        let mut fx = f.value_grad(x, &mut g);
+        run.g_evals += 1;
+        let mut status = run.first(f, fx, norm(&g));
+        let mut pairs: VecDeque<Pair> = VecDeque::with_capacity(self.memory);
+        let mut g_new = vec![0.0; n];
+        while status.is_none() {
+            run.iter += 1;
+            let mut d = two_loop(&pairs, &g, d0);
+            let mut slope = dot(&g, &d);
+            if !(slope < 0.0) {
+                pairs.clear();
+                d = g.iter().map(|v| -v).collect();
+                slope = -dot(&g, &g);
+            }
+            let t0 = if pairs.is_empty() && d0.is_none() {
+                (1.0 / norm(&g)).min(1.0)
+            } else {
+                1.0
+            };
+            let (ls, _) = self.wolfe.search(&*f.line(x, &d), fx, slope, t0);
+            run.f_evals += ls.evals;
+            if !(ls.t > 0.0 && (ls.accepted || ls.f < fx)) {
+                if pairs.is_empty() {
+                    status = Some(Status::Stalled);
+                    break;
+                }
+                // A stale memory can give a poor direction: restart from steepest descent.
+                pairs.clear();
+                continue;
+            }
+            let s: Vec<f64> = d.iter().map(|v| ls.t * v).collect();
+            axpy(1.0, &s, x);
+            fx = f.value_grad(x, &mut g_new);
+            run.g_evals += 1;
+            let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
+            let sy = dot(&s, &y);
+            if sy > f64::EPSILON * dot(&y, &y) {
+                if pairs.len() == self.memory {
+                    pairs.pop_front();
+                }
+                pairs.push_back(Pair {
+                    s,
+                    y,
+                    rho: 1.0 / sy,
+                });
+            }
+            std::mem::swap(&mut g, &mut g_new);
+            status = run.check(f, fx, norm(&g));
+        }
+        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+    }
+}

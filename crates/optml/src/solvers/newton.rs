@@ -1,0 +1,100 @@
+//! Newton's method with a direct solve: the Hessian formed densely and factored by Cholesky
+//! (faer), then a backtracking line search — scikit-learn's `newton-cholesky` for small d.
+
+use faer::linalg::solvers::Solve;
+use faer::{Mat, Side};
+
+use super::linesearch::armijo;
+use super::stop::{Run, Stop};
+use super::{check_dim, Report, Status};
+use crate::error::Result;
+use crate::linalg::{axpy, dot, norm};
+use crate::monitor::Monitor;
+use crate::objective::{Curvature, LinearOperator};
+
+/// Newton with a Cholesky solve; for problems with up to a few thousand parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Newton {
+    pub stop: Stop,
+    pub armijo_c1: f64,
+}
+
+impl Default for Newton {
+    fn default() -> Self {
+        Newton {
+            stop: Stop::default(),
+            armijo_c1: 1e-4,
+        }
+    }
+}
+
+/// Solves (H + τI)·s = −g with the smallest τ ≥ 0 (from 0, then growing) that makes H + τI
+/// positive definite, so the step is a descent direction on non-convex functions too.
+pub(crate) fn regularized_newton_step(h: &Mat<f64>, g: &[f64]) -> Option<Vec<f64>> {
+    let n = g.len();
+    let scale = (0..n)
+        .map(|i| h[(i, i)].abs())
+        .fold(0.0, f64::max)
+        .max(1e-300);
+    let mut tau = 0.0;
+    for _ in 0..30 {
+        let mut a = h.clone();
+        for i in 0..n {
+            a[(i, i)] += tau;
+        }
+        if let Ok(llt) = a.llt(Side::Lower) {
+            let mut rhs = Mat::from_fn(n, 1, |i, _| -g[i]);
+            llt.solve_in_place(rhs.as_mut());
+            let s: Vec<f64> = (0..n).map(|i| rhs[(i, 0)]).collect();
+            if s.iter().all(|v| v.is_finite()) {
+                return Some(s);
+            }
+        }
+        tau = if tau == 0.0 {
+            1e-10 * scale
+        } else {
+            tau * 10.0
+        };
+    }
+    None
+}
+
+impl Newton {
+    pub fn minimize<F: Curvature, M: Monitor + ?Sized>(
+        &self,
+        f: &F,
+        x: &mut [f64],
+        monitor: &mut M,
+    ) -> Result<Report> {
+        check_dim(f, x)?;
+        let mut run = Run::new("newton", self.stop, f, monitor);
+        let mut g = vec![0.0; x.len()];
+        let mut fx = f.value_grad(x, &mut g);
+        run.g_evals += 1;
+        let mut status = run.first(f, fx, norm(&g));
+        while status.is_none() {
+            run.iter += 1;
+            let h = f.hessian(x).to_dense();
+            let Some(mut s) = regularized_newton_step(&h, &g) else {
+                status = Some(Status::NonFinite);
+                break;
+            };
+            let mut slope = dot(&g, &s);
+            if !(slope < 0.0) {
+                s = g.iter().map(|v| -v).collect();
+                slope = -dot(&g, &g);
+            }
+            let ls = armijo(&*f.line(x, &s), fx, slope, 1.0, self.armijo_c1, 40);
+            run.f_evals += ls.evals;
+            if !ls.accepted {
+                status = Some(Status::Stalled);
+                break;
+            }
+            axpy(ls.t, &s, x);
+            fx = f.value_grad(x, &mut g);
+            run.g_evals += 1;
+            status = run.check(f, fx, norm(&g));
+        }
+        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+    }
+}

@@ -1,0 +1,152 @@
+//! Stopping rules and the bookkeeping every solver shares.
+
+use std::time::Instant;
+
+use super::report::{Report, Status};
+use crate::monitor::{IterInfo, Monitor};
+use crate::objective::Objective;
+
+/// When to stop: the gradient test (LIBLINEAR's relative rule by default), iterations, time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stop {
+    /// Gradient tolerance.
+    pub tol: f64,
+    /// `true`: stop when ‖∇f(x)‖ ≤ tol·‖∇f(x₀)‖; `false`: when ‖∇f(x)‖ ≤ tol.
+    pub relative: bool,
+    pub max_iter: usize,
+    /// Wall-clock budget in seconds (∞ for none).
+    pub max_seconds: f64,
+}
+
+impl Default for Stop {
+    fn default() -> Self {
+        Stop {
+            tol: 1e-6,
+            relative: true,
+            max_iter: 1000,
+            max_seconds: f64::INFINITY,
+        }
+    }
+}
+
+impl Stop {
+    /// A relative gradient tolerance.
+    pub fn relative(tol: f64) -> Self {
+        Stop {
+            tol,
+            ..Stop::default()
+        }
+    }
+    /// An absolute gradient tolerance.
+    pub fn absolute(tol: f64) -> Self {
+        Stop {
+            tol,
+            relative: false,
+            ..Stop::default()
+        }
+    }
+}
+
+/// Counts, timing and the stop test of one run.
+pub(crate) struct Run<'m, M: Monitor + ?Sized> {
+    solver: &'static str,
+    stop: Stop,
+    start: Instant,
+    passes0: f64,
+    threshold: f64,
+    monitor: &'m mut M,
+    pub iter: usize,
+    pub f_evals: usize,
+    pub g_evals: usize,
+    pub hv_products: usize,
+}
+
+impl<'m, M: Monitor + ?Sized> Run<'m, M> {
+    /// Starts the clock; `g0_norm` is ‖∇f(x₀)‖, which fixes the relative threshold.
+    pub fn new(solver: &'static str, stop: Stop, f: &impl Objective, monitor: &'m mut M) -> Self {
+        Run {
+            solver,
+            stop,
+            start: Instant::now(),
+            passes0: f.passes(),
+            threshold: 0.0,
+            monitor,
+            iter: 0,
+            f_evals: 0,
+            g_evals: 0,
+            hv_products: 0,
+        }
+    }
+
+    pub fn seconds(&self) -> f64 {
+        self.start.elapsed().as_secs_f64()
+    }
+
+    /// Records the first point; call once, after the first gradient.
+    pub fn first(&mut self, obj: &impl Objective, f: f64, g_norm: f64) -> Option<Status> {
+        self.threshold = if self.stop.relative {
+            self.stop.tol * g_norm
+        } else {
+            self.stop.tol
+        };
+        self.check(obj, f, g_norm)
+    }
+
+    /// Reports the current iterate to the monitor and tests every stopping rule.
+    pub fn check(&mut self, obj: &impl Objective, f: f64, g_norm: f64) -> Option<Status> {
+        let info = IterInfo {
+            iter: self.iter,
+            seconds: self.seconds(),
+            passes: obj.passes() - self.passes0,
+            f,
+            grad_norm: g_norm,
+        };
+        let keep_going = self.monitor.observe(&info);
+        if !f.is_finite() || !g_norm.is_finite() {
+            Some(Status::NonFinite)
+        } else if g_norm <= self.threshold {
+            Some(if self.stop.relative {
+                Status::ConvergedRelativeGradient
+            } else {
+                Status::ConvergedAbsoluteGradient
+            })
+        } else if !keep_going {
+            Some(Status::StoppedByMonitor)
+        } else if self.iter >= self.stop.max_iter {
+            Some(Status::MaxIterations)
+        } else if info.seconds >= self.stop.max_seconds {
+            Some(Status::TimeLimit)
+        } else {
+            None
+        }
+    }
+
+    /// The gradient-norm threshold of the stop test (known after [`Run::first`]).
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// Passes an iteration of an inner solver on to the monitor, with times and passes counted
+    /// from this run's start.
+    pub fn observe(&mut self, obj: &impl Objective, mut info: IterInfo) -> bool {
+        info.seconds = self.seconds();
+        info.passes = obj.passes() - self.passes0;
+        self.monitor.observe(&info)
+    }
+
+    /// The report for a run that ended with `status` at (f, ‖∇f‖).
+    pub fn finish(self, obj: &impl Objective, status: Status, f: f64, g_norm: f64) -> Report {
+        Report {
+            solver: self.solver,
+            status,
+            iterations: self.iter,
+            f_evals: self.f_evals,
+            g_evals: self.g_evals,
+            hv_products: self.hv_products,
+            passes: obj.passes() - self.passes0,
+            f,
+            grad_norm: g_norm,
+            seconds: self.seconds(),
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Trust-region Newton-CG: Steihaug–Toint CG on the model within a radius, updated by the ratio
+//! of actual to predicted decrease (Steihaug 1983; Lin & Moré 1999, TRON, LIBLINEAR's former
+//! default).
+
+use super::cg::steihaug;
+use super::stop::{Run, Stop};
+use super::{check_dim, Report, Status};
+use crate::error::Result;
+use crate::linalg::{axpy, norm};
+use crate::monitor::Monitor;
+use crate::objective::Curvature;
+
+/// Newton-CG with a trust region.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrustRegion {
+    pub stop: Stop,
+    /// Accept a step when actual/predicted decrease exceeds this.
+    pub eta0: f64,
+    /// Shrink below `eta1`, grow above `eta2` when the step reached the boundary.
+    pub eta1: f64,
+    pub eta2: f64,
+    pub max_cg: usize,
+    /// Initial radius; `None` uses ‖∇f(x₀)‖.
+    pub radius: Option<f64>,
+}
+
+impl Default for TrustRegion {
+    fn default() -> Self {
+        TrustRegion {
+            stop: Stop::default(),
+            eta0: 1e-4,
+            eta1: 0.25,
+            eta2: 0.75,
+            max_cg: 250,
+            radius: None,
+        }
+    }
+}
+
+impl TrustRegion {
+    pub fn minimize<F: Curvature, M: Monitor + ?Sized>(
+        &self,
+        f: &F,
+        x: &mut [f64],
+        monitor: &mut M,
+    ) -> Result<Report> {
+        check_dim(f, x)?;
+        let mut run = Run::new("trust-region", self.stop, f, monitor);
+        let mut g = vec![0.0; x.len()];
+        let mut fx = f.value_grad(x, &mut g);
+        run.g_evals += 1;
+        let g0 = norm(&g);
+        let mut radius = self.radius.unwrap_or(g0).max(f64::MIN_POSITIVE);
+        let mut status = run.first(f, fx, g0);
+        let mut trial = vec![0.0; x.len()];
+        let mut rejected = 0;
+        while status.is_none() {
+            run.iter += 1;
+            let gn = norm(&g);
+            // Forcing sequence: superlinear convergence near the solution.
+            let cg_tol = (gn / g0).sqrt().min(0.5);
+            let step = steihaug(&f.hessian(x), &g, radius, cg_tol, self.max_cg);
+            run.hv_products += step.products;
+            trial.copy_from_slice(x);
+            axpy(1.0, &step.s, &mut trial);
+            let f_trial = f.value(&trial);
+            run.f_evals += 1;
+            let predicted = -step.model_value;
+            let actual = fx - f_trial;
+            let rho = if predicted > 0.0 {
+                actual / predicted
+            } else {
+                -1.0
+            };
+            let snorm = norm(&step.s);
+            if !f_trial.is_finite() || rho < self.eta1 {
+                radius = 0.25 * snorm.min(radius);
+            } else if rho > self.eta2 && step.on_boundary {
+                radius = (2.0 * snorm).max(radius);
+            }
+            if f_trial.is_finite() && rho > self.eta0 {
+                x.copy_from_slice(&trial);
+                fx = f.value_grad(x, &mut g);
+                run.g_evals += 1;
+                rejected = 0;
+                status = run.check(f, fx, norm(&g));
+            } else {
+                rejected += 1;
+                if rejected > 60 || radius <= 1e-16 * (1.0 + norm(x)) {
+                    status = Some(Status::Stalled);
+                } else {
+                    status = run.check(f, fx, norm(&g));
+                }
+            }
+        }
+        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+    }
+}
