@@ -1,1 +1,66 @@
-fn main() {}
+//! `optml`: fit GLMs with Newton-type methods, predict, and see the convergence.
+
+mod data_args;
+mod demo;
+mod plot;
+mod predict;
+mod progress;
+mod train;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Errors reach the user as one line; every fallible step gives its context.
+pub type CliResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
+#[derive(Parser)]
+#[command(
+    name = "optml",
+    version,
+    about = "Second-order and non-convex optimization for machine learning",
+    long_about = "Fits L2-regularized logistic, softmax, squared-hinge and least-squares models \
+                  on LIBSVM, CSV or .npy data with Newton-type methods, predicts with them, and \
+                  plots how the solvers converge."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fit a model to a data set.
+    Train(train::Args),
+    /// Predict with a trained model and score the predictions.
+    Predict(predict::Args),
+    /// Train on embedded real data with several solvers and compare them.
+    Demo(demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Train(a) => train::run(a),
+        Command::Predict(a) => predict::run(a),
+        Command::Demo(a) => demo::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Sets the worker thread count once, before any parallel work.
+pub fn set_threads(threads: Option<usize>) -> CliResult {
+    if let Some(t) = threads {
+        if t == 0 {
+            return Err("--threads must be at least 1".into());
+        }
+        optml::set_threads(t)?;
+    }
+    Ok(())
+}

@@ -16,8 +16,9 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::text::{fast_f64_prefix, parse_finite_f64, show, write_atomic, NumError};
+use super::text::{fast_f64_prefix, parse_finite_f64, scan_digits, show, NumError};
 use super::Dataset;
+use crate::atomic::write_atomic;
 use crate::error::{Error, Result};
 use crate::linalg::{CsrMatrix, Design};
 
@@ -41,10 +42,15 @@ const MIN_PARALLEL: usize = 1 << 20;
 /// Reads a LIBSVM/SVMlight file into a sparse [`Dataset`] (see the [module docs](self) for the
 /// accepted syntax).
 pub fn read_libsvm(path: &Path, opts: &LibsvmOptions) -> Result<Dataset> {
+    read_blocks(path, opts, BLOCK)
+}
+
+/// [`read_libsvm`] reading `block` bytes at a time.
+fn read_blocks(path: &Path, opts: &LibsvmOptions, block: usize) -> Result<Dataset> {
     let io = |e| Error::io(path, e);
     let mut file = File::open(path).map_err(io)?;
     let size_hint = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut buf = vec![0u8; (size_hint as usize).saturating_add(1).clamp(4096, BLOCK)];
+    let mut buf = vec![0u8; (size_hint as usize).saturating_add(1).clamp(1, block)];
     let mut builder = Builder::new(path, opts)?;
     let mut filled = 0;
     loop {
@@ -158,17 +164,15 @@ fn write_num(w: &mut impl Write, v: f64) -> std::io::Result<()> {
 
 /// Accumulates the CSR arrays block by block.
 struct Builder {
-    indptr: Vec<usize>,
-    indices: Vec<u32>,
-    values: Vec<f64>,
-    y: Vec<f64>,
-    max_index: u32,
+    /// The rows so far; the first piece of each block is parsed straight into them.
+    rows: Rows,
+    /// The other pieces of a block, appended to `rows` after it is parsed.
+    locals: Vec<Rows>,
     /// Lines before the current block.
     lines_done: usize,
     /// The largest index allowed.
     limit: u64,
     n_features: Option<usize>,
-    pieces: Vec<Piece>,
     name: std::path::PathBuf,
 }
 
@@ -185,26 +189,21 @@ impl Builder {
             None => MAX_INDEX,
         };
         Ok(Builder {
-            indptr: vec![0],
-            indices: Vec::new(),
-            values: Vec::new(),
-            y: Vec::new(),
-            max_index: 0,
+            rows: Rows::default(),
+            locals: Vec::new(),
             lines_done: 0,
             limit,
             n_features: opts.n_features,
-            pieces: Vec::new(),
             name: name.to_path_buf(),
         })
     }
 
     /// Parses one block that ends at a line end (or at the end of the input).
     fn block(&mut self, bytes: &[u8]) -> Result<()> {
-        let threads = rayon::current_num_threads().max(1);
         let n_pieces = if bytes.len() < MIN_PARALLEL {
             1
         } else {
-            threads
+            rayon::current_num_threads().max(1)
         };
         // Cut points just after a newline near each k/n of the block.
         let mut slices = Vec::with_capacity(n_pieces);
@@ -222,69 +221,96 @@ impl Builder {
             slices.push(&bytes[start..end]);
             start = end;
         }
-        if self.pieces.len() < slices.len() {
-            self.pieces.resize_with(slices.len(), Piece::default);
-        }
         let limit = self.limit;
-        let pieces = &mut self.pieces[..slices.len()];
-        if slices.len() == 1 {
-            pieces[0].parse(slices[0], limit);
+        let results: Vec<_> = if n_pieces == 1 {
+            vec![parse_rows(&mut self.rows, bytes, limit)]
         } else {
-            pieces
+            if self.locals.len() < n_pieces - 1 {
+                self.locals.resize_with(n_pieces - 1, Rows::default);
+            }
+            self.locals.iter_mut().for_each(Rows::clear);
+            let mut targets: Vec<&mut Rows> = std::iter::once(&mut self.rows)
+                .chain(self.locals.iter_mut())
+                .take(n_pieces)
+                .collect();
+            targets
                 .par_iter_mut()
                 .zip(slices.par_iter())
-                .for_each(|(p, s)| p.parse(s, limit));
-        }
-        for p in pieces.iter() {
-            if let Some((line, msg)) = &p.error {
-                return Err(Error::parse(
-                    &self.name,
-                    self.lines_done + line,
-                    msg.clone(),
-                ));
+                .map(|(r, s)| parse_rows(r, s, limit))
+                .collect()
+        };
+        for (k, res) in results.into_iter().enumerate() {
+            match res {
+                Err((line, msg)) => {
+                    return Err(Error::parse(&self.name, self.lines_done + line, msg));
+                }
+                Ok(newlines) => {
+                    if k > 0 {
+                        self.rows.append(&self.locals[k - 1]);
+                    }
+                    self.lines_done += newlines;
+                }
             }
-            let base = self.indices.len();
-            self.indices.extend_from_slice(&p.indices);
-            self.values.extend_from_slice(&p.values);
-            self.indptr.extend(p.row_ends.iter().map(|&e| base + e));
-            self.y.extend_from_slice(&p.y);
-            self.max_index = self.max_index.max(p.max_index);
-            self.lines_done += p.newlines;
         }
         Ok(())
     }
 
     fn finish(self) -> Result<Dataset> {
-        if self.y.is_empty() {
+        let Rows {
+            row_ends,
+            mut indices,
+            mut values,
+            mut y,
+            max_index,
+        } = self.rows;
+        if y.is_empty() {
             return Err(Error::parse(self.name, 0, "no samples (the file is empty)"));
         }
-        let ncols = (self.max_index as usize).max(self.n_features.unwrap_or(0));
-        let x = CsrMatrix::from_parts_unchecked(
-            self.y.len(),
-            ncols,
-            self.indptr,
-            self.indices,
-            self.values,
-        );
+        let mut indptr = Vec::with_capacity(row_ends.len() + 1);
+        indptr.push(0);
+        indptr.extend_from_slice(&row_ends);
+        drop(row_ends);
+        indices.shrink_to_fit();
+        values.shrink_to_fit();
+        y.shrink_to_fit();
+        let ncols = (max_index as usize).max(self.n_features.unwrap_or(0));
+        let x = CsrMatrix::from_parts_unchecked(y.len(), ncols, indptr, indices, values);
         Ok(Dataset {
             x: Design::Sparse(x),
-            y: self.y,
+            y,
             source: Some(self.name),
         })
     }
 }
 
-/// The rows parsed from one piece of a block, with offsets local to the piece.
+/// Parsed rows: `row_ends[r]` is where row r ends in `indices`/`values`.
 #[derive(Default)]
-struct Piece {
+struct Rows {
     row_ends: Vec<usize>,
     indices: Vec<u32>,
     values: Vec<f64>,
     y: Vec<f64>,
     max_index: u32,
-    newlines: usize,
-    /// The first error: 1-based line within the piece, and the message.
-    error: Option<(usize, String)>,
+}
+
+impl Rows {
+    fn clear(&mut self) {
+        self.row_ends.clear();
+        self.indices.clear();
+        self.values.clear();
+        self.y.clear();
+        self.max_index = 0;
+    }
+
+    fn append(&mut self, other: &Rows) {
+        let base = self.indices.len();
+        self.indices.extend_from_slice(&other.indices);
+        self.values.extend_from_slice(&other.values);
+        self.row_ends
+            .extend(other.row_ends.iter().map(|&e| base + e));
+        self.y.extend_from_slice(&other.y);
+        self.max_index = self.max_index.max(other.max_index);
+    }
 }
 
 #[inline]
@@ -326,29 +352,45 @@ fn number(s: &[u8], i: usize, what: &str) -> std::result::Result<(f64, usize), S
     }
 }
 
-impl Piece {
-    fn clear(&mut self) {
-        self.row_ends.clear();
-        self.indices.clear();
-        self.values.clear();
-        self.y.clear();
-        self.max_index = 0;
-        self.newlines = 0;
-        self.error = None;
-    }
+/// Parses every line of `s` into `out`; returns the number of newlines, or the first error's
+/// 1-based line within `s` and its message.
+fn parse_rows(out: &mut Rows, s: &[u8], limit: u64) -> std::result::Result<usize, (usize, String)> {
+    let mut newlines = 0;
+    parse_lines(out, s, limit, &mut newlines).map_err(|msg| (newlines + 1, msg))?;
+    Ok(newlines)
+}
 
-    fn parse(&mut self, s: &[u8], limit: u64) {
-        self.clear();
-        if let Err(msg) = self.parse_lines(s, limit) {
-            self.error = Some((self.newlines + 1, msg));
+fn parse_lines(
+    out: &mut Rows,
+    s: &[u8],
+    limit: u64,
+    newlines: &mut usize,
+) -> std::result::Result<(), String> {
+    let n = s.len();
+    let mut i = 0;
+    while i < n {
+        while i < n && is_space(s[i]) {
+            i += 1;
         }
-    }
-
-    /// Parses every line of `s`, counting newlines in `self.newlines` as it goes.
-    fn parse_lines(&mut self, s: &[u8], limit: u64) -> std::result::Result<(), String> {
-        let n = s.len();
-        let mut i = 0;
-        while i < n {
+        if i == n {
+            break;
+        }
+        match s[i] {
+            b'\n' => {
+                *newlines += 1;
+                i += 1;
+                continue;
+            }
+            b'#' => {
+                i = skip_line(s, i);
+                continue;
+            }
+            _ => {}
+        }
+        let (label, next) = number(s, i, "label")?;
+        i = next;
+        let mut prev: u64 = 0;
+        loop {
             while i < n && is_space(s[i]) {
                 i += 1;
             }
@@ -356,107 +398,82 @@ impl Piece {
                 break;
             }
             match s[i] {
-                b'\n' => {
-                    self.newlines += 1;
-                    i += 1;
-                    continue;
-                }
+                b'\n' => break,
                 b'#' => {
                     i = skip_line(s, i);
-                    continue;
+                    break;
                 }
                 _ => {}
             }
-            let (label, next) = number(s, i, "label")?;
-            i = next;
-            let mut prev: u64 = 0;
-            loop {
-                while i < n && is_space(s[i]) {
-                    i += 1;
-                }
-                if i == n {
-                    break;
-                }
-                match s[i] {
-                    b'\n' => break,
-                    b'#' => {
-                        i = skip_line(s, i);
-                        break;
-                    }
-                    _ => {}
-                }
-                let tok_start = i;
-                // The feature index, saturating above the largest allowed so that a long run of
-                // digits cannot overflow.
-                let mut idx: u64 = 0;
-                while i < n && s[i].is_ascii_digit() {
-                    idx = (idx * 10 + (s[i] - b'0') as u64).min(MAX_INDEX + 1);
-                    i += 1;
-                }
-                if i == tok_start {
-                    if s[i..].starts_with(b"qid:") {
-                        let start = i + 4;
-                        let end = token_end(s, start);
-                        if end == start || !s[start..end].iter().all(u8::is_ascii_digit) {
-                            return Err(format!(
-                                "bad qid token {}",
-                                show(&s[tok_start..token_end(s, tok_start)])
-                            ));
-                        }
-                        i = end;
-                        continue;
-                    }
-                    return Err(format!(
-                        "expected index:value, found {}",
-                        show(&s[tok_start..token_end(s, tok_start)])
-                    ));
-                }
-                if s.get(i) != Some(&b':') {
-                    return Err(format!(
-                        "expected index:value, found {} (missing ':'?)",
-                        show(&s[tok_start..token_end(s, tok_start)])
-                    ));
-                }
-                let digits = &s[tok_start..i];
-                i += 1;
-                if idx == 0 {
-                    return Err("feature index 0: indices are 1-based".into());
-                }
-                if idx > limit {
-                    return Err(if limit == MAX_INDEX {
-                        format!(
-                            "feature index {} exceeds the largest supported index 2^32-1",
-                            show(digits)
-                        )
-                    } else {
-                        format!(
-                            "feature index {} exceeds n_features = {limit}",
-                            show(digits)
-                        )
-                    });
-                }
-                if idx <= prev {
-                    return Err(format!(
-                        "feature indices must be strictly increasing: {idx} after {prev}"
-                    ));
-                }
-                prev = idx;
-                if ends_token(s.get(i)) {
-                    return Err(format!("feature {idx} has no value"));
-                }
-                let (v, next) = number(s, i, "value")?;
-                i = next;
-                if v != 0.0 {
-                    self.indices.push((idx - 1) as u32);
-                    self.values.push(v);
-                }
+            let tok_start = i;
+            let (mut idx, n_digits) = scan_digits(s, i, 0);
+            if n_digits > 19 {
+                idx = MAX_INDEX + 1; // the value wrapped: too large whatever it was
             }
-            self.max_index = self.max_index.max(prev as u32);
-            self.y.push(label);
-            self.row_ends.push(self.indices.len());
+            i += n_digits;
+            if i == tok_start {
+                if s[i..].starts_with(b"qid:") {
+                    let start = i + 4;
+                    let end = token_end(s, start);
+                    if end == start || !s[start..end].iter().all(u8::is_ascii_digit) {
+                        return Err(format!(
+                            "bad qid token {}",
+                            show(&s[tok_start..token_end(s, tok_start)])
+                        ));
+                    }
+                    i = end;
+                    continue;
+                }
+                return Err(format!(
+                    "expected index:value, found {}",
+                    show(&s[tok_start..token_end(s, tok_start)])
+                ));
+            }
+            if s.get(i) != Some(&b':') {
+                return Err(format!(
+                    "expected index:value, found {} (missing ':'?)",
+                    show(&s[tok_start..token_end(s, tok_start)])
+                ));
+            }
+            let digits = &s[tok_start..i];
+            i += 1;
+            if idx == 0 {
+                return Err("feature index 0: indices are 1-based".into());
+            }
+            if idx > limit {
+                return Err(if limit == MAX_INDEX {
+                    format!(
+                        "feature index {} exceeds the largest supported index 2^32-1",
+                        show(digits)
+                    )
+                } else {
+                    format!(
+                        "feature index {} exceeds n_features = {limit}",
+                        show(digits)
+                    )
+                });
+            }
+            if idx <= prev {
+                return Err(format!(
+                    "feature indices must be strictly increasing: {idx} after {prev}"
+                ));
+            }
+            prev = idx;
+            if ends_token(s.get(i)) {
+                return Err(format!("feature {idx} has no value"));
+            }
+            let (v, next) = number(s, i, "value")?;
+            i = next;
+            if v != 0.0 {
+                out.indices.push((idx - 1) as u32);
+                out.values.push(v);
+            }
         }
-        Ok(())
+        out.max_index = out.max_index.max(prev as u32);
+        out.y.push(label);
+        out.row_ends.push(out.indices.len());
     }
+    Ok(())
 }
 
 /// The position of the `\n` ending the line at `i` (or the end of `s`).
@@ -567,6 +584,27 @@ mod tests {
             n_features: Some(1 << 40),
         };
         assert!(parse_libsvm(b"1 2:1\n", Path::new("t"), &huge).is_err());
+    }
+
+    #[test]
+    fn small_read_blocks_split_lines_anywhere() {
+        let text = "# c\n1 1:0.5 3:-2\r\n\n-1 2:1e-3 40:7 # long comment\n0\n2 1:1 2:2 3:3 4:4 5:5";
+        let want = parse(text).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.svm");
+        std::fs::write(&path, text).unwrap();
+        for block in [1, 2, 3, 5, 8, 13, 64, 4096] {
+            let got = read_blocks(&path, &LibsvmOptions::default(), block).unwrap();
+            assert_eq!(got.x, want.x, "block {block}");
+            assert_eq!(got.y, want.y, "block {block}");
+        }
+        std::fs::write(&path, format!("{text}\n1 2:1 2:1\n")).unwrap();
+        for block in [1, 7, 4096] {
+            match read_blocks(&path, &LibsvmOptions::default(), block) {
+                Err(Error::Parse { line: 7, .. }) => {}
+                other => panic!("block {block}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -11,8 +11,8 @@ use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::csv::LabelColumn;
-use super::text::write_atomic;
 use super::Dataset;
+use crate::atomic::write_atomic;
 use crate::error::{Error, Result};
 use crate::linalg::{DenseMatrix, Design};
 

@@ -1,11 +1,4 @@
-//! Shared helpers of the readers and writers: fast exact float parsing, token display for error
-//! messages, and atomic file writes.
-
-use std::fs::File;
-use std::io::BufWriter;
-use std::path::{Path, PathBuf};
-
-use crate::error::{Error, Result};
+//! Shared helpers of the readers: fast exact number parsing and token display for error messages.
 
 /// Powers of ten that are exact in f64 (10^22 is the largest).
 const POW10: [f64; 23] = [
@@ -14,10 +7,10 @@ const POW10: [f64; 23] = [
 ];
 
 /// Fast path for a plain decimal `[-+]digits[.digits]` at the start of `s`: returns the value and
-/// the bytes consumed, or `None` when the number needs the general parser (an exponent, more than
-/// 15 significant digits, more than 22 decimals, no digits). The result is correctly rounded: the
-/// mantissa (< 10^15) and the power of ten (≤ 10^22) are both exact, and one IEEE division
-/// rounds correctly (Clinger, 1990).
+/// the bytes consumed, or `None` when the number needs the general parser (an exponent, a mantissa
+/// above 2^53, more than 22 decimals, no digits). The result is correctly rounded: the mantissa
+/// (≤ 2^53) and the power of ten (≤ 10^22) are both exact in f64, and one IEEE division rounds
+/// correctly (Clinger, 1990).
 #[inline]
 pub(crate) fn fast_f64_prefix(s: &[u8]) -> Option<(f64, usize)> {
     let mut i = 0;
@@ -32,46 +25,16 @@ pub(crate) fn fast_f64_prefix(s: &[u8]) -> Option<(f64, usize)> {
         }
         _ => false,
     };
-    let mut mant: u64 = 0;
-    let mut sig = 0u32;
-    let digits_start = i;
-    while let Some(&c) = s.get(i) {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            break;
-        }
-        if mant != 0 || d != 0 {
-            sig += 1;
-            if sig > 15 {
-                return None;
-            }
-        }
-        mant = mant * 10 + d as u64;
-        i += 1;
-    }
-    let mut n_digits = i - digits_start;
+    let (mut mant, mut n_digits) = scan_digits(s, i, 0);
+    i += n_digits;
     let mut frac = 0usize;
     if s.get(i) == Some(&b'.') {
         i += 1;
-        let frac_start = i;
-        while let Some(&c) = s.get(i) {
-            let d = c.wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            if mant != 0 || d != 0 {
-                sig += 1;
-                if sig > 15 {
-                    return None;
-                }
-            }
-            mant = mant * 10 + d as u64;
-            i += 1;
-        }
-        frac = i - frac_start;
+        (mant, frac) = scan_digits(s, i, mant);
+        i += frac;
         n_digits += frac;
     }
-    if n_digits == 0 || frac > 22 {
+    if n_digits == 0 || n_digits > 19 || frac > 22 || mant > 1 << 53 {
         return None;
     }
     let mut v = mant as f64;
@@ -79,6 +42,67 @@ pub(crate) fn fast_f64_prefix(s: &[u8]) -> Option<(f64, usize)> {
         v /= POW10[frac];
     }
     Some((if neg { -v } else { v }, i))
+}
+
+const POW10_U64: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// Reads the run of ASCII digits at `s[i..]`, appending them to `acc` (`acc·10^k + digits`, with
+/// wrapping arithmetic: exact while the total stays below 20 digits). Returns the new
+/// accumulator and the number of digits. Eight bytes at a time where the input allows (SWAR).
+#[inline]
+pub(crate) fn scan_digits(s: &[u8], i: usize, mut acc: u64) -> (u64, usize) {
+    let mut j = i;
+    while let Some(chunk) = s.get(j..j + 8) {
+        let v = u64::from_le_bytes(chunk.try_into().unwrap());
+        // A byte is not a digit iff b − 0x30 or b + 0x46 sets its high bit. Carries and
+        // borrows only leave a non-digit byte, so the lowest flagged byte is exact.
+        let non_digit = (v.wrapping_sub(0x3030_3030_3030_3030)
+            | v.wrapping_add(0x4646_4646_4646_4646))
+            & 0x8080_8080_8080_8080;
+        let n = (non_digit.trailing_zeros() / 8) as usize;
+        if n == 0 {
+            return (acc, j - i);
+        }
+        // The n digits, moved to the top bytes so that the rest read as leading zeros.
+        let d = v.wrapping_sub(0x3030_3030_3030_3030) << (8 * (8 - n));
+        acc = acc.wrapping_mul(POW10_U64[n]).wrapping_add(eight_digits(d));
+        j += n;
+        if n < 8 {
+            return (acc, j - i);
+        }
+    }
+    while let Some(&c) = s.get(j) {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        acc = acc.wrapping_mul(10).wrapping_add(d as u64);
+        j += 1;
+    }
+    (acc, j - i)
+}
+
+/// The value of eight digit bytes (0..=9 each, the first in the lowest byte) (Lemire, 2020).
+#[inline]
+fn eight_digits(v: u64) -> u64 {
+    const MASK: u64 = 0x0000_00FF_0000_00FF;
+    const MUL1: u64 = 0x000F_4240_0000_0064;
+    const MUL2: u64 = 0x0000_2710_0000_0001;
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    ((v & MASK)
+        .wrapping_mul(MUL1)
+        .wrapping_add(((v >> 16) & MASK).wrapping_mul(MUL2)))
+        >> 32
 }
 
 /// Why a number token was rejected.
@@ -125,37 +149,6 @@ pub(crate) fn show(tok: &[u8]) -> String {
     }
 }
 
-/// Writes `path` atomically: into a temporary file beside it, then renamed over it, so a reader
-/// never sees a half-written file and a failed write leaves the old file in place.
-pub(crate) fn write_atomic(
-    path: &Path,
-    body: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
-) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| Error::invalid(format!("{}: not a file name", path.display())))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let result = (|| {
-        let file = File::create(&tmp)?;
-        let mut w = BufWriter::with_capacity(1 << 16, file);
-        body(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,9 +176,48 @@ mod tests {
             "17.99",
             "0.006399",
             "00000000000000000000001.5",
+            "9007199254740992",
+            "9007199254740993",
+            "0.9007199254740993",
+            "1234567890123456789",
+            "12345678901234567890123",
         ] {
             let v = parse_finite_f64(s.as_bytes()).unwrap();
             assert_eq!(v.to_bits(), std_parse(s).to_bits(), "{s}");
+        }
+    }
+
+    #[test]
+    fn scan_digits_counts_and_values() {
+        for s in [
+            "",
+            "x",
+            "0",
+            "7 ",
+            "12345678",
+            "123456789",
+            "1234567812345678",
+            "0000000000000000001",
+            "98765432:",
+            "4294967295\n",
+            "9/",
+            "1:2",
+            "12345678901234567890123",
+        ] {
+            let b = s.as_bytes();
+            let n = b.iter().take_while(|c| c.is_ascii_digit()).count();
+            let want = b[..n].iter().fold(0u64, |a, &c| {
+                a.wrapping_mul(10).wrapping_add((c - b'0') as u64)
+            });
+            assert_eq!(scan_digits(b, 0, 0), (want, n), "{s:?}");
+            // Also with the run at an offset, followed and preceded by other bytes.
+            let padded = format!("ab{s}~~~~~~~~~~");
+            assert_eq!(scan_digits(padded.as_bytes(), 2, 0), (want, n), "{s:?}");
+        }
+        for b in 0..=255u8 {
+            let s = [b'1', b, b'2', b'3', b'4', b'5', b'6', b'7', b'8'];
+            let n = if b.is_ascii_digit() { 9 } else { 1 };
+            assert_eq!(scan_digits(&s, 0, 0).1, n, "byte {b}");
         }
     }
 

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use super::linesearch::Wolfe;
 use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
+use super::{check_dim, descent_or_steepest, Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
@@ -95,13 +95,7 @@ impl Lbfgs {
         let mut g_new = vec![0.0; n];
         while status.is_none() {
             run.iter += 1;
-            let mut d = two_loop(&pairs, &g, d0);
-            let mut slope = dot(&g, &d);
-            if !(slope < 0.0) {
-                pairs.clear();
-                d = g.iter().map(|v| -v).collect();
-                slope = -dot(&g, &g);
-            }
+            let (d, slope) = descent_or_steepest(two_loop(&pairs, &g, d0), &g);
             let t0 = if pairs.is_empty() && d0.is_none() {
                 (1.0 / norm(&g)).min(1.0)
             } else {

@@ -38,6 +38,17 @@ fn check_dim(f: &impl Objective, x: &[f64]) -> Result<()> {
     Ok(())
 }
 
+/// The direction `s` and its slope ∇f·s when it descends; else −∇f (a safeguard for
+/// non-convex curvature or a broken inner solve).
+fn descent_or_steepest(s: Vec<f64>, g: &[f64]) -> (Vec<f64>, f64) {
+    let slope = crate::linalg::dot(g, &s);
+    if slope < 0.0 {
+        (s, slope)
+    } else {
+        (g.iter().map(|v| -v).collect(), -crate::linalg::dot(g, g))
+    }
+}
+
 /// The solvers a user picks by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {

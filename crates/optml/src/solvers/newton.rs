@@ -6,9 +6,9 @@ use faer::{Mat, Side};
 
 use super::linesearch::armijo;
 use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
+use super::{check_dim, descent_or_steepest, Report, Status};
 use crate::error::Result;
-use crate::linalg::{axpy, dot, norm};
+use crate::linalg::{axpy, norm};
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator};
 
@@ -75,15 +75,11 @@ impl Newton {
         while status.is_none() {
             run.iter += 1;
             let h = f.hessian(x).to_dense();
-            let Some(mut s) = regularized_newton_step(&h, &g) else {
+            let Some(s) = regularized_newton_step(&h, &g) else {
                 status = Some(Status::NonFinite);
                 break;
             };
-            let mut slope = dot(&g, &s);
-            if !(slope < 0.0) {
-                s = g.iter().map(|v| -v).collect();
-                slope = -dot(&g, &g);
-            }
+            let (s, slope) = descent_or_steepest(s, &g);
             let ls = armijo(&*f.line(x, &s), fx, slope, 1.0, self.armijo_c1, 40);
             run.f_evals += ls.evals;
             if !ls.accepted {

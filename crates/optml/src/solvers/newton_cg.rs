@@ -5,9 +5,9 @@
 use super::cg::newton_pcg;
 use super::linesearch::armijo;
 use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
+use super::{check_dim, descent_or_steepest, Report, Status};
 use crate::error::Result;
-use crate::linalg::{axpy, dot, norm};
+use crate::linalg::{axpy, norm};
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator};
 
@@ -15,7 +15,7 @@ use crate::objective::{Curvature, LinearOperator};
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewtonCg {
     pub stop: Stop,
-    /// η of the CG stop i·(Qᵢ − Qᵢ₋₁) ≥ η·Qᵢ (LIBLINEAR: 0.5).
+    /// η of the CG stop i·(Qᵢ − Qᵢ₋₁) ≥ η·Qᵢ (LIBLINEAR: 0.1 from a cold start).
     pub cg_eta: f64,
     pub max_cg: usize,
     /// Weight α of diag(H) in the preconditioner, 0 for none (LIBLINEAR: 0.01). The identity
@@ -30,7 +30,7 @@ impl Default for NewtonCg {
     fn default() -> Self {
         NewtonCg {
             stop: Stop::default(),
-            cg_eta: 0.5,
+            cg_eta: 0.1,
             max_cg: 250,
             precondition: 0.01,
             armijo_c1: 0.01,
@@ -78,13 +78,7 @@ impl NewtonCg {
             let m_inv = jacobi_inverse(&h, self.precondition);
             let step = newton_pcg(&h, &g, m_inv.as_deref(), self.cg_eta, self.max_cg);
             run.hv_products += step.products;
-            let mut s = step.s;
-            let mut slope = dot(&g, &s);
-            if !(slope < 0.0) {
-                // Not a descent direction (non-convex or broken CG): fall back to −g.
-                s = g.iter().map(|v| -v).collect();
-                slope = -dot(&g, &g);
-            }
+            let (s, slope) = descent_or_steepest(step.s, &g);
             let ls = armijo(&*f.line(x, &s), fx, slope, 1.0, self.armijo_c1, 30);
             run.f_evals += ls.evals;
             if !ls.accepted {

@@ -91,7 +91,7 @@ impl GlmModel {
             .iter()
             .chain(&self.classes)
             .any(|w| !w.is_finite())
-            || !(self.c > 0.0)
+            || self.c <= 0.0
         {
             return Err(Error::invalid(
                 "the model holds a non-finite weight, class or C",

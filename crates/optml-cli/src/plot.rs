@@ -1,0 +1,155 @@
+//! Convergence plots: ‖∇f‖ and f − f_best against time, one line per solver (SVG or PNG).
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use optml::monitor::IterInfo;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::CliResult;
+
+/// Where a TrueType font for the labels is looked for (plotters draws text with ab_glyph).
+const FONT_PATHS: [&str; 4] = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/System/Library/Fonts/Supplemental/Arial.ttf",
+];
+
+/// Registers a system font as "sans-serif" once.
+fn ensure_font() -> CliResult {
+    static FONT: OnceLock<bool> = OnceLock::new();
+    let ok = *FONT.get_or_init(|| {
+        let bytes = std::env::var_os("OPTML_FONT")
+            .map(std::path::PathBuf::from)
+            .into_iter()
+            .chain(FONT_PATHS.iter().map(Into::into))
+            .find_map(|p| std::fs::read(p).ok());
+        match bytes {
+            Some(b) => {
+                let b: &'static [u8] = Box::leak(b.into_boxed_slice());
+                plotters::style::register_font("sans-serif", FontStyle::Normal, b).is_ok()
+            }
+            None => false,
+        }
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err("plots need a TrueType font: install fonts-dejavu-core or set OPTML_FONT=/path/to/font.ttf".into())
+    }
+}
+
+/// Draws the convergence of each (name, trace) into `path` (.svg, else PNG).
+pub fn convergence(path: &Path, title: &str, series: &[(String, Vec<IterInfo>)]) -> CliResult {
+    ensure_font()?;
+    let size = (1200, 480);
+    let svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let result = if svg {
+        draw(
+            SVGBackend::new(path, size).into_drawing_area(),
+            title,
+            series,
+        )
+    } else {
+        draw(
+            BitMapBackend::new(path, size).into_drawing_area(),
+            title,
+            series,
+        )
+    };
+    result.map_err(|e| format!("cannot draw {}: {e}", path.display()).into())
+}
+
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    title: &str,
+    series: &[(String, Vec<IterInfo>)],
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let root = root.titled(title, ("sans-serif", 22))?;
+    let panels = root.split_evenly((1, 2));
+    let f_best = series
+        .iter()
+        .flat_map(|(_, t)| t.iter().map(|i| i.f))
+        .fold(f64::INFINITY, f64::min);
+    let t_max = series
+        .iter()
+        .flat_map(|(_, t)| t.iter().map(|i| i.seconds))
+        .fold(1e-6, f64::max);
+    // Suboptimality relative to the best value seen; the best point itself has none to plot.
+    let floor = 1e-16 * f_best.abs().max(1e-300);
+    let subopt = |i: &IterInfo| i.f - f_best;
+    panel(&panels[0], "gradient norm", t_max, series, |i| i.grad_norm)?;
+    panel(&panels[1], "f − f_best", t_max, series, move |i| {
+        let s = subopt(i);
+        if s > floor {
+            s
+        } else {
+            f64::NAN
+        }
+    })?;
+    root.present()?;
+    Ok(())
+}
+
+fn panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    label: &str,
+    t_max: f64,
+    series: &[(String, Vec<IterInfo>)],
+    y: impl Fn(&IterInfo) -> f64,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let values: Vec<f64> = series
+        .iter()
+        .flat_map(|(_, t)| t.iter().map(&y))
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(0.0, f64::max);
+    let (lo, hi) = if values.is_empty() {
+        (1e-16, 1.0)
+    } else {
+        (lo / 2.0, hi * 2.0)
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .caption(label, ("sans-serif", 18))
+        .build_cartesian_2d(0.0..t_max * 1.05, (lo..hi).log_scale())?;
+    chart
+        .configure_mesh()
+        .x_desc("seconds")
+        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .draw()?;
+    for (k, (name, trace)) in series.iter().enumerate() {
+        let color = Palette99::pick(k).to_rgba();
+        let points: Vec<(f64, f64)> = trace
+            .iter()
+            .map(|i| (i.seconds, y(i)))
+            .filter(|(_, v)| v.is_finite() && *v > 0.0)
+            .collect();
+        chart
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
+            .label(name.clone())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
+        chart.draw_series(points.iter().map(|&p| Circle::new(p, 2, color.filled())))?;
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()?;
+    Ok(())
+}

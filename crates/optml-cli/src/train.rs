@@ -1,0 +1,171 @@
+//! `optml train`: fit a GLM, save the model, write the trace and a convergence plot.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args as ClapArgs;
+use optml::fit::{fit_glm, Choice};
+use optml::models::glm::{GlmSpec, Loss};
+use optml::monitor::{Both, IterInfo, Trace};
+use optml::solvers::{Report, Stop};
+
+use crate::data_args::DataArgs;
+use crate::progress::Progress;
+use crate::{plot, CliResult};
+
+#[derive(ClapArgs, Debug)]
+#[command(after_help = "Examples:
+  optml train data.svm --loss logistic -C 1 --model m.json
+  optml train data.svm -C 10 --solver newton-cg --tol 1e-10 --trace t.csv --plot conv.svg
+  optml train X.npy --labels y.npy --loss softmax --lambda 0.01 --intercept
+  optml train data.csv --label-column first --loss least-squares")]
+pub struct Args {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Loss: logistic, softmax, squared-hinge, least-squares.
+    #[arg(long, default_value = "logistic")]
+    pub loss: Loss,
+    /// Inverse regularization: f(w) = Σ loss + ‖w‖²/(2C).
+    #[arg(short = 'C', long = "C", conflicts_with = "lambda")]
+    pub c: Option<f64>,
+    /// Regularization strength λ = 1/C: f(w) = Σ loss + λ‖w‖²/2.
+    #[arg(long)]
+    pub lambda: Option<f64>,
+    /// Fit an unpenalized intercept.
+    #[arg(long)]
+    pub intercept: bool,
+    /// Solver: auto, newton-cg, trust-region, newton, lbfgs, newton-path.
+    #[arg(long, default_value = "auto")]
+    pub solver: Choice,
+    /// Stop when ‖∇f(w)‖ ≤ tol·‖∇f(w₀)‖ (or ≤ tol with --abs-tol).
+    #[arg(long, default_value_t = 1e-6)]
+    pub tol: f64,
+    /// Make --tol absolute.
+    #[arg(long)]
+    pub abs_tol: bool,
+    /// Iteration budget.
+    #[arg(long, default_value_t = 1000)]
+    pub max_iter: usize,
+    /// Time budget in seconds.
+    #[arg(long)]
+    pub max_seconds: Option<f64>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write the trained model (JSON) here.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Write the per-iteration trace (CSV: iter,seconds,passes,f,grad_norm) here.
+    #[arg(long)]
+    pub trace: Option<PathBuf>,
+    /// Draw ‖∇f‖ and f − f_best against time (.svg or .png).
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+    /// Print only errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl Args {
+    fn spec(&self) -> CliResult<GlmSpec> {
+        let c = match (self.c, self.lambda) {
+            (Some(c), _) => c,
+            (_, Some(l)) if l > 0.0 => 1.0 / l,
+            (_, Some(l)) => return Err(format!("--lambda must be positive, got {l}").into()),
+            _ => 1.0,
+        };
+        Ok(GlmSpec {
+            loss: self.loss,
+            c,
+            intercept: self.intercept,
+            sample_weight: None,
+        })
+    }
+
+    fn stop(&self) -> CliResult<Stop> {
+        if !(self.tol >= 0.0 && self.tol.is_finite()) {
+            return Err(format!("--tol must be a finite number ≥ 0, got {}", self.tol).into());
+        }
+        Ok(Stop {
+            tol: self.tol,
+            relative: !self.abs_tol,
+            max_iter: self.max_iter,
+            max_seconds: self.max_seconds.unwrap_or(f64::INFINITY),
+        })
+    }
+}
+
+pub fn run(args: Args) -> CliResult {
+    crate::set_threads(args.threads)?;
+    let spec = args.spec()?;
+    let stop = args.stop()?;
+    let data = args.data.load(args.quiet)?;
+    let mut trace = Trace::default();
+    let mut progress = Progress::new("training", args.quiet);
+    let fitted = fit_glm(
+        &data,
+        &spec,
+        args.solver,
+        stop,
+        &mut Both(&mut trace, &mut progress),
+    );
+    progress.finish();
+    let (model, report) = fitted?;
+    if !args.quiet {
+        print_report(&report);
+        let m = model.evaluate(&data)?;
+        if let Some(a) = m.accuracy {
+            println!("training accuracy {:.4}", a);
+        }
+        if let Some(mse) = m.mse {
+            println!("training mse      {:.6e}", mse);
+        }
+    }
+    if let Some(path) = &args.model {
+        model.save(path)?;
+    }
+    if let Some(path) = &args.trace {
+        write_trace(path, &trace.records)?;
+    }
+    if let Some(path) = &args.plot {
+        let title = format!("{} on {}", spec.loss, args.data.data.display());
+        plot::convergence(path, &title, &[(report.solver.to_string(), trace.records)])?;
+    }
+    if !report.status.converged() && !args.quiet {
+        eprintln!(
+            "warning: {} stopped before the tolerance was met: {}",
+            report.solver, report.status
+        );
+    }
+    Ok(())
+}
+
+/// A few aligned lines saying how the run went.
+pub fn print_report(r: &Report) {
+    println!("solver            {}", r.solver);
+    println!("status            {}", r.status);
+    println!("iterations        {}", r.iterations);
+    println!(
+        "passes over data  {:.0}   (gradients {}, Hessian-vector products {}, line-search trials {})",
+        r.passes, r.g_evals, r.hv_products, r.f_evals
+    );
+    println!("objective         {:.12e}", r.f);
+    println!("gradient norm     {:.3e}", r.grad_norm);
+    println!("time              {:.3} s", r.seconds);
+}
+
+/// The trace as CSV, written whole or not at all.
+pub fn write_trace(path: &Path, records: &[IterInfo]) -> CliResult {
+    optml::write_atomic(path, |w| {
+        writeln!(w, "iter,seconds,passes,f,grad_norm")?;
+        for r in records {
+            writeln!(
+                w,
+                "{},{:.6},{},{:.17e},{:.6e}",
+                r.iter, r.seconds, r.passes, r.f, r.grad_norm
+            )?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}

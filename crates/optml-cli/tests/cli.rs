@@ -1,0 +1,213 @@
+//! The `optml` binary end to end: train, predict, demo, and its errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn optml(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_optml"))
+        .args(args)
+        .output()
+        .expect("optml runs")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../optml/data")
+        .join(name)
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn train_then_predict_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.json");
+    let trace = dir.path().join("t.csv");
+    let plot = dir.path().join("conv.svg");
+    let data = fixture("breast_cancer.svm");
+    let out = optml(&[
+        "train",
+        data.to_str().unwrap(),
+        "--loss",
+        "logistic",
+        "-C",
+        "1",
+        "--tol",
+        "1e-10",
+        "--model",
+        model.to_str().unwrap(),
+        "--trace",
+        trace.to_str().unwrap(),
+        "--plot",
+        plot.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let log = text(&out);
+    // The published optimum for C = 1: 59.16243276027.
+    assert!(log.contains("5.91624327602"), "{log}");
+    let csv = std::fs::read_to_string(&trace).unwrap();
+    assert!(csv.starts_with("iter,seconds,passes,f,grad_norm\n"));
+    assert!(csv.lines().count() > 3);
+    assert!(std::fs::read_to_string(&plot).unwrap().contains("<svg"));
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(m["format_version"], 1);
+    assert_eq!(m["n_features"], 30);
+    assert_eq!(m["loss"], "logistic");
+
+    let preds = dir.path().join("p.txt");
+    let out = optml(&[
+        "predict",
+        model.to_str().unwrap(),
+        data.to_str().unwrap(),
+        "--out",
+        preds.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("accuracy  0.95"), "{}", text(&out));
+    assert_eq!(
+        std::fs::read_to_string(&preds).unwrap().lines().count(),
+        569
+    );
+}
+
+#[test]
+fn softmax_on_npy_data_with_a_labels_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let digits = optml::data::read_libsvm(&fixture("digits.svm"), &Default::default()).unwrap();
+    let (n, d) = (digits.n_samples(), digits.n_features());
+    let mut x = vec![0.0; n * d];
+    let mut row = vec![0.0; d];
+    for i in 0..n {
+        for (j, r) in row.iter_mut().enumerate() {
+            let mut e = vec![0.0; d];
+            e[j] = 1.0;
+            *r = digits.x.row_dot(i, &e) / 16.0;
+        }
+        x[i * d..(i + 1) * d].copy_from_slice(&row);
+    }
+    let (xp, yp) = (dir.path().join("X.npy"), dir.path().join("y.npy"));
+    optml::data::write_npy(&xp, &[n, d], &x).unwrap();
+    optml::data::write_npy(&yp, &[n], &digits.y).unwrap();
+    let model = dir.path().join("m.json");
+    let out = optml(&[
+        "train",
+        xp.to_str().unwrap(),
+        "--labels",
+        yp.to_str().unwrap(),
+        "--loss",
+        "softmax",
+        "--lambda",
+        "0.1",
+        "--intercept",
+        "--model",
+        model.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("converged"), "{}", text(&out));
+    let out = optml(&[
+        "predict",
+        model.to_str().unwrap(),
+        xp.to_str().unwrap(),
+        "--labels",
+        yp.to_str().unwrap(),
+        "--proba",
+        "--out",
+        dir.path().join("p.txt").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("accuracy  0.99"), "{}", text(&out));
+}
+
+#[test]
+fn malformed_data_is_reported_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.svm");
+    std::fs::write(&bad, "1 1:0.5 2:1\n-1 3:x\n").unwrap();
+    let out = optml(&["train", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let msg = text(&out);
+    assert!(msg.contains("bad.svm:2"), "{msg}");
+    assert!(!msg.contains("panicked"), "{msg}");
+}
+
+#[test]
+fn bad_flags_and_missing_files_are_errors_not_panics() {
+    let data = fixture("breast_cancer.svm");
+    for args in [
+        vec!["train", "/nonexistent/file.svm"],
+        vec!["train", data.to_str().unwrap(), "-C", "-1"],
+        vec!["train", data.to_str().unwrap(), "--solver", "magic"],
+        vec![
+            "train",
+            data.to_str().unwrap(),
+            "--loss",
+            "softmax",
+            "--tol",
+            "nan",
+        ],
+        vec!["train", data.to_str().unwrap(), "--threads", "0"],
+    ] {
+        let out = optml(&args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        let msg = text(&out);
+        assert!(msg.contains("error"), "{args:?}: {msg}");
+        assert!(!msg.contains("panicked"), "{args:?}: {msg}");
+    }
+}
+
+#[test]
+fn predict_refuses_a_model_data_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.json");
+    let out = optml(&[
+        "train",
+        fixture("breast_cancer.svm").to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = optml(&[
+        "predict",
+        model.to_str().unwrap(),
+        fixture("digits.svm").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("64 features"), "{}", text(&out));
+    // A truncated model file is refused with its name.
+    std::fs::write(&model, "{\"format_version\": 1, \"loss\": ").unwrap();
+    let out = optml(&[
+        "predict",
+        model.to_str().unwrap(),
+        fixture("breast_cancer.svm").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("m.json"), "{}", text(&out));
+}
+
+#[test]
+fn demo_runs_every_solver() {
+    let dir = tempfile::tempdir().unwrap();
+    let plot = dir.path().join("demo.svg");
+    let out = optml(&["demo", "--tol", "1e-4", "--plot", plot.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let log = text(&out);
+    for solver in [
+        "newton-cg",
+        "trust-region",
+        "newton",
+        "lbfgs",
+        "newton-path",
+    ] {
+        assert!(log.matches(solver).count() >= 2, "{solver} missing: {log}");
+    }
+    assert!(dir.path().join("demo-breast-cancer.svg").exists());
+    assert!(dir.path().join("demo-digits.svg").exists());
+}
