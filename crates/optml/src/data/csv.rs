@@ -1,12 +1,4 @@
-//! Delimited text (CSV/TSV) of numbers: one sample per line, one column of which is the label.
-//!
-//! Accepted: `,`, `;` or tab delimiters (given, implied by a `.tsv` name, or detected from the
-//! first line); an optional header line (given, or detected: a field that is not a number);
-//! fields in double quotes (`"1.5"`, `"a ""name"""`); spaces around fields; blank lines and
-//! lines starting with `#`; a UTF-8 byte-order mark; `\n` or `\r\n` line ends. Rejected with
-//! [`Error::Parse`] naming file and line: a row with the wrong number of fields, an empty field,
-//! a field that is not a number, NaN or ±∞, a file with no rows, and a label column that is not
-//! there.
+//! Delimited text (CSV/TSV) of numbers into a dense data set.
 
 use std::path::Path;
 
@@ -39,7 +31,16 @@ pub struct CsvOptions {
     pub delimiter: Option<u8>,
 }
 
-/// Reads a CSV/TSV file of numbers into a dense [`Dataset`] (see the [module docs](self)).
+/// Reads a CSV/TSV file of numbers, one sample per line, into a dense [`Dataset`]; one column
+/// (see [`LabelColumn`]) holds the label.
+///
+/// Accepted: `,`, `;` or tab delimiters (given, implied by a `.tsv` name, or detected from the
+/// first line); an optional header line (given, or detected: a field that is not a number);
+/// fields in double quotes (`"1.5"`, `"a ""name"""`); spaces around fields; blank lines and
+/// lines starting with `#`; a UTF-8 byte-order mark; `\n` or `\r\n` line ends. Rejected with
+/// [`Error::Parse`] naming file and line: a row with the wrong number of fields, an empty field,
+/// a field that is not a number, NaN or ±∞, a file with no rows, and a label column that is not
+/// there.
 pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<Dataset> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let mut opts = opts.clone();
@@ -53,7 +54,9 @@ pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<Dataset> {
     parse_csv(&bytes, path, &opts)
 }
 
-/// Parses CSV text held in memory; `name` is used in error messages and as the data set's source.
+/// Parses CSV text held in memory, as [`read_csv`] does (`.tsv` is not implied: give the
+/// delimiter or let it be detected); `name` is used in error messages and as the data set's
+/// source.
 pub fn parse_csv(bytes: &[u8], name: &Path, opts: &CsvOptions) -> Result<Dataset> {
     let err = |line: usize, msg: String| Error::parse(name, line, msg);
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

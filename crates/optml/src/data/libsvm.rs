@@ -1,14 +1,5 @@
-//! LIBSVM / SVMlight text format: `label index:value index:value ... [# comment]`.
-//!
-//! Accepted: 1-based, strictly increasing feature indices up to 2³²−1; any finite label (±1, 0/1,
-//! class ids, real targets); an SVMlight `qid:N` token (ignored); lines with a label and no
-//! features; blank lines, `#` comment lines and trailing `# comments`; `\n` or `\r\n` line ends.
-//! Explicit zero values are dropped. Rejected with [`Error::Parse`] naming file and line: a
-//! malformed token, a missing colon, index 0, a non-increasing index, an index above 2³²−1 (or above
-//! [`LibsvmOptions::n_features`]), NaN or ±∞ anywhere, and a file with no samples.
-//!
-//! The reader streams the file in large blocks (memory stays near the size of the final CSR arrays)
-//! and parses each block's pieces in parallel on the rayon pool.
+//! LIBSVM / SVMlight text: a streaming parser (blocks parsed in parallel on the rayon pool, memory
+//! near the size of the final CSR arrays) and an atomic writer.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -39,8 +30,18 @@ const BLOCK: usize = 16 << 20;
 /// Blocks smaller than this are parsed on the calling thread.
 const MIN_PARALLEL: usize = 1 << 20;
 
-/// Reads a LIBSVM/SVMlight file into a sparse [`Dataset`] (see the [module docs](self) for the
-/// accepted syntax).
+/// Reads a LIBSVM/SVMlight file, `label index:value index:value ... [# comment]`, into a sparse
+/// [`Dataset`].
+///
+/// Accepted: 1-based, strictly increasing feature indices up to 2³²−1; any finite label (±1, 0/1,
+/// class ids, real targets); an SVMlight `qid:N` token (ignored); lines with a label and no
+/// features; blank lines, `#` comment lines and trailing `# comments`; `\n` or `\r\n` line ends.
+/// Explicit zero values are dropped. Rejected with [`Error::Parse`] naming file and line: a
+/// malformed token, a missing colon, index 0, a non-increasing index, an index above 2³²−1 (or
+/// above [`LibsvmOptions::n_features`]), NaN or ±∞ anywhere, and a file with no samples.
+///
+/// The file is read in 16 MiB blocks whose pieces are parsed in parallel, so memory stays near
+/// the size of the CSR arrays returned.
 pub fn read_libsvm(path: &Path, opts: &LibsvmOptions) -> Result<Dataset> {
     read_blocks(path, opts, BLOCK)
 }
@@ -83,8 +84,8 @@ fn read_blocks(path: &Path, opts: &LibsvmOptions, block: usize) -> Result<Datase
     builder.finish()
 }
 
-/// Parses LIBSVM/SVMlight text held in memory; `name` is used in error messages and as the
-/// data set's source.
+/// Parses LIBSVM/SVMlight text held in memory, with the syntax of [`read_libsvm`]; `name` is used
+/// in error messages and as the data set's source.
 pub fn parse_libsvm(bytes: &[u8], name: &Path, opts: &LibsvmOptions) -> Result<Dataset> {
     let mut builder = Builder::new(name, opts)?;
     let mut rest = bytes;
@@ -348,6 +349,10 @@ fn number(s: &[u8], i: usize, what: &str) -> std::result::Result<(f64, usize), S
     match parse_finite_f64(&s[i..end]) {
         Ok(v) => Ok((v, end)),
         Err(NumError::NonFinite) => Err(format!("{what} {} is not finite", show(&s[i..end]))),
+        Err(NumError::Invalid) if what == "label" && s[i..end].contains(&b':') => Err(format!(
+            "label {} is not a number (a line must start with its label)",
+            show(&s[i..end])
+        )),
         Err(NumError::Invalid) => Err(format!("{what} {} is not a number", show(&s[i..end]))),
     }
 }
@@ -555,6 +560,7 @@ mod tests {
             ("1 a:1\n", 1, "expected index:value"),
             ("1 qid:x 1:1\n", 1, "qid"),
             ("1,2 1:1\n", 1, "not a number"),
+            ("1 1:1\n2:1 3:1\n", 2, "must start with its label"),
             ("1 1:1\r\n# c\r\n1 1:1 1:2\r\n", 3, "strictly increasing"),
         ];
         for &(text, line, needle) in cases {

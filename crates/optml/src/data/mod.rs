@@ -1,7 +1,12 @@
 //! Data sets: LIBSVM/SVMlight, CSV and NumPy `.npy` readers and writers.
 //!
+//! [`load`] reads any of them, by option or by file name; [`read_libsvm`], [`read_csv`] and
+//! [`read_npy`] read one format each (their docs list what they accept), and
+//! [`write_libsvm`] / [`write_npy`] write atomically.
+//!
 //! Every reader checks what it reads before it allocates from it, and reports malformed input as
-//! [`Error::Parse`](crate::Error::Parse) naming the file and the 1-based line.
+//! [`Error::Parse`](crate::Error::Parse) naming the file and the 1-based line (0 when the problem
+//! is not on one line). No reader returns NaN or ±∞.
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +18,7 @@ mod load;
 mod npy;
 mod text;
 
-pub use csv::{read_csv, CsvOptions, LabelColumn};
+pub use csv::{parse_csv, read_csv, CsvOptions, LabelColumn};
 pub use libsvm::{parse_libsvm, read_libsvm, write_libsvm, LibsvmOptions};
 pub use load::{load, LoadOptions};
 pub use npy::{read_npy, read_npy_matrix, read_npy_vector, write_npy, NpyOptions};

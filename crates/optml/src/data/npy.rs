@@ -1,10 +1,5 @@
-//! NumPy `.npy` arrays (format versions 1.0, 2.0 and 3.0).
-//!
-//! Accepted dtypes, little- or big-endian: `f8`, `f4`, `i1`, `i2`, `i4`, `i8`, `u1`, `u2`,
-//! `u4`, `u8` and `b1` (bool), all read as f64; C or Fortran order (Fortran is transposed to
-//! row-major). The header (a Python dict literal) is parsed and checked, and the data size it
-//! implies is checked against the file size before anything is allocated. NaN and ±∞ are rejected:
-//! the readers never hand back a non-finite value.
+//! NumPy `.npy` arrays: a reader that checks the header against the file before allocating, and
+//! an atomic f64 writer.
 
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
@@ -26,8 +21,8 @@ pub struct NpyOptions {
     pub label: LabelColumn,
 }
 
-/// Reads a data set from `.npy` files: a 2-D feature array, and the labels from
-/// [`NpyOptions::labels`] or from one of its columns.
+/// Reads a data set from `.npy` files (as [`read_npy_matrix`] does): a 2-D feature array, and the
+/// labels from [`NpyOptions::labels`] or from one of its columns.
 pub fn read_npy(path: &Path, opts: &NpyOptions) -> Result<Dataset> {
     let (n, d, data) = read_npy_matrix(path)?;
     if n == 0 {
@@ -87,6 +82,13 @@ pub fn read_npy(path: &Path, opts: &NpyOptions) -> Result<Dataset> {
 }
 
 /// Reads a 2-D array as `(rows, cols, row-major values)`.
+///
+/// Accepted: format versions 1.0, 2.0 and 3.0; dtypes `f8`, `f4`, `i1`, `i2`, `i4`, `i8`, `u1`,
+/// `u2`, `u4`, `u8` and `b1` (bool), little- or big-endian, all converted to f64; C or Fortran
+/// order (Fortran is transposed to row-major). The header (a Python dict literal) is parsed and
+/// the data size it implies is checked against the file size before anything is allocated.
+/// Rejected with [`Error::Parse`] naming the file: a bad magic string, version or header, another
+/// dtype (complex, strings, structured), a size that disagrees with the file, NaN or ±∞.
 pub fn read_npy_matrix(path: &Path) -> Result<(usize, usize, Vec<f64>)> {
     let (shape, data) = read_npy_any(path)?;
     match shape[..] {
@@ -99,7 +101,7 @@ pub fn read_npy_matrix(path: &Path) -> Result<(usize, usize, Vec<f64>)> {
     }
 }
 
-/// Reads a 1-D array, or a 2-D array with one column.
+/// Reads a 1-D array, or a 2-D array with one column (details as [`read_npy_matrix`]).
 pub fn read_npy_vector(path: &Path) -> Result<Vec<f64>> {
     let (shape, data) = read_npy_any(path)?;
     match shape[..] {

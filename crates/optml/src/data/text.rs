@@ -11,7 +11,7 @@ const POW10: [f64; 23] = [
 /// above 2^53, more than 22 decimals, no digits). The result is correctly rounded: the mantissa
 /// (≤ 2^53) and the power of ten (≤ 10^22) are both exact in f64, and one IEEE division rounds
 /// correctly (Clinger, 1990).
-#[inline]
+#[inline(always)]
 pub(crate) fn fast_f64_prefix(s: &[u8]) -> Option<(f64, usize)> {
     let mut i = 0;
     let neg = match s.first() {
@@ -59,7 +59,7 @@ const POW10_U64: [u64; 9] = [
 /// Reads the run of ASCII digits at `s[i..]`, appending them to `acc` (`acc·10^k + digits`, with
 /// wrapping arithmetic: exact while the total stays below 20 digits). Returns the new
 /// accumulator and the number of digits. Eight bytes at a time where the input allows (SWAR).
-#[inline]
+#[inline(always)]
 pub(crate) fn scan_digits(s: &[u8], i: usize, mut acc: u64) -> (u64, usize) {
     let mut j = i;
     while let Some(chunk) = s.get(j..j + 8) {

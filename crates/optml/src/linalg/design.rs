@@ -1,6 +1,6 @@
 //! [`Design`]: the feature matrix of a data set, dense or sparse, behind one set of products.
 
-use faer::{Accum, Mat, Par};
+use faer::{Accum, Mat, MatMut, MatRef, Par};
 
 use super::kernels::{map_rows, sum_rows, Rows};
 use super::{CsrMatrix, DenseMatrix};
@@ -98,6 +98,7 @@ impl Design {
 
     /// `xᵢ · v`.
     pub fn row_dot(&self, i: usize, v: &[f64]) -> f64 {
+        assert_eq!(v.len(), self.ncols());
         with_rows!(self, r => r.row_dot(i, v))
     }
 
@@ -132,6 +133,25 @@ impl Design {
         assert_eq!(params.len(), layout.dim());
         assert_eq!(out.len(), self.nrows() * k);
         let bias = layout.intercept_of(params);
+        if let (Design::Dense(m), true) = (self, k > 1) {
+            // Several outputs: one GEMM, Z = X·Wᵀ, beats k dot products per row.
+            let w = MatRef::from_row_major_slice(&params[..k * d], k, d);
+            let z = MatMut::from_row_major_slice_mut(out, self.nrows(), k);
+            faer::linalg::matmul::matmul(
+                z,
+                Accum::Replace,
+                m.as_faer(),
+                w.transpose(),
+                1.0,
+                Par::rayon(0),
+            );
+            if let Some(b) = bias {
+                for zi in out.chunks_exact_mut(k) {
+                    zi.iter_mut().zip(b).for_each(|(z, b)| *z += b);
+                }
+            }
+            return;
+        }
         with_rows!(self, r => map_rows(r, k, out, |i, o| {
             for (c, oc) in o.iter_mut().enumerate() {
                 *oc = r.row_dot(i, &params[c * d..(c + 1) * d]) + bias.map_or(0.0, |b| b[c]);
@@ -148,6 +168,27 @@ impl Design {
         );
         assert_eq!(g.len(), self.nrows() * k);
         assert_eq!(out.len(), layout.dim());
+        if let (Design::Dense(m), true) = (self, k > 1) {
+            // Several outputs: one GEMM, out_W = Gᵀ·X.
+            let gm = MatRef::from_row_major_slice(g, self.nrows(), k);
+            let (ow, ob) = out.split_at_mut(k * d);
+            let ow = MatMut::from_row_major_slice_mut(ow, k, d);
+            faer::linalg::matmul::matmul(
+                ow,
+                Accum::Replace,
+                gm.transpose(),
+                m.as_faer(),
+                1.0,
+                Par::rayon(0),
+            );
+            if layout.intercept {
+                ob.fill(0.0);
+                for gi in g.chunks_exact(k) {
+                    ob.iter_mut().zip(gi).for_each(|(b, g)| *b += g);
+                }
+            }
+            return;
+        }
         with_rows!(self, r => sum_rows(r, out, |i, acc| {
             add_row(r, layout, i, &g[i * k..(i + 1) * k], acc)
         }))
@@ -155,6 +196,12 @@ impl Design {
 
     /// `out += [g·xᵢᵀ, g]` for one sample i (stochastic gradients).
     pub fn add_scaled_row(&self, layout: Layout, i: usize, g: &[f64], out: &mut [f64]) {
+        assert_eq!(
+            layout.d,
+            self.ncols(),
+            "layout and design disagree on the feature count"
+        );
+        assert_eq!((g.len(), out.len()), (layout.k, layout.dim()));
         with_rows!(self, r => add_row(r, layout, i, g, out))
     }
 
@@ -175,6 +222,16 @@ impl Design {
         );
         assert_eq!(v.len(), layout.dim());
         assert_eq!(out.len(), layout.dim());
+        if let (Design::Dense(_), true) = (self, k > 1) {
+            // Two GEMMs beat the row-wise fusion once there are several outputs.
+            let mut u = vec![0.0; self.nrows() * k];
+            self.scores(layout, v, &mut u);
+            u.chunks_exact_mut(k)
+                .enumerate()
+                .for_each(|(i, ui)| transform(i, ui));
+            self.scores_adjoint(layout, &u, out);
+            return;
+        }
         let bias = layout.intercept_of(v);
         with_rows!(self, r => sum_rows(r, out, |i, acc| {
             let mut u = [0.0; STACK_CLASSES];
@@ -197,6 +254,10 @@ impl Design {
     /// X̃ᵀ·diag(w_c)·X̃ for each class, laid out like the parameters.
     pub fn weighted_sq_sums(&self, layout: Layout, w: &[f64], out: &mut [f64]) {
         let (d, k) = (self.ncols(), layout.k);
+        assert_eq!(
+            layout.d, d,
+            "layout and design disagree on the feature count"
+        );
         assert_eq!(w.len(), self.nrows() * k);
         assert_eq!(out.len(), layout.dim());
         with_rows!(self, r => sum_rows(r, out, |i, acc| {
@@ -269,5 +330,88 @@ impl Design {
             }
         }
         g
+    }
+
+    /// Row i as a dense vector (zeros where a sparse row stores nothing).
+    pub fn dense_row(&self, i: usize, out: &mut [f64]) {
+        assert_eq!(out.len(), self.ncols());
+        match self {
+            Design::Dense(m) => out.copy_from_slice(m.row(i)),
+            Design::Sparse(m) => {
+                out.fill(0.0);
+                let (idx, val) = m.row(i);
+                for (&j, &x) in idx.iter().zip(val) {
+                    out[j as usize] = x;
+                }
+            }
+        }
+    }
+
+    /// The Hessian of the multinomial loss without its regularizer, densely:
+    /// Σᵢ sᵢ·(diag(pᵢ) − pᵢpᵢᵀ) ⊗ x̃ᵢx̃ᵢᵀ, given qᵢ = sᵢ·pᵢ (n × k) and the sample weights sᵢ.
+    /// It is formed as k Gram matrices (the block diagonal) minus RᵀR for the rows
+    /// rᵢ = (qᵢ ⊗ x̃ᵢ)/√sᵢ, with faer's products, and returned in the parameter layout.
+    pub fn gram_multinomial(&self, layout: Layout, q: &[f64], s: &[f64]) -> Mat<f64> {
+        let (n, d, k) = (self.nrows(), self.ncols(), layout.k);
+        assert_eq!(
+            layout.d, d,
+            "layout and design disagree on the feature count"
+        );
+        assert_eq!((q.len(), s.len()), (n * k, n));
+        let dt = d + usize::from(layout.intercept);
+        // Position of augmented index (c, j) in the parameter layout.
+        let slot = |c: usize, j: usize| if j < d { c * d + j } else { k * d + c };
+        let mut h = Mat::<f64>::zeros(k * dt, k * dt);
+        let mut qc = vec![0.0; n];
+        for c in 0..k {
+            for (i, v) in qc.iter_mut().enumerate() {
+                *v = q[i * k + c];
+            }
+            let g = self.gram(&qc, layout.intercept);
+            for a in 0..dt {
+                for b in 0..dt {
+                    h[(c * dt + a, c * dt + b)] = g[(a, b)];
+                }
+            }
+        }
+        let rows = GRAM_BLOCK.min(n).max(1);
+        let mut r = Mat::<f64>::zeros(rows, k * dt);
+        let mut x = vec![0.0; d];
+        for start in (0..n).step_by(rows) {
+            let end = (start + rows).min(n);
+            for i in start..end {
+                self.dense_row(i, &mut x);
+                let scale = if s[i] > 0.0 { 1.0 / s[i].sqrt() } else { 0.0 };
+                for c in 0..k {
+                    let qic = q[i * k + c] * scale;
+                    for (j, &xj) in x.iter().enumerate() {
+                        r[(i - start, c * dt + j)] = qic * xj;
+                    }
+                    if layout.intercept {
+                        r[(i - start, c * dt + d)] = qic;
+                    }
+                }
+            }
+            let b = r.as_ref().subrows(0, end - start);
+            faer::linalg::matmul::matmul(
+                h.as_mut(),
+                Accum::Add,
+                b.transpose(),
+                b,
+                -1.0,
+                Par::rayon(0),
+            );
+        }
+        let mut out = Mat::<f64>::zeros(k * dt, k * dt);
+        for ca in 0..k {
+            for ja in 0..dt {
+                for cb in 0..k {
+                    for jb in 0..dt {
+                        out[(slot(ca, ja), slot(cb, jb))] = h[(ca * dt + ja, cb * dt + jb)];
+                    }
+                }
+            }
+        }
+        out
     }
 }

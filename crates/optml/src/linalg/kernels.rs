@@ -45,6 +45,9 @@ impl Rows for DenseMatrix {
     }
 }
 
+// The sparse kernels index `v`/`out` without bounds checks: every column index is < ncols
+// (checked when the matrix was built) and every caller passes ncols-long slices (asserted by
+// `Design`'s methods; debug builds check again here).
 impl Rows for CsrMatrix {
     fn n_rows(&self) -> usize {
         self.nrows()
@@ -54,26 +57,31 @@ impl Rows for CsrMatrix {
     }
     #[inline]
     fn row_dot(&self, i: usize, v: &[f64]) -> f64 {
+        debug_assert_eq!(v.len(), self.ncols());
         let (idx, val) = self.row(i);
         let mut s = 0.0;
         for (&j, &x) in idx.iter().zip(val) {
-            // SAFETY-free: indices were checked against ncols when the matrix was built.
-            s += x * v[j as usize];
+            // SAFETY: j < ncols == v.len() (see above).
+            s += x * unsafe { *v.get_unchecked(j as usize) };
         }
         s
     }
     #[inline]
     fn row_axpy(&self, i: usize, a: f64, out: &mut [f64]) {
+        debug_assert_eq!(out.len(), self.ncols());
         let (idx, val) = self.row(i);
         for (&j, &x) in idx.iter().zip(val) {
-            out[j as usize] += a * x;
+            // SAFETY: j < ncols == out.len() (see above).
+            unsafe { *out.get_unchecked_mut(j as usize) += a * x };
         }
     }
     #[inline]
     fn row_sq_axpy(&self, i: usize, a: f64, out: &mut [f64]) {
+        debug_assert_eq!(out.len(), self.ncols());
         let (idx, val) = self.row(i);
         for (&j, &x) in idx.iter().zip(val) {
-            out[j as usize] += a * x * x;
+            // SAFETY: j < ncols == out.len() (see above).
+            unsafe { *out.get_unchecked_mut(j as usize) += a * x * x };
         }
     }
 }

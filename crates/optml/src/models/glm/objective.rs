@@ -323,24 +323,19 @@ impl LinearOperator for GlmHessian<'_, '_> {
 
     fn to_dense(&self) -> Mat<f64> {
         let glm = self.glm;
-        if glm.layout.k != 1 {
-            // K·d products; softmax direct solves are only sensible for small K·d.
-            let n = self.dim();
-            let mut a = Mat::<f64>::zeros(n, n);
-            let (mut e, mut col) = (vec![0.0; n], vec![0.0; n]);
-            for j in 0..n {
-                e[j] = 1.0;
-                self.apply(&e, &mut col);
-                e[j] = 0.0;
-                for (i, &c) in col.iter().enumerate() {
-                    a[(i, j)] = c;
-                }
-            }
-            return a;
-        }
-        let mut h = glm.x.gram(&self.weights, glm.layout.intercept);
-        glm.count(1);
-        for j in 0..glm.layout.d {
+        let mut h = if glm.layout.k == 1 {
+            glm.x.gram(&self.weights, glm.layout.intercept)
+        } else {
+            let s: Vec<f64> = (0..glm.x.nrows()).map(|i| glm.weight(i)).collect();
+            glm.x.gram_multinomial(glm.layout, &self.weights, &s)
+        };
+        // One pass per class for the block diagonal, one for the low-rank part.
+        glm.count(if glm.layout.k == 1 {
+            1
+        } else {
+            glm.layout.k as u64 + 1
+        });
+        for j in 0..glm.layout.k * glm.layout.d {
             h[(j, j)] += glm.lambda;
         }
         h
