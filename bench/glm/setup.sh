@@ -15,7 +15,8 @@ if [ ! -x "$here/.venv/bin/python" ]; then
     "$python" -m venv "$here/.venv"
 fi
 "$here/.venv/bin/python" -m pip install --quiet --upgrade pip
-# Pinned versions that install from wheels on Python 3.11 / x86_64 Linux.
+# Pinned versions checked to install on Python 3.11 / x86_64 Linux (liblinear-official builds
+# from its source distribution: it needs a C compiler, which the Rust toolchain already implies).
 "$here/.venv/bin/python" -m pip install --quiet \
     numpy==2.4.6 \
     scipy==1.17.1 \

@@ -1,7 +1,11 @@
 //! `optml`: fit GLMs with Newton-type methods, predict, and see the convergence.
 
+mod bench;
+mod cp;
 mod data_args;
 mod demo;
+mod dictionary;
+mod iter_log;
 mod plot;
 mod predict;
 mod progress;
@@ -36,6 +40,12 @@ enum Command {
     Predict(predict::Args),
     /// Train on embedded real data with several solvers and compare them.
     Demo(demo::Args),
+    /// Compare solvers on standard test problems.
+    Bench(bench::Args),
+    /// CP decomposition of a 3-way tensor (.npy) by alternating least squares.
+    Cp(cp::Args),
+    /// Learn a dictionary with sparse codes (K-SVD) from signals in a .npy file.
+    Dictionary(dictionary::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +54,9 @@ fn main() -> ExitCode {
         Command::Train(a) => train::run(a),
         Command::Predict(a) => predict::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::Bench(a) => bench::run(a),
+        Command::Cp(a) => cp::run(a),
+        Command::Dictionary(a) => dictionary::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -153,3 +153,85 @@ where
         .draw()?;
     Ok(())
 }
+
+/// Draws a performance profile: per solver, the share of problems ρ(τ) it solves within a
+/// factor τ of the best solver's cost, as a step function over log₂ τ.
+pub fn performance_profile(
+    path: &Path,
+    title: &str,
+    names: &[&str],
+    curves: &[Vec<(f64, f64)>],
+) -> CliResult {
+    ensure_font()?;
+    let size = (900, 600);
+    let svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let result = if svg {
+        draw_profile(
+            SVGBackend::new(path, size).into_drawing_area(),
+            title,
+            names,
+            curves,
+        )
+    } else {
+        draw_profile(
+            BitMapBackend::new(path, size).into_drawing_area(),
+            title,
+            names,
+            curves,
+        )
+    };
+    result.map_err(|e| format!("cannot draw {}: {e}", path.display()).into())
+}
+
+fn draw_profile<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    title: &str,
+    names: &[&str],
+    curves: &[Vec<(f64, f64)>],
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let tau_max = curves
+        .iter()
+        .flatten()
+        .map(|&(t, _)| t.log2())
+        .fold(1.0, f64::max)
+        * 1.1;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(16)
+        .x_label_area_size(45)
+        .y_label_area_size(60)
+        .caption(title, ("sans-serif", 20))
+        .build_cartesian_2d(0.0..tau_max, 0.0..1.02)?;
+    chart
+        .configure_mesh()
+        .x_desc("log₂ τ (cost ÷ best cost)")
+        .y_desc("share of problems solved within τ")
+        .draw()?;
+    for (k, (name, curve)) in names.iter().zip(curves).enumerate() {
+        let color = Palette99::pick(k).to_rgba();
+        let mut steps = vec![(0.0, 0.0)];
+        for &(tau, rho) in curve {
+            let x = tau.log2();
+            steps.push((x, steps.last().map_or(0.0, |p| p.1)));
+            steps.push((x, rho));
+        }
+        steps.push((tau_max, steps.last().map_or(0.0, |p| p.1)));
+        chart
+            .draw_series(LineSeries::new(steps, color.stroke_width(2)))?
+            .label(name.to_string())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::models::glm::{GlmModel, GlmSpec, MODEL_FORMAT_VERSION};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
-use crate::solvers::{Method, Report, Stop};
+use crate::solvers::{inverse_diagonal, Lbfgs, Method, Report, Stop};
 
 /// The solver a fit uses: one by name, or `Auto` to pick by the data's shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +41,17 @@ pub fn fit_glm<M: Monitor + ?Sized>(
         Choice::Auto => Method::auto(data.n_samples(), f.dim(), data.x.nnz(), layout.k),
     };
     let mut w = vec![0.0; f.dim()];
-    let report = method.minimize(stop, &f, &mut w, monitor)?;
+    let report = match method {
+        // Every GLM loss has a positive Hessian diagonal, the scaling L-BFGS needs on badly
+        // scaled features.
+        Method::Lbfgs => Lbfgs {
+            stop,
+            diagonal: inverse_diagonal(&f, &w),
+            ..Default::default()
+        }
+        .minimize(&f, &mut w, monitor)?,
+        _ => method.minimize(stop, &f, &mut w, monitor)?,
+    };
     if w.iter().any(|v| !v.is_finite()) || !report.f.is_finite() {
         return Err(Error::NonFinite(format!(
             "{} produced a non-finite model on {} ({})",

@@ -29,6 +29,7 @@ pub mod fit;
 pub mod linalg;
 pub mod models;
 pub mod monitor;
+pub mod nonconvex;
 pub mod objective;
 pub mod solvers;
 

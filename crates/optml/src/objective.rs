@@ -53,6 +53,7 @@ pub trait Objective {
             f: self,
             x: x.to_vec(),
             d: d.to_vec(),
+            last: Default::default(),
         })
     }
     /// Passes over the data made so far, for objectives backed by a data set (0 otherwise).
@@ -70,6 +71,12 @@ pub trait Curvature: Objective {
         Self: 'a;
     /// ∇²f(x) (or a positive semi-definite generalized Hessian for piecewise-quadratic losses).
     fn hessian(&self, x: &[f64]) -> Self::Hessian<'_>;
+    /// Where the products come from: "exact", or "finite-differences" for
+    /// [`WithFiniteDiffHessian`] and closures without a Hessian. Solvers copy it into their
+    /// [`Report`](crate::solvers::Report).
+    fn hessian_kind(&self) -> &'static str {
+        "exact"
+    }
 }
 
 /// f = (1/n)·Σᵢ fᵢ over n terms, for stochastic and sub-sampled methods.
@@ -85,13 +92,21 @@ pub trait Line {
     fn value(&self, t: f64) -> f64;
     /// (φ(t), φ'(t)) with φ'(t) = ∇f(x + t·d)·d.
     fn value_slope(&self, t: f64) -> (f64, f64);
+    /// f(x + t·d), with ∇f(x + t·d) written into `grad`, when the line still holds them from
+    /// its last [`value_slope`](Line::value_slope) at this `t`; `None` otherwise, and the caller
+    /// evaluates the gradient itself. Saves a line search's caller one gradient per step.
+    fn last_gradient(&self, _t: f64, _grad: &mut [f64]) -> Option<f64> {
+        None
+    }
 }
 
-/// The generic [`Line`]: a full evaluation of f at each trial point.
+/// The generic [`Line`]: a full evaluation of f at each trial point; the gradient of the last
+/// one is kept for [`Line::last_gradient`].
 struct Restriction<'a, O: ?Sized> {
     f: &'a O,
     x: Vec<f64>,
     d: Vec<f64>,
+    last: std::cell::RefCell<Option<(f64, f64, Vec<f64>)>>,
 }
 
 impl<O: Objective + ?Sized> Restriction<'_, O> {
@@ -105,9 +120,23 @@ impl<O: Objective + ?Sized> Line for Restriction<'_, O> {
         self.f.value(&self.point(t))
     }
     fn value_slope(&self, t: f64) -> (f64, f64) {
-        let mut g = vec![0.0; self.d.len()];
+        let mut last = self.last.borrow_mut();
+        let mut g = last
+            .take()
+            .map_or_else(|| vec![0.0; self.d.len()], |(_, _, g)| g);
         let f = self.f.value_grad(&self.point(t), &mut g);
-        (f, crate::linalg::dot(&g, &self.d))
+        let slope = crate::linalg::dot(&g, &self.d);
+        *last = Some((t, f, g));
+        (f, slope)
+    }
+    fn last_gradient(&self, t: f64, grad: &mut [f64]) -> Option<f64> {
+        match &*self.last.borrow() {
+            Some((at, f, g)) if *at == t => {
+                grad.copy_from_slice(g);
+                Some(*f)
+            }
+            _ => None,
+        }
     }
 }
 
@@ -136,6 +165,9 @@ impl<T: Curvature> Curvature for &T {
         Self: 'a;
     fn hessian(&self, x: &[f64]) -> Self::Hessian<'_> {
         (**self).hessian(x)
+    }
+    fn hessian_kind(&self) -> &'static str {
+        (**self).hessian_kind()
     }
 }
 
@@ -230,5 +262,8 @@ impl<O: Objective> Curvature for WithFiniteDiffHessian<O> {
         Self: 'a;
     fn hessian(&self, x: &[f64]) -> Self::Hessian<'_> {
         FiniteDiffHessian::new(&self.0, x)
+    }
+    fn hessian_kind(&self) -> &'static str {
+        "finite-differences"
     }
 }

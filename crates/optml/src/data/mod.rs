@@ -21,7 +21,9 @@ mod text;
 pub use csv::{parse_csv, read_csv, CsvOptions, LabelColumn};
 pub use libsvm::{parse_libsvm, read_libsvm, write_libsvm, LibsvmOptions};
 pub use load::{load, LoadOptions};
-pub use npy::{read_npy, read_npy_matrix, read_npy_vector, write_npy, NpyOptions};
+pub use npy::{
+    read_npy, read_npy_matrix, read_npy_tensor3, read_npy_vector, write_npy, NpyOptions,
+};
 
 /// A supervised data set: features X (n × d) and one label per row.
 #[derive(Clone, Debug)]

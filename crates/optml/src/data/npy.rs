@@ -101,6 +101,20 @@ pub fn read_npy_matrix(path: &Path) -> Result<(usize, usize, Vec<f64>)> {
     }
 }
 
+/// Reads a 3-D array as `([I, J, K], values)` in C order: element (i, j, k) at `(i·J + j)·K + k`
+/// (details as [`read_npy_matrix`]; Fortran order is rejected for 3-D arrays).
+pub fn read_npy_tensor3(path: &Path) -> Result<([usize; 3], Vec<f64>)> {
+    let (shape, data) = read_npy_any(path)?;
+    match shape[..] {
+        [i, j, k] => Ok(([i, j, k], data)),
+        _ => Err(Error::parse(
+            path,
+            0,
+            format!("expected a 3-D array, found shape {shape:?}"),
+        )),
+    }
+}
+
 /// Reads a 1-D array, or a 2-D array with one column (details as [`read_npy_matrix`]).
 pub fn read_npy_vector(path: &Path) -> Result<Vec<f64>> {
     let (shape, data) = read_npy_any(path)?;

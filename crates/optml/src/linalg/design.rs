@@ -137,7 +137,7 @@ impl Design {
             // Several outputs: one GEMM, Z = X·Wᵀ, beats k dot products per row.
             let w = MatRef::from_row_major_slice(&params[..k * d], k, d);
             let z = MatMut::from_row_major_slice_mut(out, self.nrows(), k);
-            faer::linalg::matmul::matmul(
+            super::matmul(
                 z,
                 Accum::Replace,
                 m.as_faer(),
@@ -173,7 +173,7 @@ impl Design {
             let gm = MatRef::from_row_major_slice(g, self.nrows(), k);
             let (ow, ob) = out.split_at_mut(k * d);
             let ow = MatMut::from_row_major_slice_mut(ow, k, d);
-            faer::linalg::matmul::matmul(
+            super::matmul(
                 ow,
                 Accum::Replace,
                 gm.transpose(),
@@ -296,14 +296,7 @@ impl Design {
                         }
                     }
                     let b = block.as_ref().subrows(0, end - start);
-                    faer::linalg::matmul::matmul(
-                        g.as_mut(),
-                        Accum::Add,
-                        b.transpose(),
-                        b,
-                        1.0,
-                        Par::rayon(0),
-                    );
+                    super::matmul(g.as_mut(), Accum::Add, b.transpose(), b, 1.0, Par::rayon(0));
                 }
             }
             Design::Sparse(m) => {
@@ -393,7 +386,7 @@ impl Design {
                 }
             }
             let b = r.as_ref().subrows(0, end - start);
-            faer::linalg::matmul::matmul(
+            super::matmul(
                 h.as_mut(),
                 Accum::Add,
                 b.transpose(),

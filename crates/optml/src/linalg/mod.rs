@@ -3,11 +3,14 @@
 
 mod dense;
 mod design;
+mod gemm;
 mod kernels;
+pub mod randomized;
 mod sparse;
 
 pub use dense::DenseMatrix;
 pub use design::{Design, Layout};
+pub use gemm::{clear_upper_vector_state, matmul};
 pub use sparse::CsrMatrix;
 
 /// `x · y` with four independent accumulators, so the compiler can vectorize it.

@@ -1,3 +1,4 @@
 //! Models: generalized linear models (more to come: MLPs, test functions).
 
 pub mod glm;
+pub mod testfns;

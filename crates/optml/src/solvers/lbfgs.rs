@@ -19,8 +19,10 @@ pub struct Lbfgs {
     pub memory: usize,
     pub wolfe: Wolfe,
     /// A diagonal estimate of the inverse Hessian for the initial matrix H₀ = γ·D
-    /// (γ = sᵀy / yᵀDy); `None` uses the identity. [`Method::Lbfgs`](super::Method) fills it
-    /// from diag(∇²f(x₀)) where the objective has one, which undoes bad feature scaling.
+    /// (γ = sᵀy / yᵀDy); `None` uses the identity (γ = sᵀy / yᵀy). [`fit_glm`](crate::fit::fit_glm)
+    /// fills it from diag(∇²f(w₀)), which undoes bad feature scaling (bench/glm); on general
+    /// functions the diagonal at x₀ misleads more than it helps (bench/mgh), so
+    /// [`Method::Lbfgs`](super::Method) leaves it out.
     pub diagonal: Option<Vec<f64>>,
 }
 
@@ -101,7 +103,8 @@ impl Lbfgs {
             } else {
                 1.0
             };
-            let (ls, _) = self.wolfe.search(&*f.line(x, &d), fx, slope, t0);
+            let line = f.line(x, &d);
+            let (ls, _) = self.wolfe.search(&*line, fx, slope, t0);
             run.f_evals += ls.evals;
             if !(ls.t > 0.0 && (ls.accepted || ls.f < fx)) {
                 if pairs.is_empty() {
@@ -114,8 +117,13 @@ impl Lbfgs {
             }
             let s: Vec<f64> = d.iter().map(|v| ls.t * v).collect();
             axpy(1.0, &s, x);
-            fx = f.value_grad(x, &mut g_new);
-            run.g_evals += 1;
+            fx = match line.last_gradient(ls.t, &mut g_new) {
+                Some(v) => v,
+                None => {
+                    run.g_evals += 1;
+                    f.value_grad(x, &mut g_new)
+                }
+            };
             let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
             let sy = dot(&s, &y);
             if sy > f64::EPSILON * dot(&y, &y) {

@@ -1,5 +1,8 @@
-//! Line searches on φ(t) = f(x + t·d): backtracking Armijo and the strong-Wolfe search of
-//! Moré & Thuente (1994), "Line search algorithms with guaranteed sufficient decrease".
+//! Line searches on φ(t) = f(x + t·d): backtracking Armijo, its non-monotone forms (Grippo,
+//! Lampariello & Lucidi 1986; Zhang & Hager 2004) and the strong-Wolfe search of Moré & Thuente
+//! (1994), "Line search algorithms with guaranteed sufficient decrease".
+
+use std::collections::VecDeque;
 
 use crate::objective::Line;
 
@@ -22,6 +25,22 @@ const NOISE: f64 = 1e-12;
 /// step is also accepted when φ(t) ≤ φ(0) + ε·|φ(0)| and φ'(t) ≤ (1 − 2c₁)·|φ'(0)|, the
 /// approximate Armijo condition of Hager & Zhang (2005).
 pub fn armijo(line: &dyn Line, f0: f64, slope0: f64, t0: f64, c1: f64, max_evals: usize) -> Step {
+    nonmonotone_armijo(line, f0, f0, slope0, t0, c1, max_evals)
+}
+
+/// Backtracking against a reference value f_ref ≥ φ(0): the first t = t₀·βʲ with
+/// φ(t) ≤ f_ref + c₁·t·φ'(0). With f_ref from a [`Reference`] this is the non-monotone Armijo
+/// rule; with f_ref = φ(0) it is [`armijo`].
+pub fn nonmonotone_armijo(
+    line: &dyn Line,
+    f_ref: f64,
+    f0: f64,
+    slope0: f64,
+    t0: f64,
+    c1: f64,
+    max_evals: usize,
+) -> Step {
+    let f_ref = f_ref.max(f0);
     let mut t = t0;
     let mut last = Step {
         t,
@@ -31,7 +50,7 @@ pub fn armijo(line: &dyn Line, f0: f64, slope0: f64, t0: f64, c1: f64, max_evals
     };
     for k in 1..=max_evals {
         let f = line.value(t);
-        let mut accepted = f.is_finite() && f <= f0 + c1 * t * slope0;
+        let mut accepted = f.is_finite() && f <= f_ref + c1 * t * slope0;
         if !accepted && f.is_finite() && f <= f0 + NOISE * f0.abs() {
             let (_, slope) = line.value_slope(t);
             accepted = slope <= (1.0 - 2.0 * c1) * slope0.abs();
@@ -48,6 +67,65 @@ pub fn armijo(line: &dyn Line, f0: f64, slope0: f64, t0: f64, c1: f64, max_evals
         t *= 0.5;
     }
     last
+}
+
+/// Which reference value a non-monotone Armijo search compares against.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NonMonotone {
+    /// The largest of the last M values of f (Grippo, Lampariello & Lucidi 1986, "A nonmonotone
+    /// line search technique for Newton's method"); M = 1 is the monotone rule.
+    MaxOfLast(usize),
+    /// The weighted average Cₖ of Zhang & Hager (2004), "A nonmonotone line search technique and
+    /// its application to unconstrained optimization": Qₖ₊₁ = η·Qₖ + 1,
+    /// Cₖ₊₁ = (η·Qₖ·Cₖ + fₖ₊₁)/Qₖ₊₁, with η ∈ [0, 1]; η = 0 is the monotone rule.
+    ZhangHager(f64),
+}
+
+/// The running reference value of a [`NonMonotone`] rule along a run.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    rule: NonMonotone,
+    last: VecDeque<f64>,
+    c: f64,
+    q: f64,
+}
+
+impl Reference {
+    /// Starts at f(x₀).
+    pub fn new(rule: NonMonotone, f0: f64) -> Self {
+        Reference {
+            rule,
+            last: VecDeque::from([f0]),
+            c: f0,
+            q: 1.0,
+        }
+    }
+
+    /// The value the next step's Armijo test compares against (≥ the current f).
+    pub fn value(&self) -> f64 {
+        match self.rule {
+            NonMonotone::MaxOfLast(_) => self.last.iter().copied().fold(f64::MIN, f64::max),
+            NonMonotone::ZhangHager(_) => self.c,
+        }
+    }
+
+    /// Records the value f at the new iterate.
+    pub fn push(&mut self, f: f64) {
+        match self.rule {
+            NonMonotone::MaxOfLast(m) => {
+                self.last.push_back(f);
+                while self.last.len() > m.max(1) {
+                    self.last.pop_front();
+                }
+            }
+            NonMonotone::ZhangHager(eta) => {
+                let eta = eta.clamp(0.0, 1.0);
+                let q = eta * self.q + 1.0;
+                self.c = (eta * self.q * self.c + f) / q;
+                self.q = q;
+            }
+        }
+    }
 }
 
 /// Options of the Moré–Thuente search.
@@ -356,6 +434,45 @@ mod tests {
             assert!(s.f <= f0 + w.c1 * s.t * g0);
             assert!(g.abs() <= w.c2 * g0.abs());
         }
+    }
+
+    #[test]
+    fn nonmonotone_references() {
+        // Max of the last three values.
+        let mut r = Reference::new(NonMonotone::MaxOfLast(3), 5.0);
+        for f in [4.0, 6.0, 3.0, 2.0] {
+            r.push(f);
+        }
+        assert_eq!(r.value(), 6.0);
+        r.push(1.0);
+        assert_eq!(r.value(), 3.0);
+        // Memory 1 and η = 0 are the monotone rule.
+        let mut one = Reference::new(NonMonotone::MaxOfLast(1), 5.0);
+        let mut zh0 = Reference::new(NonMonotone::ZhangHager(0.0), 5.0);
+        for f in [4.0, 7.0, 3.0] {
+            one.push(f);
+            zh0.push(f);
+            assert_eq!(one.value(), f);
+            assert_eq!(zh0.value(), f);
+        }
+        // η = 1: Cₖ is the mean of all values so far.
+        let mut zh1 = Reference::new(NonMonotone::ZhangHager(1.0), 6.0);
+        for f in [3.0, 0.0, 3.0] {
+            zh1.push(f);
+        }
+        assert!((zh1.value() - 3.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn nonmonotone_armijo_accepts_an_increase_below_the_reference() {
+        // φ(t) = (t − 3)⁴ − 2(t − 3) rises above φ(0) for t ≥ ~6.1: t₀ = 6.5 fails the monotone
+        // test but passes against a reference 100 above φ(0).
+        let (f0, g0) = Quartic.value_slope(0.0);
+        let mono = armijo(&Quartic, f0, g0, 6.5, 1e-4, 30);
+        assert!(mono.accepted && mono.t < 6.5 && mono.f <= f0);
+        let non = nonmonotone_armijo(&Quartic, f0 + 100.0, f0, g0, 6.5, 1e-4, 30);
+        assert!(non.accepted && non.t == 6.5 && non.f > f0);
+        assert!(non.f <= f0 + 100.0 + 1e-4 * 6.5 * g0);
     }
 
     #[test]

@@ -42,7 +42,9 @@ pub(crate) fn regularized_newton_step(h: &Mat<f64>, g: &[f64]) -> Option<Vec<f64
         for i in 0..n {
             a[(i, i)] += tau;
         }
-        if let Ok(llt) = a.llt(Side::Lower) {
+        let factor = a.llt(Side::Lower);
+        crate::linalg::clear_upper_vector_state(faer::get_global_parallelism());
+        if let Ok(llt) = factor {
             let mut rhs = Mat::from_fn(n, 1, |i, _| -g[i]);
             llt.solve_in_place(rhs.as_mut());
             let s: Vec<f64> = (0..n).map(|i| rhs[(i, 0)]).collect();
@@ -68,6 +70,7 @@ impl Newton {
     ) -> Result<Report> {
         check_dim(f, x)?;
         let mut run = Run::new("newton", self.stop, f, monitor);
+        run.hessian = Some(f.hessian_kind());
         let mut g = vec![0.0; x.len()];
         let mut fx = f.value_grad(x, &mut g);
         run.g_evals += 1;
@@ -75,6 +78,8 @@ impl Newton {
         while status.is_none() {
             run.iter += 1;
             let h = f.hessian(x).to_dense();
+            // A dense Hessian costs what n products with it would.
+            run.hv_products += x.len();
             let Some(s) = regularized_newton_step(&h, &g) else {
                 status = Some(Status::NonFinite);
                 break;

@@ -68,6 +68,7 @@ impl NewtonCg {
     ) -> Result<Report> {
         check_dim(f, x)?;
         let mut run = Run::new("newton-cg", self.stop, f, monitor);
+        run.hessian = Some(f.hessian_kind());
         let mut g = vec![0.0; x.len()];
         let mut fx = f.value_grad(x, &mut g);
         run.g_evals += 1;

@@ -141,6 +141,7 @@ impl NewtonPath {
     ) -> Result<Report> {
         check_dim(f, x)?;
         let mut run = Run::new("newton-path", self.stop, f, monitor);
+        run.hessian = Some(f.hessian_kind());
         let mut g = vec![0.0; x.len()];
         let mut fx = f.value_grad(x, &mut g);
         run.g_evals += 1;

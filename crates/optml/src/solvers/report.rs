@@ -56,7 +56,7 @@ pub struct Report {
     pub f_evals: usize,
     /// Gradient evaluations (each also gives f).
     pub g_evals: usize,
-    /// Hessian-vector products.
+    /// Hessian-vector products (a dense Hessian counts as n of them).
     pub hv_products: usize,
     /// Passes over the data (0 for objectives without data).
     pub passes: f64,
@@ -64,4 +64,13 @@ pub struct Report {
     pub f: f64,
     pub grad_norm: f64,
     pub seconds: f64,
+    /// Where the Hessian products came from ("exact" or "finite-differences"), for solvers
+    /// that use curvature; `None` for gradient-only solvers.
+    pub hessian: Option<&'static str>,
+    /// A Lanczos estimate of λ_min(∇²f) at the returned point, from the solvers that test
+    /// second-order stationarity.
+    pub min_eigenvalue: Option<f64>,
+    /// Whether the returned point passed that solver's second-order test λ_min ≥ −ε (a
+    /// minimizer, not a saddle, to that tolerance); `None` where no test was made.
+    pub second_order: Option<bool>,
 }

@@ -59,6 +59,8 @@ pub(crate) struct Run<'m, M: Monitor + ?Sized> {
     pub f_evals: usize,
     pub g_evals: usize,
     pub hv_products: usize,
+    /// Where Hessian products come from, for solvers that use them (see [`Report::hessian`]).
+    pub hessian: Option<&'static str>,
 }
 
 impl<'m, M: Monitor + ?Sized> Run<'m, M> {
@@ -75,6 +77,7 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
             f_evals: 0,
             g_evals: 0,
             hv_products: 0,
+            hessian: None,
         }
     }
 
@@ -121,6 +124,18 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
         }
     }
 
+    /// Whether the iteration or time budget is spent (for solvers that override a convergence
+    /// verdict of [`Run::check`], e.g. at a saddle point).
+    pub fn budget_spent(&self) -> Option<Status> {
+        if self.iter >= self.stop.max_iter {
+            Some(Status::MaxIterations)
+        } else if self.seconds() >= self.stop.max_seconds {
+            Some(Status::TimeLimit)
+        } else {
+            None
+        }
+    }
+
     /// The gradient-norm threshold of the stop test (known after [`Run::first`]).
     pub fn threshold(&self) -> f64 {
         self.threshold
@@ -147,6 +162,9 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
             f,
             grad_norm: g_norm,
             seconds: self.seconds(),
+            hessian: self.hessian,
+            min_eigenvalue: None,
+            second_order: None,
         }
     }
 }

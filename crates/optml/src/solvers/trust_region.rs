@@ -46,6 +46,7 @@ impl TrustRegion {
     ) -> Result<Report> {
         check_dim(f, x)?;
         let mut run = Run::new("trust-region", self.stop, f, monitor);
+        run.hessian = Some(f.hessian_kind());
         let mut g = vec![0.0; x.len()];
         let mut fx = f.value_grad(x, &mut g);
         run.g_evals += 1;

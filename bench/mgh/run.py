@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""optml's solvers against scipy.optimize on the Moré–Garbow–Hillstrom set.
+
+Both sides minimize the same 35 problems from the same standard starting points: optml through
+`optml bench mgh`, scipy through `optml bench mgh-serve`, which evaluates f, ∇f and ∇²f·v for
+it, so the functions are defined once. Both stop at ‖∇f‖ ≤ TOL (scipy's BFGS and CG measure
+the max-norm, which only lets them stop earlier) or after 10000 iterations. A run solves a
+problem when its final f is within 1e-8 relative (1e-12 absolute near 0) of the published
+minimum or of another listed minimum. The cost of a run is its function/gradient evaluations
+plus Hessian-vector products (scipy always evaluates f and ∇f together here: one evaluation).
+
+Usage: bash bench/mgh/setup.sh && bench/mgh/.venv/bin/python bench/mgh/run.py [--tol 1e-10]
+Writes bench/mgh/results.md and results.json.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import scipy
+from scipy.optimize import minimize
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+OPTML = os.path.join(ROOT, "target", "release", "optml")
+
+# optml solver -> its scipy counterpart.
+PAIRS = [
+    ("lbfgs", "L-BFGS-B"),
+    ("bfgs", "BFGS"),
+    ("ncg", "CG"),
+    ("newton-cg", "Newton-CG"),
+    ("trust-region", "trust-ncg"),
+    ("arc", "trust-krylov"),
+]
+SCIPY_METHODS = ["BFGS", "L-BFGS-B", "CG", "Newton-CG", "trust-ncg", "trust-krylov"]
+MAX_ITER = 10000
+
+
+class Server:
+    """Evaluates the MGH problems through `optml bench mgh-serve`."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([OPTML, "bench", "mgh-serve"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def ask(self, request):
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        reply = json.loads(self.proc.stdout.readline())
+        if "error" in reply:
+            raise RuntimeError(reply["error"])
+        return reply
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def solved(entry, f):
+    targets = ([entry["f_star"]] if entry["f_star"] is not None else []) + entry["other_minima"]
+    return any(abs(f - v) <= max(1e-8 * abs(v), 1e-12) for v in targets)
+
+
+def run_scipy(server, k, entry, method, tol):
+    counts = {"fg": 0, "hv": 0}
+
+    def fg(x):
+        counts["fg"] += 1
+        r = server.ask({"op": "fg", "problem": k, "x": list(map(float, x))})
+        f = r["f"] if r["f"] is not None else np.inf
+        return f, np.array([np.nan if g is None else g for g in r["g"]])
+
+    def hessp(x, v):
+        counts["hv"] += 1
+        r = server.ask({"op": "hv", "problem": k, "x": list(map(float, x)), "v": list(map(float, v))})
+        return np.array(r["hv"])
+
+    options = {"maxiter": MAX_ITER}
+    kwargs = {}
+    if method in ("BFGS", "CG", "trust-ncg", "trust-krylov"):
+        options["gtol"] = tol
+    if method == "L-BFGS-B":
+        options.update(gtol=tol, ftol=1e-15, maxfun=50 * MAX_ITER)
+    if method == "Newton-CG":
+        # Newton-CG has no gradient test; xtol is its only stop (relative step length).
+        options["xtol"] = 1e-12
+    if method in ("Newton-CG", "trust-ncg", "trust-krylov"):
+        kwargs["hessp"] = hessp
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            res = minimize(fg, np.array(entry["x0"]), jac=True, method=method, options=options, **kwargs)
+            f, status = float(res.fun), res.message
+        except Exception as e:  # a peer's failure is a result, not a crash of the benchmark
+            f, status = float("inf"), f"raised {type(e).__name__}: {e}"
+    return {"problem": k, "solver": method, "f": f, "solved": bool(np.isfinite(f) and solved(entry, f)),
+            "evaluations": counts["fg"] + counts["hv"], "status": str(status)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--tol", type=float, default=1e-10, help="gradient-norm tolerance (default 1e-10)")
+    args = ap.parse_args()
+    if not os.path.exists(OPTML):
+        sys.exit(f"{OPTML} is missing: run bench/mgh/setup.sh")
+
+    ours_path = os.path.join(HERE, "optml_runs.json")
+    subprocess.run([OPTML, "bench", "mgh", "--tol", str(args.tol), "--json", ours_path,
+                    "--plot", os.path.join(HERE, "profile.svg")], check=True)
+    with open(ours_path) as fh:
+        ours = json.load(fh)
+    os.remove(ours_path)
+    server = Server()
+    catalogue = server.ask({"op": "list"})
+    theirs = []
+    for k, entry in enumerate(catalogue):
+        for method in SCIPY_METHODS:
+            theirs.append(run_scipy(server, k, entry, method, args.tol))
+        print(f"{entry['name']:>28}: scipy done", file=sys.stderr)
+    server.close()
+
+    names = [f"{e['name']} (n = {e['n']}, m = {e['m']})" for e in catalogue]
+    by_ours = {(r["problem"], r["solver"]): r for r in ours}
+    by_theirs = {(names[r["problem"]], r["solver"]): r for r in theirs}
+    lines = [
+        "# Moré–Garbow–Hillstrom set: optml vs scipy.optimize", "",
+        f"scipy {scipy.__version__}; gradient tolerance {args.tol:g}; cost = evaluations of f/∇f + "
+        "Hessian-vector products (a dense Hessian counts as n). `bench/mgh/run.py` reproduces this.", "",
+        "| optml | scipy | both solve | optml fewer evaluations | optml fails where scipy solves | "
+        "scipy fails where optml solves | median cost ratio optml ÷ scipy |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    summary = []
+    for mine, peer in PAIRS:
+        if not any(r["solver"] == mine for r in ours):
+            continue
+        both = fewer = lost = won = 0
+        ratios = []
+        for name in names:
+            a, b = by_ours[(name, mine)], by_theirs[(name, peer)]
+            if a["solved"] and b["solved"]:
+                both += 1
+                fewer += a["evaluations"] < b["evaluations"]
+                ratios.append(a["evaluations"] / max(b["evaluations"], 1))
+            lost += b["solved"] and not a["solved"]
+            won += a["solved"] and not b["solved"]
+        median = float(np.median(ratios)) if ratios else float("nan")
+        summary.append({"optml": mine, "scipy": peer, "both": both, "fewer": fewer, "lost": lost, "won": won,
+                        "median_ratio": median})
+        lines.append(f"| {mine} | {peer} | {both}/{len(names)} | {fewer}/{both} ({100 * fewer / max(both, 1):.0f} %) "
+                     f"| {lost} | {won} | {median:.2f} |")
+    lines += ["", "Per problem (evaluations; * = did not reach a listed minimum):", ""]
+    cols = [(m, "optml") for m, _ in PAIRS if any(r["solver"] == m for r in ours)] + [(m, "scipy") for m in SCIPY_METHODS]
+    lines.append("| problem | " + " | ".join(f"{m}" for m, _ in cols) + " |")
+    lines.append("|---|" + "---|" * len(cols))
+    for name in names:
+        cells = []
+        for m, side in cols:
+            r = by_ours[(name, m)] if side == "optml" else by_theirs[(name, m)]
+            cells.append(f"{r['evaluations']}{'' if r['solved'] else '*'}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(os.path.join(HERE, "results.md"), "w") as fh:
+        fh.write(text)
+    with open(os.path.join(HERE, "results.json"), "w") as fh:
+        json.dump({"tol": args.tol, "summary": summary, "optml": ours, "scipy": theirs}, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()

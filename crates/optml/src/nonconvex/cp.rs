@@ -1,0 +1,746 @@
+//! CP (CANDECOMP/PARAFAC) decomposition of dense 3-way tensors,
+//! X ≈ Σᵣ λᵣ · aᵣ ∘ bᵣ ∘ cᵣ, by alternating least squares, and the tensor power method for
+//! orthogonally decomposable symmetric tensors.
+//!
+//! **Layout.** A [`Tensor3`] of dims (I, J, K) is one flat vector in C order: x(i, j, k) sits at
+//! `(i·J + j)·K + k` — a 3-D NumPy array as `.npy` stores it. Row i of the mode-1 unfolding
+//! X₍₁₎ (I × JK) is then the contiguous slab `i·JK .. (i+1)·JK`, with column `j·K + k`, so that
+//! X₍₁₎ = A·diag(λ)·(B ⊙ C)ᵀ with the Khatri–Rao rows ordered (j, k) ↦ `j·K + k`. Factors are
+//! faer matrices A (I × R), B (J × R), C (K × R) with unit-norm columns and the weights λ apart.
+//!
+//! **ALS** (Kolda & Bader 2009, §3.4): each sweep solves for one factor with the other two
+//! fixed, A ← X₍₁₎(B ⊙ C)·(BᵀB ∗ CᵀC)⁻¹ (∗ the Hadamard product), then normalizes its
+//! columns into λ. The matricized-tensor-times-Khatri–Rao product (MTTKRP) X₍₁₎(B ⊙ C) is
+//! formed slab by slab, never the JK × R Khatri–Rao matrix: for each i (in parallel),
+//! Tᵢ = X(i,:,:)·C is a J × R GEMM and row i of the MTTKRP is Σⱼ B(j,:) ∗ Tᵢ(j,:). The fit
+//! 1 − ‖X − X̂‖/‖X‖ comes from ‖X‖², ⟨X, X̂⟩ (the last MTTKRP) and λᵀ(AᵀA ∗ BᵀB ∗ CᵀC)λ
+//! without forming X̂. Factors start from the leading left singular vectors of the unfoldings
+//! (HOSVD, De Lathauwer, De Moor & Vandewalle 2000) and optionally from seeded random restarts;
+//! the best fit wins.
+//!
+//! **Tensor power method** (Anandkumar, Ge, Hsu, Kakade & Telgarsky 2014, Algorithm 1): for a
+//! symmetric T = Σᵢ λᵢ vᵢ^⊗3 with orthonormal vᵢ, the map θ ↦ T(I, θ, θ)/‖T(I, θ, θ)‖ converges
+//! quadratically to a vᵢ; of L random starts the one with the largest T(θ, θ, θ) is kept
+//! (their robust selection), refined, and deflated, T ← T − λ θ^⊗3.
+
+use std::path::Path;
+use std::time::Instant;
+
+use faer::linalg::solvers::Solve;
+use faer::{Accum, Mat, MatRef, Par, Side};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::monitor::{IterInfo, Monitor};
+
+/// A dense 3-way tensor of dims (I, J, K), stored flat in C order (see the module docs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tensor3 {
+    dims: [usize; 3],
+    data: Vec<f64>,
+}
+
+impl Tensor3 {
+    /// A tensor from its C-order values; fails when the length disagrees with `dims` or a value
+    /// is not finite.
+    pub fn new(dims: [usize; 3], data: Vec<f64>) -> Result<Tensor3> {
+        let len = dims
+            .iter()
+            .try_fold(1usize, |a, &b| a.checked_mul(b))
+            .ok_or_else(|| Error::invalid(format!("tensor dims {dims:?} overflow")))?;
+        if len != data.len() {
+            return Err(Error::invalid(format!(
+                "tensor dims {dims:?} need {len} values, {} given",
+                data.len()
+            )));
+        }
+        if data.iter().any(|v| !v.is_finite()) {
+            return Err(Error::invalid("tensor has a non-finite value"));
+        }
+        Ok(Tensor3 { dims, data })
+    }
+
+    /// Reads a 3-D `.npy` array (any real dtype; see [`crate::data::read_npy_tensor3`]).
+    pub fn read_npy(path: &Path) -> Result<Tensor3> {
+        let (dims, data) = crate::data::read_npy_tensor3(path)?;
+        Ok(Tensor3 { dims, data })
+    }
+
+    /// Writes the tensor as a 3-D little-endian f64 `.npy`, atomically.
+    pub fn write_npy(&self, path: &Path) -> Result<()> {
+        crate::data::write_npy(path, &self.dims, &self.data)
+    }
+
+    pub fn dims(&self) -> [usize; 3] {
+        self.dims
+    }
+
+    /// The values in C order.
+    pub fn data(&self) -> &[f64] {
+        &self.data
+    }
+
+    /// x(i, j, k).
+    pub fn get(&self, i: usize, j: usize, k: usize) -> f64 {
+        let [_, nj, nk] = self.dims;
+        self.data[(i * nj + j) * nk + k]
+    }
+
+    /// The Frobenius norm.
+    pub fn norm(&self) -> f64 {
+        crate::linalg::norm(&self.data)
+    }
+
+    /// Slab i as a J × K matrix: x(i, :, :).
+    fn slab(&self, i: usize) -> MatRef<'_, f64> {
+        let [_, nj, nk] = self.dims;
+        MatRef::from_row_major_slice(&self.data[i * nj * nk..(i + 1) * nj * nk], nj, nk)
+    }
+}
+
+/// A rank-R CP model Σᵣ λᵣ · aᵣ ∘ bᵣ ∘ cᵣ.
+#[derive(Clone, Debug)]
+pub struct CpModel {
+    /// λ (R).
+    pub weights: Vec<f64>,
+    /// A (I × R), B (J × R), C (K × R).
+    pub factors: [Mat<f64>; 3],
+}
+
+impl CpModel {
+    pub fn rank(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// The dims (I, J, K) of the tensor the model describes.
+    pub fn dims(&self) -> [usize; 3] {
+        [0, 1, 2].map(|n| self.factors[n].nrows())
+    }
+
+    /// The full tensor X̂ = Σᵣ λᵣ · aᵣ ∘ bᵣ ∘ cᵣ (one GEMM: X̂₍₁₎ = A·diag(λ)·(B ⊙ C)ᵀ,
+    /// slab by slab).
+    pub fn to_tensor(&self) -> Tensor3 {
+        let [ni, nj, nk] = self.dims();
+        let [a, b, c] = &self.factors;
+        let mut data = vec![0.0; ni * nj * nk];
+        data.par_chunks_mut((nj * nk).max(1))
+            .enumerate()
+            .for_each(|(i, slab)| {
+                // slab = B·diag(λ ∗ A(i,:))·Cᵀ.
+                let bl = Mat::from_fn(nj, self.rank(), |j, r| {
+                    b[(j, r)] * self.weights[r] * a[(i, r)]
+                });
+                let out = faer::MatMut::from_row_major_slice_mut(slab, nj, nk);
+                faer::linalg::matmul::matmul(
+                    out,
+                    Accum::Replace,
+                    bl.as_ref(),
+                    c.transpose(),
+                    1.0,
+                    Par::Seq,
+                );
+            });
+        Tensor3 {
+            dims: [ni, nj, nk],
+            data,
+        }
+    }
+}
+
+/// The MTTKRP of `x` in `mode` (0, 1 or 2): for mode 0, M = X₍₁₎·(B ⊙ C), i.e.
+/// M(i, r) = Σⱼₖ x(i,j,k)·B(j,r)·C(k,r), and likewise for the other modes (the factor of
+/// `mode` itself is not read). Slab-wise GEMMs in parallel over the first mode; no Khatri–Rao
+/// product is formed.
+///
+/// # Panics
+/// If `mode > 2` or the factors' shapes disagree with `x`.
+pub fn mttkrp(x: &Tensor3, factors: &[Mat<f64>; 3], mode: usize) -> Mat<f64> {
+    let [ni, nj, nk] = x.dims;
+    let r = factors[0].ncols();
+    for (n, f) in factors.iter().enumerate() {
+        assert!(
+            (n == mode || f.nrows() == x.dims[n]) && f.ncols() == r,
+            "factor {n} has shape {}×{}, expected {}×{r}",
+            f.nrows(),
+            f.ncols(),
+            x.dims[n]
+        );
+    }
+    let [a, b, c] = factors;
+    match mode {
+        0 => {
+            let rows: Vec<Vec<f64>> = (0..ni)
+                .into_par_iter()
+                .map_init(
+                    || Mat::<f64>::zeros(nj, r),
+                    |t, i| {
+                        matmul_into(t, x.slab(i), c.as_ref());
+                        (0..r)
+                            .map(|q| {
+                                let (tq, bq) = (t.col_as_slice(q), b.col_as_slice(q));
+                                crate::linalg::dot(tq, bq)
+                            })
+                            .collect::<Vec<f64>>()
+                    },
+                )
+                .collect();
+            Mat::from_fn(ni, r, |i, q| rows[i][q])
+        }
+        1 | 2 => {
+            // Mode 1: M += Tᵢ ∗ A(i,:) with Tᵢ = X(i,:,:)·C (J × R);
+            // mode 2: M += Wᵢ ∗ A(i,:) with Wᵢ = X(i,:,:)ᵀ·B (K × R).
+            let (rows, other) = if mode == 1 { (nj, c) } else { (nk, b) };
+            (0..ni)
+                .into_par_iter()
+                .fold(
+                    || (Mat::<f64>::zeros(rows, r), Mat::<f64>::zeros(rows, r)),
+                    |(mut acc, mut t), i| {
+                        let slab = if mode == 1 {
+                            x.slab(i)
+                        } else {
+                            x.slab(i).transpose()
+                        };
+                        matmul_into(&mut t, slab, other.as_ref());
+                        for q in 0..r {
+                            let w = a[(i, q)];
+                            let tq = t.col_as_slice(q);
+                            crate::linalg::axpy(w, tq, acc.col_as_slice_mut(q));
+                        }
+                        (acc, t)
+                    },
+                )
+                .map(|(acc, _)| acc)
+                .reduce(
+                    || Mat::<f64>::zeros(rows, r),
+                    |mut s, t| {
+                        for q in 0..r {
+                            crate::linalg::axpy(1.0, t.col_as_slice(q), s.col_as_slice_mut(q));
+                        }
+                        s
+                    },
+                )
+        }
+        _ => panic!("mode must be 0, 1 or 2, not {mode}"),
+    }
+}
+
+/// `out = lhs·rhs` on one thread (callers parallelize over slabs).
+fn matmul_into(out: &mut Mat<f64>, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>) {
+    faer::linalg::matmul::matmul(out.as_mut(), Accum::Replace, lhs, rhs, 1.0, Par::Seq);
+}
+
+/// How [`CpAls`] starts its first run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CpInit {
+    /// The leading R left singular vectors of each unfolding (HOSVD), padded with random columns
+    /// when R exceeds a dimension.
+    Svd,
+    /// Seeded standard normal factors.
+    Random,
+}
+
+/// CP decomposition by alternating least squares (Kolda & Bader 2009).
+#[derive(Clone, Debug)]
+pub struct CpAls {
+    /// R, the number of components.
+    pub rank: usize,
+    /// Sweeps per run (one sweep updates A, B and C once).
+    pub max_iter: usize,
+    /// Stop when the fit 1 − ‖X − X̂‖/‖X‖ changes by at most `tol` in a sweep.
+    pub tol: f64,
+    pub init: CpInit,
+    /// Further runs from seeded random factors after the first; the best fit is kept.
+    pub restarts: usize,
+    pub seed: u64,
+}
+
+impl Default for CpAls {
+    fn default() -> Self {
+        CpAls {
+            rank: 1,
+            max_iter: 500,
+            tol: 1e-8,
+            init: CpInit::Svd,
+            restarts: 0,
+            seed: 0,
+        }
+    }
+}
+
+/// What [`CpAls::fit`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CpReport {
+    /// 1 − ‖X − X̂‖/‖X‖ of the returned model.
+    pub fit: f64,
+    /// Sweeps of the best run, and of all runs together.
+    pub iterations: usize,
+    pub total_iterations: usize,
+    /// Whether the best run met the fit-change test (else it hit `max_iter` or the monitor).
+    pub converged: bool,
+    /// Which run was best (0: the first, from `init`).
+    pub best_run: usize,
+    pub seconds: f64,
+}
+
+impl CpAls {
+    /// Fits the model. The monitor sees each sweep with `f` = ‖X − X̂‖/‖X‖ and `grad_norm` =
+    /// the change of the fit in that sweep; it may stop the run (the model so far is kept).
+    pub fn fit(&self, x: &Tensor3, monitor: &mut impl Monitor) -> Result<(CpModel, CpReport)> {
+        if self.rank == 0 {
+            return Err(Error::invalid("CP rank must be at least 1"));
+        }
+        if x.dims.contains(&0) {
+            return Err(Error::invalid(format!(
+                "tensor dims {:?} have an empty mode",
+                x.dims
+            )));
+        }
+        if self.tol.is_nan() || self.tol < 0.0 {
+            return Err(Error::invalid(format!(
+                "tolerance {} is not non-negative",
+                self.tol
+            )));
+        }
+        let norm_x = x.norm();
+        if norm_x == 0.0 {
+            return Err(Error::invalid("the tensor is zero"));
+        }
+        let start = Instant::now();
+        let mut best: Option<(CpModel, f64, usize, bool, usize)> = None;
+        let mut total = 0;
+        for run in 0..=self.restarts {
+            let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+            rng.set_stream(run as u64);
+            let factors = if run == 0 && self.init == CpInit::Svd {
+                svd_init(x, self.rank, &mut rng)?
+            } else {
+                [0, 1, 2].map(|n| random_matrix(x.dims[n], self.rank, &mut rng))
+            };
+            let mut info = |iter: usize, fit: f64, change: f64| {
+                monitor.observe(&IterInfo {
+                    iter: total + iter,
+                    seconds: start.elapsed().as_secs_f64(),
+                    passes: (total + iter) as f64 * 3.0,
+                    f: 1.0 - fit,
+                    grad_norm: change,
+                })
+            };
+            let (model, fit, iters, converged, stopped) =
+                self.run(x, norm_x, factors, &mut info)?;
+            total += iters;
+            if best.as_ref().is_none_or(|b| fit > b.1) {
+                best = Some((model, fit, iters, converged, run));
+            }
+            if stopped {
+                break;
+            }
+        }
+        let (model, fit, iterations, converged, best_run) = best.expect("at least one run");
+        Ok((
+            model,
+            CpReport {
+                fit,
+                iterations,
+                total_iterations: total,
+                converged,
+                best_run,
+                seconds: start.elapsed().as_secs_f64(),
+            },
+        ))
+    }
+
+    /// One ALS run from `factors`; returns (model, fit, sweeps, converged, stopped by monitor).
+    fn run(
+        &self,
+        x: &Tensor3,
+        norm_x: f64,
+        mut factors: [Mat<f64>; 3],
+        info: &mut impl FnMut(usize, f64, f64) -> bool,
+    ) -> Result<(CpModel, f64, usize, bool, bool)> {
+        let r = self.rank;
+        let mut weights = vec![1.0; r];
+        let mut grams = factors.each_ref().map(gram);
+        let mut fit = f64::NEG_INFINITY;
+        for iter in 1..=self.max_iter.max(1) {
+            let mut last = Mat::zeros(0, 0);
+            for n in 0..3 {
+                let m = mttkrp(x, &factors, n);
+                let v = Mat::from_fn(r, r, |p, q| {
+                    (0..3)
+                        .filter(|&o| o != n)
+                        .map(|o| grams[o][(p, q)])
+                        .product()
+                });
+                factors[n] = solve_right(&m, &v)?;
+                weights = normalize_columns(&mut factors[n]);
+                grams[n] = gram(&factors[n]);
+                last = m;
+            }
+            // ⟨X, X̂⟩ = Σᵣ λᵣ·C(:,r)ᵀ·M₃(:,r); ‖X̂‖² = λᵀ(AᵀA ∗ BᵀB ∗ CᵀC)λ.
+            let c = &factors[2];
+            let inner: f64 = (0..r)
+                .map(|q| weights[q] * crate::linalg::dot(c.col_as_slice(q), last.col_as_slice(q)))
+                .sum();
+            let mut model_sq = 0.0;
+            for p in 0..r {
+                for q in 0..r {
+                    let g = grams[0][(p, q)] * grams[1][(p, q)] * grams[2][(p, q)];
+                    model_sq += weights[p] * weights[q] * g;
+                }
+            }
+            let resid_sq = (norm_x * norm_x - 2.0 * inner + model_sq).max(0.0);
+            let new_fit = 1.0 - resid_sq.sqrt() / norm_x;
+            if !new_fit.is_finite() {
+                return Err(Error::NonFinite(format!(
+                    "CP-ALS fit became {new_fit} at sweep {iter}"
+                )));
+            }
+            let change = (new_fit - fit).abs();
+            fit = new_fit;
+            let keep_going = info(iter, fit, change);
+            let converged = change <= self.tol;
+            if converged || !keep_going || iter == self.max_iter {
+                let model = CpModel { weights, factors };
+                return Ok((model, fit, iter, converged, !keep_going && !converged));
+            }
+        }
+        unreachable!("the loop returns at its last sweep")
+    }
+}
+
+/// FᵀF.
+fn gram(f: &Mat<f64>) -> Mat<f64> {
+    let mut g = Mat::zeros(f.ncols(), f.ncols());
+    faer::linalg::matmul::matmul(
+        g.as_mut(),
+        Accum::Replace,
+        f.transpose(),
+        f.as_ref(),
+        1.0,
+        Par::Seq,
+    );
+    g
+}
+
+/// M·V⁻¹ for a symmetric positive semi-definite V, by Cholesky (with a tiny ridge when V is
+/// singular, e.g. for collinear or zero columns).
+fn solve_right(m: &Mat<f64>, v: &Mat<f64>) -> Result<Mat<f64>> {
+    let r = v.nrows();
+    let scale = (0..r)
+        .map(|i| v[(i, i)])
+        .fold(0.0, f64::max)
+        .max(f64::MIN_POSITIVE);
+    for ridge in [0.0, 1e-12, 1e-8, 1e-4] {
+        let vr = Mat::from_fn(r, r, |p, q| {
+            v[(p, q)] + if p == q { ridge * scale } else { 0.0 }
+        });
+        if let Ok(llt) = vr.llt(Side::Lower) {
+            // V is symmetric: solve V·Fᵀ = Mᵀ.
+            let mut ft = m.transpose().to_owned();
+            llt.solve_in_place(ft.as_mut());
+            if ft.col_iter().all(|c| c.iter().all(|v| v.is_finite())) {
+                return Ok(ft.transpose().to_owned());
+            }
+        }
+    }
+    Err(Error::Numerical(
+        "CP-ALS normal equations could not be solved".into(),
+    ))
+}
+
+/// Scales each column to unit norm and returns the norms (a zero column keeps weight 0).
+fn normalize_columns(f: &mut Mat<f64>) -> Vec<f64> {
+    (0..f.ncols())
+        .map(|q| {
+            let col = f.col_as_slice_mut(q);
+            let n = crate::linalg::norm(col);
+            if n > 0.0 {
+                col.iter_mut().for_each(|v| *v /= n);
+            }
+            n
+        })
+        .collect()
+}
+
+fn random_matrix(rows: usize, cols: usize, rng: &mut impl Rng) -> Mat<f64> {
+    Mat::from_fn(rows, cols, |_, _| rng.sample(StandardNormal))
+}
+
+/// HOSVD start: the leading `r` left singular vectors of the mode-2 and mode-3 unfoldings
+/// (mode 1 is solved for first and needs no start), padded with random columns.
+fn svd_init(x: &Tensor3, r: usize, rng: &mut impl Rng) -> Result<[Mat<f64>; 3]> {
+    let [ni, nj, nk] = x.dims;
+    // The transposed unfoldings (tall): X₍₂₎ᵀ is IK × J, X₍₃₎ᵀ is IJ × K (the flat data).
+    let x2t = Mat::from_fn(ni * nk, nj, |ik, j| x.get(ik / nk, j, ik % nk));
+    let x3t = MatRef::from_row_major_slice(&x.data, ni * nj, nk);
+    let mut leading = |xt: MatRef<'_, f64>| -> Result<Mat<f64>> {
+        let svd = xt
+            .thin_svd()
+            .map_err(|e| Error::Numerical(format!("SVD of an unfolding failed: {e:?}")))?;
+        let v = svd.V();
+        let mut f = random_matrix(xt.ncols(), r, rng);
+        for q in 0..r.min(v.ncols()) {
+            for i in 0..v.nrows() {
+                f[(i, q)] = v[(i, q)];
+            }
+        }
+        Ok(f)
+    };
+    let b = leading(x2t.as_ref())?;
+    let c = leading(x3t)?;
+    Ok([Mat::zeros(ni, r), b, c])
+}
+
+/// The factor match score of `estimate` against `truth` (Tomasi & Bro 2006, congruence form):
+/// (1/R)·max over assignments π of Σᵣ Πₙ |⟨fₙᵣ, f̂ₙπ(r)⟩|/(‖fₙᵣ‖‖f̂ₙπ(r)‖), in [0, 1]; 1 means
+/// the same components up to permutation, scale and sign. Weights are not compared. An
+/// estimate with more components than the truth is matched on its best R of them.
+pub fn factor_match_score(truth: &CpModel, estimate: &CpModel) -> Result<f64> {
+    let (r, s) = (truth.rank(), estimate.rank());
+    if truth.dims() != estimate.dims() {
+        return Err(Error::invalid(format!(
+            "models of dims {:?} and {:?} cannot be compared",
+            truth.dims(),
+            estimate.dims()
+        )));
+    }
+    if r == 0 || s < r {
+        return Err(Error::invalid(format!(
+            "the estimate has {s} components, fewer than the {r} true ones"
+        )));
+    }
+    let mut score = vec![1.0; r * s];
+    for n in 0..3 {
+        let (f, g) = (&truth.factors[n], &estimate.factors[n]);
+        for p in 0..r {
+            for q in 0..s {
+                let (fp, gq) = (f.col_as_slice(p), g.col_as_slice(q));
+                let den = crate::linalg::norm(fp) * crate::linalg::norm(gq);
+                let cong = if den > 0.0 {
+                    crate::linalg::dot(fp, gq).abs() / den
+                } else {
+                    0.0
+                };
+                score[p * s + q] *= cong;
+            }
+        }
+    }
+    let assign = super::best_assignment(&score, r, s);
+    Ok(assign
+        .iter()
+        .enumerate()
+        .map(|(p, &q)| score[p * s + q])
+        .sum::<f64>()
+        / r as f64)
+}
+
+/// A planted rank-R tensor with standard normal factors (columns normalized into λ) and,
+/// for `noise` > 0, Gaussian noise scaled to ‖N‖ = noise·‖X‖. Returns (X + N, the model).
+pub fn planted_cp(
+    dims: [usize; 3],
+    rank: usize,
+    noise: f64,
+    seed: u64,
+) -> Result<(Tensor3, CpModel)> {
+    if rank == 0 || dims.contains(&0) {
+        return Err(Error::invalid(format!(
+            "a planted CP tensor needs rank ≥ 1 and non-empty dims (got rank {rank}, dims {dims:?})"
+        )));
+    }
+    if !(noise >= 0.0 && noise.is_finite()) {
+        return Err(Error::invalid(format!(
+            "noise level {noise} is not non-negative"
+        )));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut factors = dims.map(|d| random_matrix(d, rank, &mut rng));
+    let mut weights = vec![1.0; rank];
+    for f in factors.iter_mut() {
+        for (w, n) in weights.iter_mut().zip(normalize_columns(f)) {
+            *w *= n;
+        }
+    }
+    let model = CpModel { weights, factors };
+    let mut x = model.to_tensor();
+    if noise > 0.0 {
+        let n: Vec<f64> = (0..x.data.len())
+            .map(|_| rng.sample(StandardNormal))
+            .collect();
+        let scale = noise * x.norm() / crate::linalg::norm(&n);
+        crate::linalg::axpy(scale, &n, &mut x.data);
+    }
+    Ok((x, model))
+}
+
+/// An orthogonally decomposable symmetric tensor T = Σᵢ λᵢ vᵢ^⊗3 (n × n × n) with `k`
+/// orthonormal vᵢ (a seeded random orthogonal basis, by QR) and λᵢ = 1 + i (i = 0..k, so the
+/// eigenvalues are distinct). Returns (T, λ, V with the vᵢ as columns).
+pub fn planted_orthogonal_symmetric(
+    n: usize,
+    k: usize,
+    seed: u64,
+) -> Result<(Tensor3, Vec<f64>, Mat<f64>)> {
+    if k == 0 || k > n {
+        return Err(Error::invalid(format!(
+            "an orthogonal decomposition of an {n}-dimensional tensor has 1 to {n} components, not {k}"
+        )));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let g = random_matrix(n, k, &mut rng);
+    let v = g.qr().compute_thin_Q();
+    let lambda: Vec<f64> = (0..k).map(|i| 1.0 + i as f64).collect();
+    let model = CpModel {
+        weights: lambda.clone(),
+        factors: [v.clone(), v.clone(), v.clone()],
+    };
+    Ok((model.to_tensor(), lambda, v))
+}
+
+/// The tensor power method with deflation for orthogonally decomposable symmetric tensors
+/// (Anandkumar, Ge, Hsu, Kakade & Telgarsky 2014).
+#[derive(Clone, Debug)]
+pub struct TensorPower {
+    /// Components to extract (k).
+    pub components: usize,
+    /// L: random starts per component; the one with the largest T(θ, θ, θ) is kept.
+    pub restarts: usize,
+    /// N: power iterations per start (and again to refine the selected one), fewer when θ stops
+    /// moving.
+    pub iters: usize,
+    pub seed: u64,
+}
+
+impl Default for TensorPower {
+    fn default() -> Self {
+        TensorPower {
+            components: 1,
+            restarts: 10,
+            iters: 100,
+            seed: 0,
+        }
+    }
+}
+
+/// Eigenpairs of a symmetric tensor: T ≈ Σᵢ λᵢ vᵢ^⊗3.
+#[derive(Clone, Debug)]
+pub struct SymmetricEigen {
+    /// λᵢ, in the order found (the robust selection finds the largest first).
+    pub values: Vec<f64>,
+    /// vᵢ as the columns of an n × k matrix.
+    pub vectors: Mat<f64>,
+}
+
+impl TensorPower {
+    /// Extracts `components` eigenpairs of the symmetric n × n × n tensor `t`.
+    pub fn decompose(&self, t: &Tensor3) -> Result<SymmetricEigen> {
+        let [n, n2, n3] = t.dims;
+        if n != n2 || n != n3 || n == 0 {
+            return Err(Error::invalid(format!(
+                "the tensor power method needs a cubical tensor, not dims {:?}",
+                t.dims
+            )));
+        }
+        if self.components == 0 || self.components > n || self.restarts == 0 {
+            return Err(Error::invalid(format!(
+                "need 1 to {n} components and at least one start (got {} and {})",
+                self.components, self.restarts
+            )));
+        }
+        let asym = (0..n)
+            .flat_map(|i| (0..n).flat_map(move |j| (0..n).map(move |k| (i, j, k))))
+            .map(|(i, j, k)| {
+                let v = t.get(i, j, k);
+                (v - t.get(j, i, k))
+                    .abs()
+                    .max((v - t.get(i, k, j)).abs())
+                    .max((v - t.get(k, j, i)).abs())
+            })
+            .fold(0.0, f64::max);
+        if asym > 1e-8 * t.norm().max(f64::MIN_POSITIVE) {
+            return Err(Error::invalid(format!(
+                "the tensor is not symmetric (largest difference under transposition {asym:.3e})"
+            )));
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        let mut t = t.clone();
+        let mut values = Vec::with_capacity(self.components);
+        let mut vectors = Mat::zeros(n, self.components);
+        for c in 0..self.components {
+            let mut best: Option<(Vec<f64>, f64)> = None;
+            for _ in 0..self.restarts {
+                let mut theta: Vec<f64> = (0..n).map(|_| rng.sample(StandardNormal)).collect();
+                let norm = crate::linalg::norm(&theta);
+                theta.iter_mut().for_each(|v| *v /= norm);
+                self.iterate(&t, &mut theta);
+                let value = contract_all(&t, &theta);
+                if best.as_ref().is_none_or(|b| value > b.1) {
+                    best = Some((theta, value));
+                }
+            }
+            let (mut theta, _) = best.expect("at least one start");
+            self.iterate(&t, &mut theta);
+            let lambda = contract_all(&t, &theta);
+            if !lambda.is_finite() {
+                return Err(Error::NonFinite(format!("eigenvalue {c} is {lambda}")));
+            }
+            // Deflate: T ← T − λ θ^⊗3.
+            t.data
+                .par_chunks_mut(n * n)
+                .enumerate()
+                .for_each(|(i, slab)| {
+                    for j in 0..n {
+                        let s = lambda * theta[i] * theta[j];
+                        crate::linalg::axpy(-s, &theta, &mut slab[j * n..(j + 1) * n]);
+                    }
+                });
+            values.push(lambda);
+            for (i, &v) in theta.iter().enumerate() {
+                vectors[(i, c)] = v;
+            }
+        }
+        Ok(SymmetricEigen { values, vectors })
+    }
+
+    /// θ ← T(I, θ, θ)/‖T(I, θ, θ)‖ up to `iters` times (until θ stops moving).
+    fn iterate(&self, t: &Tensor3, theta: &mut Vec<f64>) {
+        for _ in 0..self.iters {
+            let mut next = contract_two(t, theta);
+            let norm = crate::linalg::norm(&next);
+            if !norm.is_finite() || norm <= 0.0 {
+                return;
+            }
+            next.iter_mut().for_each(|v| *v /= norm);
+            let moved = next
+                .iter()
+                .zip(theta.iter())
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max);
+            *theta = next;
+            if moved <= 1e-15 {
+                return;
+            }
+        }
+    }
+}
+
+/// T(I, θ, θ)ᵢ = Σⱼₖ T(i,j,k)·θⱼ·θₖ.
+fn contract_two(t: &Tensor3, theta: &[f64]) -> Vec<f64> {
+    let n = theta.len();
+    t.data
+        .par_chunks(n * n)
+        .map(|slab| {
+            slab.chunks_exact(n)
+                .zip(theta)
+                .map(|(row, &tj)| tj * crate::linalg::dot(row, theta))
+                .sum()
+        })
+        .collect()
+}
+
+/// T(θ, θ, θ).
+fn contract_all(t: &Tensor3, theta: &[f64]) -> f64 {
+    crate::linalg::dot(&contract_two(t, theta), theta)
+}

@@ -1,0 +1,259 @@
+//! Readers and a writer for observed matrix entries: CSV triples `row,col,value` (0-based, an
+//! optional header line) and Matrix Market coordinate files (`.mtx`, 1-based).
+//!
+//! Every index is checked against the shape, every value for finiteness, and every count against
+//! the file's size before anything is allocated from it; errors name the file and the line.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::completion::Observed;
+use crate::error::{Error, Result};
+
+/// Reads a Matrix Market file (by its `.mtx` extension or its `%%MatrixMarket` banner) or else
+/// CSV triples. `shape` fixes the matrix size for CSV (default: the largest indices + 1).
+pub fn read_triples(path: &Path, shape: Option<(usize, usize)>) -> Result<Observed> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let is_mtx = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("mtx"))
+        || bytes.starts_with(b"%%MatrixMarket");
+    if is_mtx {
+        parse_matrix_market(&bytes, path)
+    } else {
+        parse_csv_triples(&bytes, path, shape)
+    }
+}
+
+fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &str)> {
+    bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, std::str::from_utf8(l).unwrap_or("\u{fffd}").trim()))
+}
+
+fn index(tok: &str, name: &Path, line: usize, what: &str) -> Result<u32> {
+    tok.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|&i| i < u32::MAX)
+        .ok_or_else(|| {
+            Error::parse(
+                name,
+                line,
+                format!("{what} index '{tok}' is not a valid index"),
+            )
+        })
+}
+
+fn value(tok: &str, name: &Path, line: usize) -> Result<f64> {
+    match tok.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        Ok(_) => Err(Error::parse(
+            name,
+            line,
+            format!("value '{tok}' is not finite"),
+        )),
+        Err(_) => Err(Error::parse(
+            name,
+            line,
+            format!("value '{tok}' is not a number"),
+        )),
+    }
+}
+
+/// Parses CSV triples `row,col,value` (0-based). A first line that is not numeric is a header;
+/// empty lines and lines starting with `#` are skipped.
+pub fn parse_csv_triples(
+    bytes: &[u8],
+    name: &Path,
+    shape: Option<(usize, usize)>,
+) -> Result<Observed> {
+    let (mut rows, mut cols, mut values) = (vec![], vec![], vec![]);
+    let mut seen_line = false;
+    for (line, text) in lines(bytes) {
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = text.split(',').collect();
+        let first = !seen_line;
+        seen_line = true;
+        if first && fields[0].trim().parse::<f64>().is_err() {
+            continue; // a header
+        }
+        if fields.len() != 3 {
+            return Err(Error::parse(
+                name,
+                line,
+                format!("expected 3 fields 'row,col,value', found {}", fields.len()),
+            ));
+        }
+        let (i, j) = (
+            index(fields[0], name, line, "row")?,
+            index(fields[1], name, line, "column")?,
+        );
+        if let Some((m, n)) = shape {
+            if i as usize >= m || j as usize >= n {
+                return Err(Error::parse(
+                    name,
+                    line,
+                    format!("entry ({i}, {j}) is outside the {m} × {n} matrix"),
+                ));
+            }
+        }
+        rows.push(i);
+        cols.push(j);
+        values.push(value(fields[2], name, line)?);
+    }
+    if values.is_empty() {
+        return Err(Error::parse(name, 0, "no entries"));
+    }
+    let (m, n) = shape.unwrap_or_else(|| {
+        (
+            *rows.iter().max().unwrap() as usize + 1,
+            *cols.iter().max().unwrap() as usize + 1,
+        )
+    });
+    Observed::new(m, n, rows, cols, values).map_err(|e| Error::parse(name, 0, e.to_string()))
+}
+
+/// Parses a Matrix Market `matrix coordinate` file with `real` or `integer` values and
+/// `general` or `symmetric` structure (the mirrored entries of a symmetric file are added).
+pub fn parse_matrix_market(bytes: &[u8], name: &Path) -> Result<Observed> {
+    let total_lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+    let mut it = lines(bytes);
+    let (_, banner) = it
+        .next()
+        .ok_or_else(|| Error::parse(name, 1, "empty file"))?;
+    let words: Vec<String> = banner
+        .split_whitespace()
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    if words.first().map(String::as_str) != Some("%%matrixmarket") || words.len() != 5 {
+        return Err(Error::parse(
+            name,
+            1,
+            "expected the banner '%%MatrixMarket matrix coordinate <field> <symmetry>'",
+        ));
+    }
+    if words[1] != "matrix" || words[2] != "coordinate" {
+        return Err(Error::parse(
+            name,
+            1,
+            format!(
+                "only 'matrix coordinate' files hold entries, found '{} {}'",
+                words[1], words[2]
+            ),
+        ));
+    }
+    if words[3] != "real" && words[3] != "integer" {
+        return Err(Error::parse(
+            name,
+            1,
+            format!("field '{}' is not supported (real or integer)", words[3]),
+        ));
+    }
+    let symmetric = match words[4].as_str() {
+        "general" => false,
+        "symmetric" => true,
+        s => {
+            return Err(Error::parse(
+                name,
+                1,
+                format!("symmetry '{s}' is not supported (general or symmetric)"),
+            ))
+        }
+    };
+    let mut it = it.filter(|(_, t)| !t.is_empty() && !t.starts_with('%'));
+    let (line, size) = it
+        .next()
+        .ok_or_else(|| Error::parse(name, 0, "missing the size line"))?;
+    let dims: Vec<&str> = size.split_whitespace().collect();
+    if dims.len() != 3 {
+        return Err(Error::parse(
+            name,
+            line,
+            "expected the size line 'rows cols entries'",
+        ));
+    }
+    let m = index(dims[0], name, line, "row count")? as usize;
+    let n = index(dims[1], name, line, "column count")? as usize;
+    let nnz: usize = dims[2].parse().map_err(|_| {
+        Error::parse(
+            name,
+            line,
+            format!("entry count '{}' is not a count", dims[2]),
+        )
+    })?;
+    if (m as u128) * (n as u128) < nnz as u128 || nnz > total_lines {
+        return Err(Error::parse(
+            name,
+            line,
+            format!("{nnz} entries cannot fit a {m} × {n} matrix in a file of {total_lines} lines"),
+        ));
+    }
+    let cap = if symmetric { 2 * nnz } else { nnz };
+    let (mut rows, mut cols, mut values) = (
+        Vec::with_capacity(cap),
+        Vec::with_capacity(cap),
+        Vec::with_capacity(cap),
+    );
+    let mut count = 0;
+    for (line, text) in it {
+        count += 1;
+        if count > nnz {
+            return Err(Error::parse(
+                name,
+                line,
+                format!("more than the {nnz} entries declared"),
+            ));
+        }
+        let toks: Vec<&str> = text.split_whitespace().collect();
+        if toks.len() != 3 {
+            return Err(Error::parse(
+                name,
+                line,
+                format!("expected 'row col value', found {} fields", toks.len()),
+            ));
+        }
+        let (i, j) = (
+            index(toks[0], name, line, "row")?,
+            index(toks[1], name, line, "column")?,
+        );
+        if i == 0 || j == 0 || i as usize > m || j as usize > n {
+            return Err(Error::parse(
+                name,
+                line,
+                format!("entry ({i}, {j}) is outside 1..={m} × 1..={n}"),
+            ));
+        }
+        let v = value(toks[2], name, line)?;
+        rows.push(i - 1);
+        cols.push(j - 1);
+        values.push(v);
+        if symmetric && i != j {
+            rows.push(j - 1);
+            cols.push(i - 1);
+            values.push(v);
+        }
+    }
+    if count != nnz {
+        return Err(Error::parse(
+            name,
+            0,
+            format!("the file declares {nnz} entries but holds {count}"),
+        ));
+    }
+    Observed::new(m, n, rows, cols, values).map_err(|e| Error::parse(name, 0, e.to_string()))
+}
+
+/// Writes `row,col,value` lines (with that header) atomically.
+pub fn write_csv_triples(path: &Path, entries: &[(usize, usize, f64)]) -> Result<()> {
+    crate::write_atomic(path, |w| {
+        writeln!(w, "row,col,value")?;
+        for (i, j, v) in entries {
+            writeln!(w, "{i},{j},{v:e}")?;
+        }
+        Ok(())
+    })
+}

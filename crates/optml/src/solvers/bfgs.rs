@@ -1,0 +1,186 @@
+//! Dense BFGS (Broyden, Fletcher, Goldfarb, Shanno 1970) on the inverse Hessian:
+//! H⁺ = (I − ρ·s·yᵀ)·H·(I − ρ·y·sᵀ) + ρ·s·sᵀ, ρ = 1/sᵀy, with the initial scaling
+//! H₀ = (sᵀy/yᵀy)·I before the first update (Nocedal & Wright 2006, eq. 6.20), Powell's (1978)
+//! damping where the curvature sᵀy is too small, and a strong-Wolfe line search.
+
+use super::linesearch::Wolfe;
+use super::stop::{Run, Stop};
+use super::{check_dim, descent_or_steepest, Report, Status};
+use crate::error::Result;
+use crate::linalg::{axpy, dot, norm};
+use crate::monitor::Monitor;
+use crate::objective::Objective;
+
+/// BFGS with a dense n×n inverse-Hessian estimate (O(n²) memory and work per iteration).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bfgs {
+    pub stop: Stop,
+    pub wolfe: Wolfe,
+    /// Powell damping threshold θ₀ (Nocedal & Wright, Procedure 18.2): where
+    /// sᵀy < θ₀·sᵀBs, y is replaced by θ·y + (1 − θ)·Bs so that sᵀy = θ₀·sᵀBs. 0 disables it;
+    /// pairs with sᵀy ≤ 0 are then skipped.
+    pub damping: f64,
+}
+
+impl Default for Bfgs {
+    fn default() -> Self {
+        Bfgs {
+            stop: Stop::default(),
+            wolfe: Wolfe::default(),
+            damping: 0.2,
+        }
+    }
+}
+
+/// A dense symmetric inverse-Hessian estimate, row-major.
+pub(crate) struct InverseHessian {
+    n: usize,
+    h: Vec<f64>,
+}
+
+impl InverseHessian {
+    pub fn identity(n: usize, scale: f64) -> Self {
+        let mut h = vec![0.0; n * n];
+        for i in 0..n {
+            h[i * n + i] = scale;
+        }
+        InverseHessian { n, h }
+    }
+
+    /// H·v.
+    pub fn apply(&self, v: &[f64]) -> Vec<f64> {
+        self.h.chunks_exact(self.n).map(|row| dot(row, v)).collect()
+    }
+
+    /// The BFGS update with the pair (s, y), sᵀy > 0:
+    /// H⁺ = H − ρ(s·(Hy)ᵀ + (Hy)·sᵀ) + (ρ²·yᵀHy + ρ)·s·sᵀ.
+    pub fn update(&mut self, s: &[f64], y: &[f64]) {
+        let rho = 1.0 / dot(s, y);
+        let hy = self.apply(y);
+        let c = rho * rho * dot(y, &hy) + rho;
+        for (i, row) in self.h.chunks_exact_mut(self.n).enumerate() {
+            let (si, hyi) = (s[i], hy[i]);
+            for (j, h) in row.iter_mut().enumerate() {
+                *h += -rho * (si * hy[j] + hyi * s[j]) + c * si * s[j];
+            }
+        }
+    }
+}
+
+impl Bfgs {
+    pub fn minimize<F: Objective, M: Monitor + ?Sized>(
+        &self,
+        f: &F,
+        x: &mut [f64],
+        monitor: &mut M,
+    ) -> Result<Report> {
+        check_dim(f, x)?;
+        let n = x.len();
+        let mut run = Run::new("bfgs", self.stop, f, monitor);
+        let mut g = vec![0.0; n];
+        let mut fx = f.value_grad(x, &mut g);
+        run.g_evals += 1;
+        let mut status = run.first(f, fx, norm(&g));
+        // `None` until the first pair fixes the scale of H₀.
+        let mut h: Option<InverseHessian> = None;
+        let mut g_new = vec![0.0; n];
+        while status.is_none() {
+            run.iter += 1;
+            let quasi_newton: Vec<f64> = match &h {
+                Some(h) => h.apply(&g).iter().map(|v| -v).collect(),
+                None => g.iter().map(|v| -v).collect(),
+            };
+            let newton_slope = dot(&quasi_newton, &g);
+            let (d, slope) = descent_or_steepest(quasi_newton, &g);
+            let t0 = if h.is_none() {
+                (1.0 / norm(&g)).min(1.0)
+            } else {
+                1.0
+            };
+            let (ls, _) = self.wolfe.search(&*f.line(x, &d), fx, slope, t0);
+            run.f_evals += ls.evals;
+            if !(ls.t > 0.0 && (ls.accepted || ls.f < fx)) {
+                if h.is_none() {
+                    status = Some(Status::Stalled);
+                    break;
+                }
+                // A poor estimate gives a poor direction: restart from steepest descent.
+                h = None;
+                continue;
+            }
+            let s: Vec<f64> = d.iter().map(|v| ls.t * v).collect();
+            axpy(1.0, &s, x);
+            fx = f.value_grad(x, &mut g_new);
+            run.g_evals += 1;
+            let mut y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
+            let mut sy = dot(&s, &y);
+            if self.damping > 0.0 && h.is_some() && slope == newton_slope {
+                // d = −H·g, so B·s = −t·g and sᵀBs = −t·sᵀg.
+                let sbs = -ls.t * dot(&s, &g);
+                if sbs > 0.0 && sy < self.damping * sbs {
+                    let theta = (1.0 - self.damping) * sbs / (sbs - sy);
+                    for (yi, gi) in y.iter_mut().zip(&g) {
+                        *yi = theta * *yi - (1.0 - theta) * ls.t * gi;
+                    }
+                    sy = dot(&s, &y);
+                }
+            }
+            if sy > f64::EPSILON * dot(&y, &y) && sy.is_finite() {
+                let h = h.get_or_insert_with(|| InverseHessian::identity(n, sy / dot(&y, &y)));
+                h.update(&s, &y);
+            }
+            std::mem::swap(&mut g, &mut g_new);
+            status = run.check(f, fx, norm(&g));
+        }
+        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_meets_the_secant_equation_and_stays_symmetric() {
+        let mut h = InverseHessian::identity(3, 0.5);
+        let s = [1.0, -2.0, 0.5];
+        let y = [2.0, -1.0, 1.0];
+        h.update(&s, &y);
+        let hy = h.apply(&y);
+        for (a, b) in hy.iter().zip(&s) {
+            assert!((a - b).abs() < 1e-14, "{hy:?}");
+        }
+        for i in 0..3 {
+            for j in 0..3 {
+                assert!((h.h[i * 3 + j] - h.h[j * 3 + i]).abs() < 1e-15);
+            }
+        }
+    }
+
+    #[test]
+    fn quadratic_in_n_steps() {
+        // f = ½xᵀAx − bᵀx with A SPD: BFGS with exact line searches terminates in n steps;
+        // with Wolfe steps it converges in a few more.
+        let a = [[4.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 2.0]];
+        let b = [1.0, 2.0, 3.0];
+        let f = crate::FnObjective::new(3, |x: &[f64], g: &mut [f64]| {
+            let mut v = 0.0;
+            for i in 0..3 {
+                g[i] = (0..3).map(|j| a[i][j] * x[j]).sum::<f64>() - b[i];
+                v += 0.5 * x[i] * (g[i] - b[i]);
+            }
+            v
+        });
+        let mut x = vec![0.0; 3];
+        let r = Bfgs {
+            stop: Stop::absolute(1e-12),
+            ..Default::default()
+        }
+        .minimize(&f, &mut x, &mut crate::monitor::quiet())
+        .unwrap();
+        assert!(r.status.converged() && r.iterations <= 12, "{r:?}");
+        let mut g = [0.0; 3];
+        f.value_grad(&x, &mut g);
+        assert!(norm(&g) <= 1e-12);
+    }
+}
