@@ -56,7 +56,7 @@ impl BlockOperator for Mat<f64> {
 /// A·B by faer's parallel GEMM.
 pub fn product(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
     let mut c = Mat::<f64>::zeros(a.nrows(), b.ncols());
-    faer::linalg::matmul::matmul(c.as_mut(), Accum::Replace, a, b, 1.0, Par::rayon(0));
+    crate::linalg::matmul(c.as_mut(), Accum::Replace, a, b, 1.0, Par::rayon(0));
     c
 }
 

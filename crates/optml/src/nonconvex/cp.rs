@@ -134,7 +134,7 @@ impl CpModel {
                     b[(j, r)] * self.weights[r] * a[(i, r)]
                 });
                 let out = faer::MatMut::from_row_major_slice_mut(slab, nj, nk);
-                faer::linalg::matmul::matmul(
+                crate::linalg::matmul(
                     out,
                     Accum::Replace,
                     bl.as_ref(),
@@ -229,7 +229,7 @@ pub fn mttkrp(x: &Tensor3, factors: &[Mat<f64>; 3], mode: usize) -> Mat<f64> {
 
 /// `out = lhs·rhs` on one thread (callers parallelize over slabs).
 fn matmul_into(out: &mut Mat<f64>, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>) {
-    faer::linalg::matmul::matmul(out.as_mut(), Accum::Replace, lhs, rhs, 1.0, Par::Seq);
+    crate::linalg::matmul(out.as_mut(), Accum::Replace, lhs, rhs, 1.0, Par::Seq);
 }
 
 /// How [`CpAls`] starts its first run.
@@ -414,7 +414,7 @@ impl CpAls {
 /// FᵀF.
 fn gram(f: &Mat<f64>) -> Mat<f64> {
     let mut g = Mat::zeros(f.ncols(), f.ncols());
-    faer::linalg::matmul::matmul(
+    crate::linalg::matmul(
         g.as_mut(),
         Accum::Replace,
         f.transpose(),

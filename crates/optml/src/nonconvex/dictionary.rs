@@ -164,7 +164,7 @@ pub fn batch_omp(
     let (d, k, n) = (dict.nrows(), dict.ncols(), y.ncols());
     assert_eq!(y.nrows(), d, "signals and atoms differ in length");
     let mut g = Mat::zeros(k, k);
-    faer::linalg::matmul::matmul(
+    crate::linalg::matmul(
         g.as_mut(),
         Accum::Replace,
         dict.transpose(),
@@ -173,7 +173,7 @@ pub fn batch_omp(
         Par::rayon(0),
     );
     let mut corr = Mat::zeros(k, n);
-    faer::linalg::matmul::matmul(
+    crate::linalg::matmul(
         corr.as_mut(),
         Accum::Replace,
         dict.transpose(),

@@ -139,9 +139,9 @@ pub(crate) fn add_balance(
     );
     let d = product(u.transpose(), u) - product(v.transpose(), v);
     let gu = MatMut::from_row_major_slice_mut(gu, m, r);
-    faer::linalg::matmul::matmul(gu, Accum::Add, u, d.as_ref(), 4.0 * c, Par::Seq);
+    crate::linalg::matmul(gu, Accum::Add, u, d.as_ref(), 4.0 * c, Par::Seq);
     let gv = MatMut::from_row_major_slice_mut(gv, n, r);
-    faer::linalg::matmul::matmul(gv, Accum::Add, v, d.as_ref(), -4.0 * c, Par::Seq);
+    crate::linalg::matmul(gv, Accum::Add, v, d.as_ref(), -4.0 * c, Par::Seq);
     c * d.norm_l2().powi(2)
 }
 
