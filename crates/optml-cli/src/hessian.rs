@@ -1,5 +1,5 @@
 //! `optml hessian`: the spectrum of a model's Hessian at its weights: top-k eigenvalues
-//! (Lanczos), the trace (Hutch++ or Hutchinson), the spectral density (stochastic Lanczos
+//! (Lanczos), the trace (Krylov-deflated Hutchinson, Hutch++ or Hutchinson), the spectral density (stochastic Lanczos
 //! quadrature), with product counts and times; optionally PyHessian's power iteration and the
 //! exact dense spectrum for comparison.
 
@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use clap::{Args as ClapArgs, ValueEnum};
 use optml::curvature::{
-    hutch_plus_plus, hutchinson, DenseSpectrum, Lanczos, PowerIteration, Slq, SpectralDensity,
-    Which,
+    hutch_plus_plus, hutchinson, krylov_trace, DenseSpectrum, Lanczos, PowerIteration, Slq,
+    SpectralDensity, Which,
 };
 use optml::data::read_npy_vector;
 use optml::models::glm::{GlmModel, GlmSpec};
@@ -29,6 +29,8 @@ pub enum WhichArg {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum TraceMethod {
+    /// Half Lanczos steps (their trace exact), half Hutchinson probes on the rest.
+    Krylov,
     /// Hutch++ (Meyer et al. 2021).
     Hutchpp,
     /// Hutchinson with Rademacher probes.
@@ -74,7 +76,7 @@ pub struct Args {
     /// Operator products for the trace estimate (0: no trace).
     #[arg(long, default_value_t = 99)]
     pub trace_probes: usize,
-    #[arg(long, value_enum, default_value = "hutchpp")]
+    #[arg(long, value_enum, default_value = "krylov")]
     pub trace_method: TraceMethod,
     /// Probes for the spectral density (0: none, unless --plot asks for it: then 4).
     #[arg(long, default_value_t = 0)]
@@ -156,6 +158,7 @@ pub fn analyze<A: LinearOperator + ?Sized>(h: &A, a: &Analysis) -> CliResult<Res
         .trace
         .map(|(m, products)| {
             timed(|| match m {
+                TraceMethod::Krylov => krylov_trace(h, products, a.seed),
                 TraceMethod::Hutchpp => hutch_plus_plus(h, products, a.seed),
                 TraceMethod::Hutchinson => hutchinson(h, products, a.seed),
             })
@@ -181,6 +184,7 @@ pub fn analyze<A: LinearOperator + ?Sized>(h: &A, a: &Analysis) -> CliResult<Res
         eigen,
         power_iteration: power,
         trace_method: a.trace.map(|(m, _)| match m {
+            TraceMethod::Krylov => "krylov",
             TraceMethod::Hutchpp => "hutch++",
             TraceMethod::Hutchinson => "hutchinson",
         }),

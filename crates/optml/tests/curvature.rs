@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use optml::curvature::{
-    hutch_plus_plus, hutchinson, DenseSpectrum, Lanczos, PowerIteration, RidgeRider, Slq, Which,
+    hutch_plus_plus, hutchinson, krylov_trace, DenseSpectrum, Lanczos, PowerIteration, RidgeRider,
+    Slq, Which,
 };
 use optml::data::{read_npy, read_npy_vector, Dataset, NpyOptions};
 use optml::models::glm::{GlmSpec, Loss};
@@ -194,12 +195,18 @@ fn digits_trace_and_density() {
     };
     let e_pp = rms(&|s| hutch_plus_plus(&h, 99, s).unwrap().estimate);
     let e_h = rms(&|s| hutchinson(&h, 99, s).unwrap().estimate);
+    let e_k = rms(&|s| krylov_trace(&h, 99, s).unwrap().estimate);
     eprintln!(
-        "trace {tr:.6}: Hutch++ rms error {:.2e}, Hutchinson {:.2e} (99 products)",
+        "trace {tr:.6}: relative rms error Hutch++ {:.2e}, Hutchinson {:.2e}, Krylov {:.2e} (99 products)",
         e_pp / tr,
-        e_h / tr
+        e_h / tr,
+        e_k / tr
     );
     assert!(e_pp < e_h);
+    assert!(e_k < e_pp);
+    let kt = krylov_trace(&h, 99, 5).unwrap();
+    assert_eq!(kt.products, 99);
+    assert!((kt.estimate - tr).abs() <= 3.0 * kt.std_error);
     let hu = hutchinson(&h, 99, 3).unwrap();
     assert!((hu.estimate - tr).abs() <= 4.0 * hu.std_error);
 
@@ -268,6 +275,12 @@ fn diagonal_operator_is_exact() {
     // Hutch++ with ≥ 3n products spans the space.
     let pp = hutch_plus_plus(&d, 180, 0).unwrap();
     assert!((pp.estimate - tr).abs() < 1e-9 && pp.std_error < 1e-9);
+    // The Krylov estimator with 2n products spans the space too.
+    let kt = krylov_trace(&d, 120, 0).unwrap();
+    assert!(
+        (kt.estimate - tr).abs() < 1e-9 && kt.std_error < 1e-9,
+        "{kt:?}"
+    );
     // SLQ with n steps: the nodes are the eigenvalues, the mean exactly tr/n.
     let slq = Slq {
         probes: 2,
@@ -336,6 +349,7 @@ fn bad_input_gives_typed_errors() {
     ));
     assert!(hutch_plus_plus(&d, 2, 0).is_err());
     assert!(hutchinson(&d, 0, 0).is_err());
+    assert!(krylov_trace(&d, 1, 0).is_err());
     let nan = Diag(vec![1.0, f64::NAN]);
     assert!(matches!(
         Lanczos::default().run(&nan),

@@ -1,5 +1,5 @@
 //! Spectral tools on any Hessian operator: the extreme eigenpairs ([`Lanczos`], and PyHessian's
-//! [`PowerIteration`] for comparison), the trace ([`hutchinson`], [`hutch_plus_plus`]), the
+//! [`PowerIteration`] for comparison), the trace ([`hutchinson`], [`hutch_plus_plus`], [`krylov_trace`]), the
 //! spectral density ([`Slq`]), the exact dense spectrum for small models ([`DenseSpectrum`]), and
 //! [`RidgeRider`], which follows negative-curvature directions from a saddle to distinct minima.
 //!
@@ -36,7 +36,7 @@ pub use density::{Slq, SpectralDensity};
 pub use lanczos::{Eigenpairs, Lanczos, Which};
 pub use power_iteration::{PowerIteration, PowerReport};
 pub use ridge::{Minimum, RidgeReport, RidgeRider};
-pub use trace::{hutch_plus_plus, hutchinson, TraceEstimate};
+pub use trace::{hutch_plus_plus, hutchinson, krylov_trace, TraceEstimate};
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
