@@ -237,7 +237,7 @@ def main():
         print(f"\n{r['workload']}: exact top-5 {np.round(r['exact']['top5'], 6).tolist()}, "
               f"trace {r['exact']['trace']:.6f}  (worst error / mean HVPs / median s over "
               f"{r['seeds']} seeds)")
-        print(f"{'task':<10}{'tool':<11}{'HVPs':>7}{'seconds':>10}{'rel. error':>12}")
+        print(f"{'task':<15}{'tool':<11}{'HVPs':>7}{'seconds':>10}{'rel. error':>12}")
         for task, key in [("top1", "max_rel_error"), ("top5", "max_rel_error"),
                           ("trace", "rel_error"), ("trace_hutchpp", "rel_error"),
                           ("density", "mean_rel_error")]:
@@ -245,7 +245,7 @@ def main():
                 if task not in r[tool]:
                     continue
                 s = r[tool][task]
-                print(f"{task:<10}{tool:<11}{s['hvps']:>7.1f}{s['seconds']:>10.4f}"
+                print(f"{task:<15}{tool:<11}{s['hvps']:>7.1f}{s['seconds']:>10.4f}"
                       f"{s[key]:>12.2e}")
     print("trace: PyHessian Hutchinson (stops on a 1e-3 relative change) against optml's Krylov "
           "estimator (default) and Hutch++, 99 HVPs each; density: error of the SLQ mean "
