@@ -321,12 +321,18 @@ fn print_results(r: &Results) {
                 } else {
                     &x.largest
                 };
-                list.get(i).map(|t| (v - t).abs() / t.abs())
+                // Near-zero eigenvalues are scored against ‖H‖.
+                let norm = x.largest[0].abs().max(x.smallest[0].abs());
+                list.get(i).map(|t| {
+                    let small = t.abs() < 1e-8 * norm;
+                    ((v - t).abs() / if small { norm } else { t.abs() }, small)
+                })
             });
             match err {
-                Some(err) => {
-                    println!("  {i:>3}  {v:>+.12e}   residual {res:.1e}   rel. error {err:.1e}")
-                }
+                Some((err, small)) => println!(
+                    "  {i:>3}  {v:>+.12e}   residual {res:.1e}   {} {err:.1e}",
+                    if small { "error/‖H‖" } else { "rel. error" }
+                ),
                 None => println!("  {i:>3}  {v:>+.12e}   residual {res:.1e}"),
             }
         }
