@@ -5,6 +5,7 @@ mod cp;
 mod data_args;
 mod demo;
 mod dictionary;
+mod hessian;
 mod iter_log;
 mod plot;
 mod predict;
@@ -46,6 +47,8 @@ enum Command {
     Cp(cp::Args),
     /// Learn a dictionary with sparse codes (K-SVD) from signals in a .npy file.
     Dictionary(dictionary::Args),
+    /// Spectrum of a model's Hessian: top-k eigenvalues, trace, spectral density.
+    Hessian(hessian::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Bench(a) => bench::run(a),
         Command::Cp(a) => cp::run(a),
         Command::Dictionary(a) => dictionary::run(a),
+        Command::Hessian(a) => hessian::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

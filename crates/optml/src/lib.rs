@@ -23,6 +23,7 @@
 //! ```
 
 mod atomic;
+pub mod curvature;
 pub mod data;
 mod error;
 pub mod fit;

@@ -1,0 +1,434 @@
+//! `optml hessian`: the spectrum of a model's Hessian at its weights: top-k eigenvalues
+//! (Lanczos), the trace (Krylov-deflated Hutchinson, Hutch++ or Hutchinson), the spectral density (stochastic Lanczos
+//! quadrature), with product counts and times; optionally PyHessian's power iteration and the
+//! exact dense spectrum for comparison.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args as ClapArgs, ValueEnum};
+use optml::curvature::{
+    hutch_plus_plus, hutchinson, krylov_trace, DenseSpectrum, Lanczos, PowerIteration, Slq,
+    SpectralDensity, Which,
+};
+use optml::data::read_npy_vector;
+use optml::models::glm::{GlmModel, GlmSpec};
+use optml::{Curvature, LinearOperator};
+use plotters::prelude::*;
+use serde::Serialize;
+
+use crate::data_args::DataArgs;
+use crate::CliResult;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum WhichArg {
+    Largest,
+    Smallest,
+    Magnitude,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum TraceMethod {
+    /// Half Lanczos steps (their trace exact), half Hutchinson probes on the rest.
+    Krylov,
+    /// Hutch++ (Meyer et al. 2021).
+    Hutchpp,
+    /// Hutchinson with Rademacher probes.
+    Hutchinson,
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(after_help = "Examples:
+  optml train digits.svm --loss softmax --intercept --model m.json
+  optml hessian --model m.json digits.svm --top-k 5 --trace-probes 99 --plot density.svg
+  optml hessian --model m.json X.npy --labels y.npy --params w.npy --mean --no-penalty --exact")]
+pub struct Args {
+    /// A GLM written by `optml train --model`.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Evaluate the Hessian at these parameters (.npy vector, the model's layout) instead of
+    /// the model's weights.
+    #[arg(long)]
+    pub params: Option<PathBuf>,
+    /// The mean loss (1/n)·Σℓᵢ + penalty/n instead of the model's sum Σℓᵢ + ‖W‖²/(2C).
+    #[arg(long)]
+    pub mean: bool,
+    /// Leave out the L2 penalty.
+    #[arg(long)]
+    pub no_penalty: bool,
+    /// Eigenvalues wanted (0: none).
+    #[arg(long, default_value_t = 5)]
+    pub top_k: usize,
+    /// Which end of the spectrum.
+    #[arg(long, value_enum, default_value = "largest")]
+    pub which: WhichArg,
+    /// Lanczos residual tolerance, relative to |λ|.
+    #[arg(long, default_value_t = 1e-8)]
+    pub tol: f64,
+    /// Lanczos: largest Krylov dimension.
+    #[arg(long, default_value_t = 300)]
+    pub max_dim: usize,
+    /// Lanczos: extra runs in the complement of the pairs found (recover repeated eigenvalues).
+    #[arg(long, default_value_t = 0)]
+    pub deflation_runs: usize,
+    /// Operator products for the trace estimate (0: no trace).
+    #[arg(long, default_value_t = 99)]
+    pub trace_probes: usize,
+    #[arg(long, value_enum, default_value = "krylov")]
+    pub trace_method: TraceMethod,
+    /// Probes for the spectral density (0: none, unless --plot asks for it: then 4).
+    #[arg(long, default_value_t = 0)]
+    pub density_probes: usize,
+    /// Lanczos steps per density probe.
+    #[arg(long, default_value_t = 80)]
+    pub density_steps: usize,
+    /// Also run PyHessian's power iteration for the top-k (largest magnitude), for comparison.
+    #[arg(long)]
+    pub power_iteration: bool,
+    /// Also form the Hessian densely and diagonalize it (small models): errors against it.
+    #[arg(long)]
+    pub exact: bool,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write the results as JSON here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Draw the spectral density here (.svg, else PNG), log-scale density.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+    /// Print only errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// What to compute; independent of where the operator comes from.
+pub struct Analysis {
+    pub lanczos: Option<Lanczos>,
+    pub power: Option<PowerIteration>,
+    pub trace: Option<(TraceMethod, usize)>,
+    pub density: Option<Slq>,
+    pub exact: bool,
+    pub seed: u64,
+}
+
+#[derive(Serialize)]
+pub struct Timed<T> {
+    #[serde(flatten)]
+    pub result: T,
+    pub seconds: f64,
+}
+
+#[derive(Serialize)]
+pub struct ExactSpectrum {
+    pub trace: f64,
+    pub largest: Vec<f64>,
+    pub smallest: Vec<f64>,
+    pub seconds: f64,
+}
+
+#[derive(Serialize)]
+pub struct Results {
+    pub dim: usize,
+    pub which: Option<Which>,
+    pub eigen: Option<Timed<optml::curvature::Eigenpairs>>,
+    pub power_iteration: Option<Timed<optml::curvature::PowerReport>>,
+    pub trace_method: Option<&'static str>,
+    pub trace: Option<Timed<optml::curvature::TraceEstimate>>,
+    pub density: Option<Timed<SpectralDensity>>,
+    pub exact: Option<ExactSpectrum>,
+}
+
+/// Runs the analysis on any symmetric operator: a GLM Hessian today, any model's tomorrow.
+pub fn analyze<A: LinearOperator + ?Sized>(h: &A, a: &Analysis) -> CliResult<Results> {
+    fn timed<T>(f: impl FnOnce() -> optml::Result<T>) -> optml::Result<Timed<T>> {
+        let start = Instant::now();
+        let result = f()?;
+        Ok(Timed {
+            result,
+            seconds: start.elapsed().as_secs_f64(),
+        })
+    }
+    let eigen = a.lanczos.as_ref().map(|l| timed(|| l.run(h))).transpose()?;
+    let power = a.power.as_ref().map(|p| timed(|| p.run(h))).transpose()?;
+    let trace = a
+        .trace
+        .map(|(m, products)| {
+            timed(|| match m {
+                TraceMethod::Krylov => krylov_trace(h, products, a.seed),
+                TraceMethod::Hutchpp => hutch_plus_plus(h, products, a.seed),
+                TraceMethod::Hutchinson => hutchinson(h, products, a.seed),
+            })
+        })
+        .transpose()?;
+    let density = a.density.as_ref().map(|s| timed(|| s.run(h))).transpose()?;
+    let exact = if a.exact {
+        let start = Instant::now();
+        let s = DenseSpectrum::of(h)?;
+        let k = a.lanczos.as_ref().map_or(5, |l| l.k).min(s.values.len());
+        Some(ExactSpectrum {
+            trace: s.trace(),
+            largest: s.values.iter().rev().take(k).copied().collect(),
+            smallest: s.values.iter().take(k).copied().collect(),
+            seconds: start.elapsed().as_secs_f64(),
+        })
+    } else {
+        None
+    };
+    Ok(Results {
+        dim: h.dim(),
+        which: a.lanczos.as_ref().map(|l| l.which),
+        eigen,
+        power_iteration: power,
+        trace_method: a.trace.map(|(m, _)| match m {
+            TraceMethod::Krylov => "krylov",
+            TraceMethod::Hutchpp => "hutch++",
+            TraceMethod::Hutchinson => "hutchinson",
+        }),
+        trace,
+        density,
+        exact,
+    })
+}
+
+pub fn run(args: Args) -> CliResult {
+    crate::set_threads(args.threads)?;
+    let analysis = Analysis {
+        lanczos: (args.top_k > 0).then_some(Lanczos {
+            k: args.top_k,
+            which: match args.which {
+                WhichArg::Largest => Which::Largest,
+                WhichArg::Smallest => Which::Smallest,
+                WhichArg::Magnitude => Which::Magnitude,
+            },
+            tol: args.tol,
+            max_dim: args.max_dim,
+            deflation_runs: args.deflation_runs,
+            seed: args.seed,
+        }),
+        power: (args.power_iteration && args.top_k > 0).then_some(PowerIteration {
+            top_n: args.top_k,
+            seed: args.seed,
+            ..Default::default()
+        }),
+        trace: (args.trace_probes > 0).then_some((args.trace_method, args.trace_probes)),
+        density: {
+            let probes = match (args.density_probes, &args.plot) {
+                (0, Some(_)) => 4,
+                (p, _) => p,
+            };
+            (probes > 0).then_some(Slq {
+                probes,
+                steps: args.density_steps,
+                seed: args.seed,
+                ..Default::default()
+            })
+        },
+        exact: args.exact,
+        seed: args.seed,
+    };
+    // The operator. A GLM from `optml train`; other models (an MLP given by --arch, --act and
+    // --params) build their Curvature objective here and call `analyze` on its Hessian alike.
+    let Some(model_path) = &args.model else {
+        return Err("give --model (a GLM written by `optml train --model`)".into());
+    };
+    let model = GlmModel::load(model_path)?;
+    let mut data = args.data.load(args.quiet)?;
+    model.conform(&mut data).map_err(|e| {
+        format!(
+            "{e} (model {} expects {} features)",
+            model_path.display(),
+            model.n_features
+        )
+    })?;
+    let n = data.n_samples();
+    let spec = GlmSpec {
+        loss: model.loss,
+        c: match (args.no_penalty, args.mean) {
+            (true, _) => 1e300,
+            (false, true) => model.c * n as f64,
+            (false, false) => model.c,
+        },
+        intercept: model.intercept,
+        sample_weight: args.mean.then(|| vec![1.0 / n as f64; n]),
+    };
+    let (f, classes) = spec.objective(&data)?;
+    if classes.0 != model.classes {
+        return Err(format!(
+            "{} has classes {:?}, the model {:?}",
+            args.data.data.display(),
+            classes.0,
+            model.classes
+        )
+        .into());
+    }
+    let w = match &args.params {
+        Some(p) => read_npy_vector(p)?,
+        None => model.weights.clone(),
+    };
+    if w.len() != model.layout().dim() {
+        return Err(format!(
+            "{} parameters given, the model has {}",
+            w.len(),
+            model.layout().dim()
+        )
+        .into());
+    }
+    if let Some(bad) = w.iter().position(|v| !v.is_finite()) {
+        return Err(format!("parameter {bad} is not finite").into());
+    }
+    let h = f.hessian(&w);
+    let results = analyze(&h, &analysis)?;
+    if !args.quiet {
+        print_results(&results);
+    }
+    if let Some(path) = &args.json {
+        optml::write_atomic(path, |out| {
+            serde_json::to_writer_pretty(&mut *out, &results).map_err(std::io::Error::other)?;
+            std::io::Write::write_all(out, b"\n")
+        })?;
+    }
+    if let Some(path) = &args.plot {
+        if let Some(d) = &results.density {
+            plot_density(path, &d.result)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_results(r: &Results) {
+    println!("parameters   {}", r.dim);
+    if let Some(e) = &r.eigen {
+        let which = r.which.map_or("", |w| w.name());
+        println!(
+            "eigenvalues  ({which}, Lanczos: {} products, Krylov dim {}, {:.3} s{})",
+            e.result.products,
+            e.result.krylov_dim,
+            e.seconds,
+            if e.result.converged {
+                ""
+            } else {
+                ", NOT converged"
+            }
+        );
+        for (i, (v, res)) in e.result.values.iter().zip(&e.result.residuals).enumerate() {
+            let err = r.exact.as_ref().and_then(|x| {
+                let list = if r.which == Some(Which::Smallest) {
+                    &x.smallest
+                } else {
+                    &x.largest
+                };
+                // Near-zero eigenvalues are scored against ‖H‖.
+                let norm = x.largest[0].abs().max(x.smallest[0].abs());
+                list.get(i).map(|t| {
+                    let small = t.abs() < 1e-8 * norm;
+                    ((v - t).abs() / if small { norm } else { t.abs() }, small)
+                })
+            });
+            match err {
+                Some((err, small)) => println!(
+                    "  {i:>3}  {v:>+.12e}   residual {res:.1e}   {} {err:.1e}",
+                    if small { "error/‖H‖" } else { "rel. error" }
+                ),
+                None => println!("  {i:>3}  {v:>+.12e}   residual {res:.1e}"),
+            }
+        }
+    }
+    if let Some(p) = &r.power_iteration {
+        println!(
+            "power iteration (PyHessian's rule, largest magnitude): {} products, {:.3} s",
+            p.result.products, p.seconds
+        );
+        for (i, v) in p.result.values.iter().enumerate() {
+            println!("  {i:>3}  {v:>+.12e}");
+        }
+    }
+    if let Some(t) = &r.trace {
+        println!(
+            "trace        {:.10e} ± {:.2e} ({}, {} products, {:.3} s)",
+            t.result.estimate,
+            t.result.std_error,
+            r.trace_method.unwrap_or(""),
+            t.result.products,
+            t.seconds
+        );
+    }
+    if let Some(d) = &r.density {
+        let (mean, se) = d.result.mean();
+        println!(
+            "density      SLQ: {} probes, {} products, {:.3} s; mean eigenvalue {mean:.6e} ± {se:.1e}",
+            d.result.nodes.len(),
+            d.result.products,
+            d.seconds
+        );
+    }
+    if let Some(x) = &r.exact {
+        println!(
+            "exact        trace {:.10e}, largest {:.10e}, smallest {:.10e} (dense, {:.3} s)",
+            x.trace,
+            x.largest.first().copied().unwrap_or(f64::NAN),
+            x.smallest.first().copied().unwrap_or(f64::NAN),
+            x.seconds
+        );
+    }
+}
+
+/// The smoothed density against the eigenvalue, log-scale.
+fn plot_density(path: &Path, d: &SpectralDensity) -> CliResult {
+    crate::plot::ensure_font()?;
+    let size = (900, 540);
+    let svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let result = if svg {
+        draw_density(SVGBackend::new(path, size).into_drawing_area(), d)
+    } else {
+        draw_density(BitMapBackend::new(path, size).into_drawing_area(), d)
+    };
+    result.map_err(|e| format!("cannot draw {}: {e}", path.display()).into())
+}
+
+fn draw_density<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    d: &SpectralDensity,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let hi = d.density.iter().copied().fold(0.0, f64::max).max(1e-300);
+    let floor = hi * 1e-10;
+    let (x0, x1) = (d.grid[0], d.grid[d.grid.len() - 1]);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(16)
+        .x_label_area_size(44)
+        .y_label_area_size(70)
+        .caption(
+            format!(
+                "Hessian spectral density (SLQ, {} probes, σ = {:.2e})",
+                d.nodes.len(),
+                d.sigma
+            ),
+            ("sans-serif", 20),
+        )
+        .build_cartesian_2d(x0..x1, (floor..hi * 2.0).log_scale())?;
+    chart
+        .configure_mesh()
+        .x_desc("eigenvalue")
+        .y_desc("density")
+        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .draw()?;
+    let color = Palette99::pick(0).to_rgba();
+    chart.draw_series(LineSeries::new(
+        d.grid
+            .iter()
+            .zip(&d.density)
+            .map(|(&x, &y)| (x, y.max(floor))),
+        color.stroke_width(2),
+    ))?;
+    root.present()?;
+    Ok(())
+}

@@ -1,0 +1,313 @@
+//! Extreme eigenpairs by the Lanczos process with full reorthogonalization (Lanczos 1950;
+//! Golub & Van Loan, "Matrix Computations", §10.1): the Krylov basis Q grows one product at a
+//! time, T = QᵀHQ stays tridiagonal, and the Ritz pairs (θ, Q·s) of T converge to the extreme
+//! eigenpairs of H. The basis is reorthogonalized in full at each step (two passes of
+//! Gram–Schmidt), so no spurious copies appear; the residual of a Ritz pair is read off the
+//! Ritz data, ‖H·y − θ·y‖ = β_m·|s_m| (Parlett, "The Symmetric Eigenvalue Problem", §13.2),
+//! and the basis grows until the k wanted residuals are small: no restarts, no guess of the
+//! Krylov dimension.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use super::dense::symmetric_eigen;
+use super::{apply_checked, check_operator, gaussian, orthogonalize};
+use crate::error::{Error, Result};
+use crate::linalg::{axpy, dot};
+use crate::objective::LinearOperator;
+
+/// Which end of the spectrum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Which {
+    /// The k algebraically largest, largest first.
+    Largest,
+    /// The k algebraically smallest, smallest first.
+    Smallest,
+    /// The k largest in magnitude, largest |λ| first.
+    Magnitude,
+}
+
+impl Which {
+    /// Sorts `idx` (indices into `values`) so that the wanted come first.
+    fn order(self, values: &[f64], idx: &mut [usize]) {
+        match self {
+            Which::Largest => idx.sort_by(|&a, &b| values[b].total_cmp(&values[a])),
+            Which::Smallest => idx.sort_by(|&a, &b| values[a].total_cmp(&values[b])),
+            Which::Magnitude => idx.sort_by(|&a, &b| values[b].abs().total_cmp(&values[a].abs())),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Which::Largest => "largest",
+            Which::Smallest => "smallest",
+            Which::Magnitude => "magnitude",
+        }
+    }
+}
+
+/// Options of the Lanczos eigensolver.
+///
+/// Memory: the basis holds up to `max_dim` vectors of the operator's dimension.
+#[derive(Clone, Debug)]
+pub struct Lanczos {
+    /// Eigenpairs wanted.
+    pub k: usize,
+    pub which: Which,
+    /// Stop when every wanted pair has ‖H·y − θ·y‖ ≤ tol·max(|θ|, 10⁻³·‖T‖). The eigenvalue
+    /// error is then about ‖r‖²/gap, far below tol·|θ| when the eigenvalues are separated.
+    pub tol: f64,
+    /// Largest Krylov dimension (capped at the operator's dimension).
+    pub max_dim: usize,
+    /// Extra runs, each in the orthogonal complement of the pairs found so far, that recover
+    /// copies of repeated eigenvalues (a single Krylov space holds one copy of each). A run
+    /// that finds nothing more extreme ends them.
+    pub deflation_runs: usize,
+    /// Seed of the random start vector.
+    pub seed: u64,
+}
+
+impl Default for Lanczos {
+    fn default() -> Self {
+        Lanczos {
+            k: 1,
+            which: Which::Largest,
+            tol: 1e-8,
+            max_dim: 300,
+            deflation_runs: 0,
+            seed: 0,
+        }
+    }
+}
+
+/// Eigenpairs found, the wanted first.
+#[derive(Clone, Debug, Serialize)]
+pub struct Eigenpairs {
+    pub values: Vec<f64>,
+    /// Unit Ritz vectors, one per value.
+    #[serde(skip)]
+    pub vectors: Vec<Vec<f64>>,
+    /// ‖H·y − θ·y‖ estimated from the Ritz data.
+    pub residuals: Vec<f64>,
+    /// Operator products used.
+    pub products: usize,
+    /// Largest Krylov dimension reached.
+    pub krylov_dim: usize,
+    /// Every wanted pair met the tolerance (or the Krylov space became invariant).
+    pub converged: bool,
+}
+
+struct Run {
+    values: Vec<f64>,
+    vectors: Vec<Vec<f64>>,
+    residuals: Vec<f64>,
+    products: usize,
+    dim: usize,
+    converged: bool,
+}
+
+impl Lanczos {
+    /// The `k` wanted eigenpairs of the symmetric operator `a`.
+    pub fn run<A: LinearOperator + ?Sized>(&self, a: &A) -> Result<Eigenpairs> {
+        let n = check_operator(a)?;
+        if self.k == 0 || self.k > n {
+            return Err(Error::invalid(format!(
+                "Lanczos: k must be in 1..={n}, got {}",
+                self.k
+            )));
+        }
+        if !(self.tol.is_finite() && self.tol > 0.0) {
+            return Err(Error::invalid(format!(
+                "Lanczos: tol must be positive, got {}",
+                self.tol
+            )));
+        }
+        if self.max_dim < self.k {
+            return Err(Error::invalid(format!(
+                "Lanczos: max_dim {} is below k = {}",
+                self.max_dim, self.k
+            )));
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        let first = self.run_once(a, &[], &mut rng)?;
+        let mut out = Eigenpairs {
+            values: first.values,
+            vectors: first.vectors,
+            residuals: first.residuals,
+            products: first.products,
+            krylov_dim: first.dim,
+            converged: first.converged,
+        };
+        for _ in 0..self.deflation_runs {
+            if out.vectors.len() >= n {
+                break;
+            }
+            let extra = self.run_once(a, &out.vectors, &mut rng)?;
+            out.products += extra.products;
+            out.krylov_dim = out.krylov_dim.max(extra.dim);
+            let n_old = out.values.len();
+            out.values.extend(extra.values);
+            out.vectors.extend(extra.vectors);
+            out.residuals.extend(extra.residuals);
+            out.converged &= extra.converged;
+            let mut idx: Vec<usize> = (0..out.values.len()).collect();
+            self.which.order(&out.values, &mut idx);
+            idx.truncate(self.k);
+            let gained = idx.iter().any(|&i| i >= n_old);
+            out.values = idx.iter().map(|&i| out.values[i]).collect();
+            out.residuals = idx.iter().map(|&i| out.residuals[i]).collect();
+            let mut vectors = std::mem::take(&mut out.vectors);
+            out.vectors = idx
+                .iter()
+                .map(|&i| std::mem::take(&mut vectors[i]))
+                .collect();
+            if !gained {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// One Krylov sequence, kept orthogonal to `locked` (orthonormal vectors).
+    fn run_once<A: LinearOperator + ?Sized>(
+        &self,
+        a: &A,
+        locked: &[Vec<f64>],
+        rng: &mut ChaCha8Rng,
+    ) -> Result<Run> {
+        let n = a.dim();
+        let room = n - locked.len();
+        let k = self.k.min(room);
+        let max_dim = self.max_dim.min(room);
+        let mut q: Vec<Vec<f64>> = Vec::with_capacity(max_dim);
+        let (mut alpha, mut beta): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+        let mut w = vec![0.0; n];
+        let mut products = 0;
+        let Some(mut next) = fresh_direction(n, locked, &q, rng) else {
+            return Ok(empty_run());
+        };
+        loop {
+            apply_checked(a, &next, &mut w)?;
+            products += 1;
+            let aj = dot(&next, &w);
+            axpy(-aj, &next, &mut w);
+            if let (Some(prev), Some(&b)) = (q.last(), beta.last()) {
+                axpy(-b, prev, &mut w);
+            }
+            q.push(std::mem::take(&mut next));
+            alpha.push(aj);
+            orthogonalize(&mut w, locked);
+            let b = orthogonalize(&mut w, &q);
+            let m = q.len();
+            // The test costs O(m³): every step while the basis is small, then every m/16 steps
+            // (at most 6 % more products than checking every step).
+            let check = m >= k && (m <= 48 || m % (m / 16) == 0);
+            let breakdown_possible = b <= 1e-10 * alpha.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+            if !(check || breakdown_possible || m >= max_dim) {
+                beta.push(b);
+                next = w.iter().map(|x| x / b).collect();
+                continue;
+            }
+            let (theta, s) = tridiagonal_eigen(&alpha, &beta)?;
+            let scale = theta.iter().fold(0.0f64, |acc, t| acc.max(t.abs()));
+            let mut idx: Vec<usize> = (0..m).collect();
+            self.which.order(&theta, &mut idx);
+            idx.truncate(k);
+            let resid: Vec<f64> = idx.iter().map(|&i| b * s[(m - 1, i)].abs()).collect();
+            let done = m >= k
+                && idx
+                    .iter()
+                    .zip(&resid)
+                    .all(|(&i, r)| *r <= self.tol * theta[i].abs().max(1e-3 * scale) || *r == 0.0);
+            let breakdown = b <= 1e-12 * scale.max(f64::MIN_POSITIVE);
+            let restart = if breakdown && !done && m < max_dim {
+                fresh_direction(n, locked, &q, rng)
+            } else {
+                None
+            };
+            let exhausted = breakdown && !done && restart.is_none();
+            if done || m >= max_dim || exhausted {
+                let vectors = idx
+                    .iter()
+                    .map(|&i| {
+                        let mut y = vec![0.0; n];
+                        for (j, qj) in q.iter().enumerate() {
+                            axpy(s[(j, i)], qj, &mut y);
+                        }
+                        y
+                    })
+                    .collect();
+                return Ok(Run {
+                    values: idx.iter().map(|&i| theta[i]).collect(),
+                    vectors,
+                    residuals: resid,
+                    products,
+                    dim: m,
+                    converged: done || exhausted,
+                });
+            }
+            match restart {
+                // An invariant subspace: T gets a zero coupling and a new block starts.
+                Some(v) => {
+                    beta.push(0.0);
+                    next = v;
+                }
+                None => {
+                    beta.push(b);
+                    next = w.iter().map(|x| x / b).collect();
+                }
+            }
+        }
+    }
+}
+
+fn empty_run() -> Run {
+    Run {
+        values: Vec::new(),
+        vectors: Vec::new(),
+        residuals: Vec::new(),
+        products: 0,
+        dim: 0,
+        converged: true,
+    }
+}
+
+/// A random unit vector orthogonal to `locked` and `basis`; `None` when they span everything.
+fn fresh_direction(
+    n: usize,
+    locked: &[Vec<f64>],
+    basis: &[Vec<f64>],
+    rng: &mut ChaCha8Rng,
+) -> Option<Vec<f64>> {
+    for _ in 0..3 {
+        let mut v = gaussian(n, rng);
+        let before = crate::linalg::norm(&v);
+        orthogonalize(&mut v, locked);
+        let after = orthogonalize(&mut v, basis);
+        if after > 1e-8 * before {
+            v.iter_mut().for_each(|x| *x /= after);
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Eigen-decomposition of the symmetric tridiagonal matrix with diagonal `alpha` and
+/// off-diagonal `beta` (beta may hold one extra trailing entry, ignored).
+pub(crate) fn tridiagonal_eigen(alpha: &[f64], beta: &[f64]) -> Result<(Vec<f64>, faer::Mat<f64>)> {
+    let m = alpha.len();
+    let t = faer::Mat::from_fn(m, m, |i, j| {
+        if i == j {
+            alpha[i]
+        } else if i == j + 1 {
+            beta[j]
+        } else if j == i + 1 {
+            beta[i]
+        } else {
+            0.0
+        }
+    });
+    symmetric_eigen(&t)
+}
