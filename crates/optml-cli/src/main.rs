@@ -1,14 +1,17 @@
 //! `optml`: fit GLMs with Newton-type methods, predict, and see the convergence.
 
 mod bench;
+mod complete;
 mod cp;
 mod data_args;
 mod demo;
 mod dictionary;
 mod iter_log;
+mod phase;
 mod plot;
 mod predict;
 mod progress;
+mod rpca;
 mod train;
 
 use std::process::ExitCode;
@@ -46,6 +49,12 @@ enum Command {
     Cp(cp::Args),
     /// Learn a dictionary with sparse codes (K-SVD) from signals in a .npy file.
     Dictionary(dictionary::Args),
+    /// Complete a low-rank matrix from observed entries (CSV triples or Matrix Market).
+    Complete(complete::Args),
+    /// Robust PCA: split a matrix into low-rank plus sparse parts.
+    Rpca(rpca::Args),
+    /// Phase retrieval: recover x from y = |Ax|² (Wirtinger Flow).
+    Phase(phase::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +66,9 @@ fn main() -> ExitCode {
         Command::Bench(a) => bench::run(a),
         Command::Cp(a) => cp::run(a),
         Command::Dictionary(a) => dictionary::run(a),
+        Command::Complete(a) => complete::run(a),
+        Command::Rpca(a) => rpca::run(a),
+        Command::Phase(a) => phase::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
