@@ -8,6 +8,7 @@ mod demo;
 mod dictionary;
 mod iter_log;
 mod phase;
+mod phase_sweep;
 mod plot;
 mod predict;
 mod progress;

@@ -12,6 +12,7 @@ use optml::solvers::Stop;
 
 use crate::complete::summary;
 use crate::iter_log::{parse_dims, IterLog};
+use crate::phase_sweep::{sweep, write_plot, write_table};
 use crate::progress::Progress;
 use crate::CliResult;
 
@@ -37,7 +38,7 @@ Examples:
 )]
 pub struct Args {
     /// The measurement matrix A (m × n), or its real part when --matrix-imag is given.
-    #[arg(long, required_unless_present = "synthetic", requires = "y")]
+    #[arg(long, required_unless_present_any = ["synthetic", "sweep"], requires = "y")]
     pub matrix: Option<PathBuf>,
     /// The imaginary part of a complex A.
     #[arg(long, requires = "matrix")]
@@ -57,6 +58,20 @@ pub struct Args {
     /// A complex planted instance (circularly symmetric Gaussian A and x).
     #[arg(long, requires = "synthetic")]
     pub complex: bool,
+    /// Phase-transition experiment: for each of these ratios m/n, the success rate of WF and
+    /// TWF over --trials planted real instances of length --signal-len.
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["matrix", "synthetic"])]
+    pub sweep: Option<Vec<f64>>,
+    #[arg(long, default_value_t = 256, requires = "sweep")]
+    pub signal_len: usize,
+    #[arg(long, default_value_t = 25, requires = "sweep")]
+    pub trials: usize,
+    /// Write the sweep's markdown table here.
+    #[arg(long, requires = "sweep")]
+    pub table: Option<PathBuf>,
+    /// Write the sweep's plot (SVG) here.
+    #[arg(long, requires = "sweep")]
+    pub plot: Option<PathBuf>,
     /// Seeds the planted instance and the power method of the spectral start.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -78,6 +93,28 @@ pub struct Args {
 
 pub fn run(args: Args) -> CliResult {
     crate::set_threads(args.threads)?;
+    if let Some(ratios) = &args.sweep {
+        if args.signal_len == 0
+            || args.trials == 0
+            || ratios.iter().any(|r| !(*r > 0.0 && *r <= 1e3))
+        {
+            return Err("--sweep needs ratios in (0, 1000], --signal-len and --trials ≥ 1".into());
+        }
+        let rows = sweep(
+            args.signal_len,
+            ratios,
+            args.trials,
+            args.max_iter,
+            args.seed,
+        )?;
+        if let Some(t) = &args.table {
+            write_table(t, args.signal_len, args.trials, &rows)?;
+        }
+        if let Some(p) = &args.plot {
+            write_plot(p, args.signal_len, args.trials, &rows)?;
+        }
+        return Ok(());
+    }
     match (&args.matrix, args.synthetic) {
         (_, Some([m, n])) => {
             if args.complex {

@@ -18,7 +18,7 @@ const FONT_PATHS: [&str; 4] = [
 ];
 
 /// Registers a system font as "sans-serif" once.
-fn ensure_font() -> CliResult {
+pub fn ensure_font() -> CliResult {
     static FONT: OnceLock<bool> = OnceLock::new();
     let ok = *FONT.get_or_init(|| {
         let bytes = std::env::var_os("OPTML_FONT")

@@ -283,3 +283,29 @@ fn phase_planted_and_from_files() {
         &["y.npy", "319 measurements"],
     );
 }
+
+#[test]
+fn phase_sweep_writes_table_and_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (table, plot) = (dir.path().join("t.md"), dir.path().join("t.svg"));
+    let out = optml(&[
+        "phase",
+        "--sweep",
+        "1,8",
+        "--signal-len",
+        "32",
+        "--trials",
+        "4",
+        "--table",
+        s(&table),
+        "--plot",
+        s(&plot),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let t = std::fs::read_to_string(&table).unwrap();
+    // m = n cannot determine x; m = 8n recovers it every time with either method.
+    assert!(t.contains("| 1.00 | 0.00 | 0.00 |"), "{t}");
+    assert!(t.contains("| 8.00 | 1.00 | 1.00 |"), "{t}");
+    assert!(std::fs::read_to_string(&plot).unwrap().contains("<svg"));
+    fails_with(&["phase", "--sweep", "0"], &["--sweep needs"]);
+}
