@@ -67,7 +67,7 @@ pub struct Args {
     pub max_iter: usize,
     /// Stop when the residual (gradient norm; for softimpute the change ‖X_{t+1} − X_t‖_F) falls
     /// to this fraction of its first value.
-    #[arg(long, default_value_t = 1e-10)]
+    #[arg(long, default_value_t = 1e-12)]
     pub tol: f64,
     /// Worker threads (default: one per core).
     #[arg(long)]
