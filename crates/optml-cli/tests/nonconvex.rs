@@ -309,3 +309,59 @@ fn phase_sweep_writes_table_and_plot() {
     assert!(std::fs::read_to_string(&plot).unwrap().contains("<svg"));
     fails_with(&["phase", "--sweep", "0"], &["--sweep needs"]);
 }
+
+#[test]
+fn phase_complex_from_two_files() {
+    use faer::c64;
+    let dir = tempfile::tempdir().unwrap();
+    let (m, n) = (240, 30);
+    let p = optml::nonconvex::phase_retrieval::planted::<c64>(n, m, 9).unwrap();
+    let (mut re, mut im) = (vec![0.0; m * n], vec![0.0; m * n]);
+    for k in 0..n {
+        let mut e = vec![c64::new(0.0, 0.0); n];
+        e[k] = c64::new(1.0, 0.0);
+        let mut col = vec![c64::new(0.0, 0.0); m];
+        p.measurements.forward(&e, &mut col);
+        for i in 0..m {
+            re[i * n + k] = col[i].re;
+            im[i * n + k] = col[i].im;
+        }
+    }
+    let path = |f: &str| dir.path().join(f);
+    optml::data::write_npy(&path("re.npy"), &[m, n], &re).unwrap();
+    optml::data::write_npy(&path("im.npy"), &[m, n], &im).unwrap();
+    optml::data::write_npy(&path("y.npy"), &[m], p.measurements.y()).unwrap();
+    let out = optml(&[
+        "phase",
+        "--matrix",
+        s(&path("re.npy")),
+        "--matrix-imag",
+        s(&path("im.npy")),
+        "--y",
+        s(&path("y.npy")),
+        "--out",
+        s(&path("x.npy")),
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let (rows, cols, x) = optml::data::read_npy_matrix(&path("x.npy")).unwrap();
+    assert_eq!((rows, cols), (n, 2));
+    let z: Vec<c64> = x.chunks(2).map(|c| c64::new(c[0], c[1])).collect();
+    let d = optml::nonconvex::phase_retrieval::distance_up_to_phase(&z, &p.signal);
+    let xn = p.signal.iter().map(|v| v.norm_sqr()).sum::<f64>().sqrt();
+    assert!(d < 1e-6 * xn, "{d}");
+    // A differently shaped imaginary part is named.
+    optml::data::write_npy(&path("im.npy"), &[m, n - 1], &im[..m * (n - 1)]).unwrap();
+    fails_with(
+        &[
+            "phase",
+            "--matrix",
+            s(&path("re.npy")),
+            "--matrix-imag",
+            s(&path("im.npy")),
+            "--y",
+            s(&path("y.npy")),
+        ],
+        &["im.npy", "differs"],
+    );
+}
