@@ -45,6 +45,10 @@ pub struct Args {
     /// Largest fraction of corrupted entries per row and column (gd).
     #[arg(long, default_value_t = 0.2)]
     pub alpha: f64,
+    /// Threshold factor β of altproj (default 2r/√(mn)); raise it when L̂ keeps corruptions,
+    /// lower it when Ŝ takes clean entries.
+    #[arg(long)]
+    pub beta: Option<f64>,
     /// Weight λ of ‖S‖₁ (pcp; default 1/√max(m, n)).
     #[arg(long)]
     pub lambda: Option<f64>,
@@ -133,6 +137,7 @@ pub fn run(args: Args) -> CliResult {
         .map(|(x, s, r)| (x.to_dense(), s, r)),
         Method::Altproj => AltProj {
             rank,
+            beta: args.beta,
             stop,
             seed: args.seed,
             ..AltProj::default()
