@@ -140,7 +140,6 @@ pub fn run(args: Args) -> CliResult {
             beta: args.beta,
             stop,
             seed: args.seed,
-            ..AltProj::default()
         }
         .solve(m.as_ref(), &mut mon)
         .map(|(d, r)| (d.low_rank, d.sparse, r)),
