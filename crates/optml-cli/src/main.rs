@@ -1,15 +1,19 @@
 //! `optml`: fit GLMs with Newton-type methods, predict, and see the convergence.
 
 mod bench;
+mod complete;
 mod cp;
 mod data_args;
 mod demo;
 mod dictionary;
 mod hessian;
 mod iter_log;
+mod phase;
+mod phase_sweep;
 mod plot;
 mod predict;
 mod progress;
+mod rpca;
 mod train;
 
 use std::process::ExitCode;
@@ -49,6 +53,12 @@ enum Command {
     Dictionary(dictionary::Args),
     /// Spectrum of a model's Hessian: top-k eigenvalues, trace, spectral density.
     Hessian(hessian::Args),
+    /// Complete a low-rank matrix from observed entries (CSV triples or Matrix Market).
+    Complete(complete::Args),
+    /// Robust PCA: split a matrix into low-rank plus sparse parts.
+    Rpca(rpca::Args),
+    /// Phase retrieval: recover x from y = |Ax|² (Wirtinger Flow).
+    Phase(phase::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +71,9 @@ fn main() -> ExitCode {
         Command::Cp(a) => cp::run(a),
         Command::Dictionary(a) => dictionary::run(a),
         Command::Hessian(a) => hessian::run(a),
+        Command::Complete(a) => complete::run(a),
+        Command::Rpca(a) => rpca::run(a),
+        Command::Phase(a) => phase::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,6 +10,7 @@ mod factored;
 mod iterations;
 mod matching;
 pub mod phase_retrieval;
+pub mod pspin;
 pub mod robust_pca;
 pub mod sensing;
 pub mod triples;

@@ -69,7 +69,7 @@ pub fn parse_csv_triples(
     name: &Path,
     shape: Option<(usize, usize)>,
 ) -> Result<Observed> {
-    let (mut rows, mut cols, mut values) = (vec![], vec![], vec![]);
+    let (mut rows, mut cols, mut values, mut at) = (vec![], vec![], vec![], vec![]);
     let mut seen_line = false;
     for (line, text) in lines(bytes) {
         if text.is_empty() || text.starts_with('#') {
@@ -104,6 +104,7 @@ pub fn parse_csv_triples(
         rows.push(i);
         cols.push(j);
         values.push(value(fields[2], name, line)?);
+        at.push(line);
     }
     if values.is_empty() {
         return Err(Error::parse(name, 0, "no entries"));
@@ -114,6 +115,7 @@ pub fn parse_csv_triples(
             *cols.iter().max().unwrap() as usize + 1,
         )
     });
+    check_duplicates(&rows, &cols, &at, name, 0)?;
     Observed::new(m, n, rows, cols, values).map_err(|e| Error::parse(name, 0, e.to_string()))
 }
 
@@ -193,7 +195,8 @@ pub fn parse_matrix_market(bytes: &[u8], name: &Path) -> Result<Observed> {
         ));
     }
     let cap = if symmetric { 2 * nnz } else { nnz };
-    let (mut rows, mut cols, mut values) = (
+    let (mut rows, mut cols, mut values, mut at) = (
+        Vec::with_capacity(cap),
         Vec::with_capacity(cap),
         Vec::with_capacity(cap),
         Vec::with_capacity(cap),
@@ -231,10 +234,12 @@ pub fn parse_matrix_market(bytes: &[u8], name: &Path) -> Result<Observed> {
         rows.push(i - 1);
         cols.push(j - 1);
         values.push(v);
+        at.push(line);
         if symmetric && i != j {
             rows.push(j - 1);
             cols.push(i - 1);
             values.push(v);
+            at.push(line);
         }
     }
     if count != nnz {
@@ -244,7 +249,76 @@ pub fn parse_matrix_market(bytes: &[u8], name: &Path) -> Result<Observed> {
             format!("the file declares {nnz} entries but holds {count}"),
         ));
     }
+    check_duplicates(&rows, &cols, &at, name, 1)?;
     Observed::new(m, n, rows, cols, values).map_err(|e| Error::parse(name, 0, e.to_string()))
+}
+
+/// Fails on the first entry given twice, naming both lines (`base` is added to the indices shown).
+fn check_duplicates(
+    rows: &[u32],
+    cols: &[u32],
+    at: &[usize],
+    name: &Path,
+    base: u32,
+) -> Result<()> {
+    let key = |k: usize| ((rows[k] as u64) << 32) | cols[k] as u64;
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_unstable_by_key(|&k| (key(k), at[k]));
+    let dup = order
+        .windows(2)
+        .filter(|w| key(w[0]) == key(w[1]))
+        .min_by_key(|w| at[w[1]]);
+    match dup {
+        Some(w) => Err(Error::parse(
+            name,
+            at[w[1]],
+            format!(
+                "entry ({}, {}) is given twice (first on line {})",
+                rows[w[0]] + base,
+                cols[w[0]] + base,
+                at[w[0]]
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Reads CSV pairs `row,col` (0-based, an optional header; empty and `#` lines skipped), each
+/// checked against the m × n shape, for querying entries of a completed matrix.
+pub fn read_pairs(path: &Path, shape: (usize, usize)) -> Result<Vec<(usize, usize)>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let (m, n) = shape;
+    let mut pairs = vec![];
+    let mut seen_line = false;
+    for (line, text) in lines(&bytes) {
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = text.split(',').collect();
+        let first = !seen_line;
+        seen_line = true;
+        if first && fields[0].trim().parse::<f64>().is_err() {
+            continue;
+        }
+        if fields.len() != 2 {
+            return Err(Error::parse(
+                path,
+                line,
+                format!("expected 2 fields 'row,col', found {}", fields.len()),
+            ));
+        }
+        let i = index(fields[0], path, line, "row")? as usize;
+        let j = index(fields[1], path, line, "column")? as usize;
+        if i >= m || j >= n {
+            return Err(Error::parse(
+                path,
+                line,
+                format!("entry ({i}, {j}) is outside the {m} × {n} matrix"),
+            ));
+        }
+        pairs.push((i, j));
+    }
+    Ok(pairs)
 }
 
 /// Writes `row,col,value` lines (with that header) atomically.

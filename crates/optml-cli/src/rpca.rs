@@ -1,0 +1,238 @@
+//! `optml rpca`: split a matrix into low-rank plus sparse parts (robust PCA).
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args as ClapArgs, ValueEnum};
+use faer::{Mat, MatRef};
+use optml::monitor::Both;
+use optml::nonconvex::robust_pca::{planted, AltProj, Pcp, RpcaGd};
+use optml::solvers::Stop;
+
+use crate::complete::summary;
+use crate::cp::row_major;
+use crate::iter_log::{parse_dims, IterLog};
+use crate::progress::Progress;
+use crate::CliResult;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Method {
+    /// Factored gradient descent with the row/column sparsifier (needs --rank and --alpha).
+    Gd,
+    /// Alternating projections, known rank.
+    Altproj,
+    /// Principal component pursuit (convex), inexact augmented Lagrangian; no rank needed.
+    Pcp,
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(
+    after_help = "Input: a 2-D .npy array, or a CSV file of numbers (one matrix row per \
+line, no header).
+
+Examples:
+  optml rpca video.npy --rank 2 --method altproj --out parts/
+  optml rpca --synthetic 1000x1000 --corruption 0.1 --rank 10 --method gd --seed 1"
+)]
+pub struct Args {
+    /// The observed matrix M (.npy or CSV).
+    #[arg(required_unless_present = "synthetic")]
+    pub matrix: Option<PathBuf>,
+    /// Rank of L (needed by gd and altproj; for pcp only the planted rank of --synthetic).
+    #[arg(long)]
+    pub rank: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Method::Altproj)]
+    pub method: Method,
+    /// Largest fraction of corrupted entries per row and column (gd).
+    #[arg(long, default_value_t = 0.2)]
+    pub alpha: f64,
+    /// Threshold factor β of altproj (default 2r/√(mn)); raise it when L̂ keeps corruptions,
+    /// lower it when Ŝ takes clean entries.
+    #[arg(long)]
+    pub beta: Option<f64>,
+    /// Weight λ of ‖S‖₁ (pcp; default 1/√max(m, n)).
+    #[arg(long)]
+    pub lambda: Option<f64>,
+    /// Decompose a planted rank-r matrix of this size (e.g. 1000x1000) plus sparse corruptions
+    /// instead of a file, and report ‖L̂ − L*‖_F/‖L*‖_F.
+    #[arg(long, conflicts_with = "matrix", value_parser = parse_dims::<2>)]
+    pub synthetic: Option<[usize; 2]>,
+    /// Fraction of the planted entries corrupted (by ±[1, 10]·√r).
+    #[arg(long, default_value_t = 0.1, requires = "synthetic")]
+    pub corruption: f64,
+    /// Write the planted M, L* and S* (m.npy, truth_l.npy, truth_s.npy) to this directory.
+    #[arg(long, requires = "synthetic")]
+    pub save_instance: Option<PathBuf>,
+    /// Seeds the planted instance and the randomized SVDs.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 500)]
+    pub max_iter: usize,
+    /// Stop when the residual falls to this fraction of its first value.
+    #[arg(long, default_value_t = 1e-10)]
+    pub tol: f64,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write l.npy and s.npy (both m × n) to this directory (created if needed).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print only errors and the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: Args) -> CliResult {
+    crate::set_threads(args.threads)?;
+    let rank = match (args.method, args.rank) {
+        (Method::Pcp, r) => r.unwrap_or(1),
+        (_, Some(r)) => r,
+        (_, None) => return Err("--rank is needed for --method gd and altproj".into()),
+    };
+    let (m, truth) = match (&args.matrix, args.synthetic) {
+        (_, Some([r, c])) => {
+            let p = planted(r, c, rank, args.corruption, args.seed)?;
+            let l = p.low_rank.to_dense();
+            if let Some(dir) = &args.save_instance {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                write_mat(&dir.join("m.npy"), &p.observed)?;
+                write_mat(&dir.join("truth_l.npy"), &l)?;
+                write_mat(&dir.join("truth_s.npy"), &p.sparse)?;
+            }
+            (p.observed, Some(l))
+        }
+        (Some(path), None) => (read_matrix(path)?, None),
+        (None, None) => return Err("give a matrix file or --synthetic".into()),
+    };
+    if !args.quiet {
+        println!(
+            "{} × {} matrix, {:?}{}",
+            m.nrows(),
+            m.ncols(),
+            args.method,
+            match args.method {
+                Method::Pcp => String::new(),
+                _ => format!(", rank {rank}"),
+            }
+        );
+    }
+    let stop = Stop {
+        tol: args.tol,
+        relative: true,
+        max_iter: args.max_iter,
+        max_seconds: f64::INFINITY,
+    };
+    let mut progress = Progress::new("rpca", args.quiet);
+    let mut log = IterLog::start(args.quiet);
+    let mut mon = Both(&mut progress, &mut log);
+    let start = std::time::Instant::now();
+    let result = match args.method {
+        Method::Gd => RpcaGd {
+            rank,
+            alpha: args.alpha,
+            stop,
+            seed: args.seed,
+            ..RpcaGd::default()
+        }
+        .solve(m.as_ref(), &mut mon)
+        .map(|(x, s, r)| (x.to_dense(), s, r)),
+        Method::Altproj => AltProj {
+            rank,
+            beta: args.beta,
+            stop,
+            seed: args.seed,
+        }
+        .solve(m.as_ref(), &mut mon)
+        .map(|(d, r)| (d.low_rank, d.sparse, r)),
+        Method::Pcp => Pcp {
+            lambda: args.lambda,
+            stop,
+            ..Pcp::default()
+        }
+        .solve(m.as_ref(), &mut mon)
+        .map(|(d, _, r)| (d.low_rank, d.sparse, r)),
+    };
+    progress.finish();
+    let (l, s, report) = result?;
+    summary(&report, start.elapsed().as_secs_f64());
+    let nnz = (0..s.ncols())
+        .map(|j| s.col(j).iter().filter(|v| **v != 0.0).count())
+        .sum::<usize>();
+    println!(
+        "S has {nnz} nonzeros ({:.3} %)",
+        100.0 * nnz as f64 / (s.nrows() * s.ncols()) as f64
+    );
+    if let Some(l_true) = &truth {
+        println!(
+            "relative recovery error ‖L̂ − L*‖_F/‖L*‖_F: {:.3e}",
+            (&l - l_true).norm_l2() / l_true.norm_l2()
+        );
+    }
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        write_mat(&dir.join("l.npy"), &l)?;
+        write_mat(&dir.join("s.npy"), &s)?;
+    }
+    Ok(())
+}
+
+fn write_mat(path: &Path, a: &Mat<f64>) -> CliResult {
+    optml::data::write_npy(path, &[a.nrows(), a.ncols()], &row_major(a))?;
+    Ok(())
+}
+
+/// A dense matrix from .npy (by extension) or CSV.
+fn read_matrix(path: &Path) -> CliResult<Mat<f64>> {
+    let (r, c, values) = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("npy"))
+    {
+        optml::data::read_npy_matrix(path)?
+    } else {
+        read_dense_csv(path)?
+    };
+    if r == 0 || c == 0 {
+        return Err(format!("{}: the matrix is empty ({r} × {c})", path.display()).into());
+    }
+    Ok(MatRef::from_row_major_slice(&values, r, c).to_owned())
+}
+
+/// Numbers separated by commas, one row per line, every row as long as the first; empty lines
+/// and `#` lines skipped. Errors name the file and line.
+pub fn read_dense_csv(path: &Path) -> CliResult<(usize, usize, Vec<f64>)> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (mut rows, mut cols, mut values) = (0usize, 0usize, vec![]);
+    for (k, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let before = values.len();
+        for tok in line.split(',') {
+            match tok.trim().parse::<f64>() {
+                Ok(v) if v.is_finite() => values.push(v),
+                _ => {
+                    return Err(format!(
+                        "{}:{}: '{}' is not a finite number",
+                        path.display(),
+                        k + 1,
+                        tok.trim()
+                    )
+                    .into())
+                }
+            }
+        }
+        let width = values.len() - before;
+        if rows == 0 {
+            cols = width;
+        } else if width != cols {
+            return Err(format!(
+                "{}:{}: {width} values, but the first row has {cols}",
+                path.display(),
+                k + 1
+            )
+            .into());
+        }
+        rows += 1;
+    }
+    Ok((rows, cols, values))
+}
