@@ -14,6 +14,7 @@ mod newton;
 mod newton_cg;
 mod newton_path;
 mod pgd;
+mod rbfgs;
 mod report;
 mod stop;
 mod trust_region;
@@ -27,6 +28,7 @@ pub use newton::Newton;
 pub use newton_cg::NewtonCg;
 pub use newton_path::{NewtonPath, Proximal, Shifted};
 pub use pgd::{PerturbedGd, PgdConstants};
+pub use rbfgs::{InverseEstimate, Rbfgs, Sketch};
 pub use report::{Report, Status};
 pub use stop::Stop;
 pub use trust_region::TrustRegion;
@@ -85,10 +87,12 @@ pub enum Method {
     Arc,
     /// Newton-CG with negative-curvature steps at small gradients (escapes saddles).
     NewtonNc,
+    /// Randomized BFGS: sketched inverse-Hessian updates with exact Hessian products.
+    Rbfgs,
 }
 
 impl Method {
-    pub const ALL: [Method; 11] = [
+    pub const ALL: [Method; 12] = [
         Method::NewtonCg,
         Method::TrustRegion,
         Method::Newton,
@@ -100,6 +104,7 @@ impl Method {
         Method::Ncg,
         Method::Arc,
         Method::NewtonNc,
+        Method::Rbfgs,
     ];
 
     /// The methods that use gradients alone and converge linearly at best: on ill-conditioned
@@ -119,6 +124,7 @@ impl Method {
             Method::Ncg => "ncg",
             Method::Arc => "arc",
             Method::NewtonNc => "newton-nc",
+            Method::Rbfgs => "rbfgs",
         }
     }
 
@@ -204,6 +210,11 @@ impl Method {
             }
             .minimize(f, x, monitor),
             Method::NewtonNc => NegativeCurvatureNewton {
+                stop,
+                ..Default::default()
+            }
+            .minimize(f, x, monitor),
+            Method::Rbfgs => Rbfgs {
                 stop,
                 ..Default::default()
             }
