@@ -17,6 +17,7 @@ mod pgd;
 mod rbfgs;
 mod report;
 mod stop;
+mod subsampled_newton;
 mod trust_region;
 
 pub use arc::Arc;
@@ -31,6 +32,7 @@ pub use pgd::{PerturbedGd, PgdConstants};
 pub use rbfgs::{InverseEstimate, Rbfgs, Sketch};
 pub use report::{Report, Status};
 pub use stop::Stop;
+pub use subsampled_newton::{SampleSize, SubsampledNewton};
 pub use trust_region::TrustRegion;
 
 use crate::error::{Error, Result};
@@ -89,6 +91,8 @@ pub enum Method {
     NewtonNc,
     /// Randomized BFGS: sketched inverse-Hessian updates with exact Hessian products.
     Rbfgs,
+    /// Sub-sampled Newton-CG, for finite sums (GLMs) only: not in [`Method::ALL`].
+    SubsampledNewton,
 }
 
 impl Method {
@@ -106,6 +110,10 @@ impl Method {
         Method::NewtonNc,
         Method::Rbfgs,
     ];
+
+    /// The methods that need a finite-sum objective ([`SampledCurvature`](crate::SampledCurvature)):
+    /// [`fit_glm`](crate::fit::fit_glm) runs them, [`Method::minimize`] refuses them.
+    pub const FINITE_SUM: [Method; 1] = [Method::SubsampledNewton];
 
     /// The methods that use gradients alone and converge linearly at best: on ill-conditioned
     /// problems they need many more iterations than the others.
@@ -125,6 +133,7 @@ impl Method {
             Method::Arc => "arc",
             Method::NewtonNc => "newton-nc",
             Method::Rbfgs => "rbfgs",
+            Method::SubsampledNewton => "subsampled-newton",
         }
     }
 
@@ -219,6 +228,9 @@ impl Method {
                 ..Default::default()
             }
             .minimize(f, x, monitor),
+            Method::SubsampledNewton => Err(Error::invalid(
+                "subsampled-newton needs a finite-sum objective such as a GLM",
+            )),
         }
     }
 }
@@ -242,15 +254,13 @@ impl std::fmt::Display for Method {
 impl std::str::FromStr for Method {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        Method::ALL
-            .into_iter()
-            .find(|m| m.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = Method::ALL.iter().map(|m| m.name()).collect();
-                Error::invalid(format!(
-                    "unknown solver '{s}' (expected auto or one of: {})",
-                    names.join(", ")
-                ))
-            })
+        let all = || Method::ALL.into_iter().chain(Method::FINITE_SUM);
+        all().find(|m| m.name() == s).ok_or_else(|| {
+            let names: Vec<_> = all().map(|m| m.name()).collect();
+            Error::invalid(format!(
+                "unknown solver '{s}' (expected auto or one of: {})",
+                names.join(", ")
+            ))
+        })
     }
 }
