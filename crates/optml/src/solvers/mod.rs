@@ -8,6 +8,7 @@ mod cg;
 mod first_order;
 mod krylov;
 mod lbfgs;
+pub mod least_squares;
 pub mod linesearch;
 mod negative_curvature;
 mod newton;

@@ -220,14 +220,14 @@ fn gaussian_sketch(n: usize, tau: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> 
 }
 
 /// The Cholesky factor of a small SPD matrix (row-major k × k), for τ × τ systems.
-struct Cholesky {
+pub(crate) struct Cholesky {
     k: usize,
     l: Vec<f64>,
 }
 
 impl Cholesky {
     /// `None` when a pivot is not above 10⁻¹²·max diagonal (not numerically SPD).
-    fn new(m: &[f64], k: usize) -> Option<Self> {
+    pub(crate) fn new(m: &[f64], k: usize) -> Option<Self> {
         let scale = (0..k).map(|i| m[i * k + i]).fold(0.0f64, f64::max);
         if !(scale > 0.0 && scale.is_finite()) {
             return None;
@@ -249,7 +249,7 @@ impl Cholesky {
     }
 
     /// b ← M⁻¹·b.
-    fn solve(&self, b: &mut [f64]) {
+    pub(crate) fn solve(&self, b: &mut [f64]) {
         let (k, l) = (self.k, &self.l);
         for i in 0..k {
             b[i] = (b[i] - (0..i).map(|p| l[i * k + p] * b[p]).sum::<f64>()) / l[i * k + i];
