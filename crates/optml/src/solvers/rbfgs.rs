@@ -9,7 +9,7 @@
 //! and moves along d = −H·∇f with a Wolfe line search.
 //!
 //! With a coordinate sketch drawn with pᵢ ∝ Aᵢᵢ, E‖H_k − A⁻¹‖²_{F(A)} contracts by at least
-//! 1 − λ_min(A)/tr(A) per step (Gower & Richtárik, Theorem 6.2). The adaptive sketch of the
+//! 1 − λ_min(A)/tr(A) per step (Gower & Richtárik 2017). The adaptive sketch of the
 //! optimizer takes the last τ steps, as block BFGS does (Gao & Goldfarb 2018, "Block BFGS
 //! methods"); for inverting a fixed A it takes residual directions (I − HA)·ω, in the spirit of
 //! AdaRBFGS.
