@@ -34,7 +34,8 @@ pub struct Args {
     /// Fit an unpenalized intercept.
     #[arg(long)]
     pub intercept: bool,
-    /// Solver: auto, newton-cg, trust-region, newton, lbfgs, newton-path.
+    /// Solver: auto, newton-cg, trust-region, newton, lbfgs, newton-path, rbfgs,
+    /// subsampled-newton, ... (any name of `optml::solvers::Method`).
     #[arg(long, default_value = "auto")]
     pub solver: Choice,
     /// Stop when ‖∇f(w)‖ ≤ tol·‖∇f(w₀)‖ (or ≤ tol with --abs-tol).

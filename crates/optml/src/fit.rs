@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::models::glm::{GlmModel, GlmSpec, MODEL_FORMAT_VERSION};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
-use crate::solvers::{inverse_diagonal, Lbfgs, Method, Report, Stop};
+use crate::solvers::{inverse_diagonal, Lbfgs, Method, Report, Stop, SubsampledNewton};
 
 /// The solver a fit uses: one by name, or `Auto` to pick by the data's shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +47,11 @@ pub fn fit_glm<M: Monitor + ?Sized>(
         Method::Lbfgs => Lbfgs {
             stop,
             diagonal: inverse_diagonal(&f, &w),
+            ..Default::default()
+        }
+        .minimize(&f, &mut w, monitor)?,
+        Method::SubsampledNewton => SubsampledNewton {
+            stop,
             ..Default::default()
         }
         .minimize(&f, &mut w, monitor)?,

@@ -36,7 +36,9 @@ pub mod solvers;
 
 pub use atomic::write_atomic;
 pub use error::{Error, Result};
-pub use objective::{Curvature, FiniteSum, FnObjective, LinearOperator, Objective};
+pub use objective::{
+    Curvature, FiniteSum, FnObjective, LinearOperator, Objective, SampledCurvature,
+};
 
 /// Sets the number of threads every parallel kernel uses (rayon's global pool). Call it once,
 /// before any work; later calls fail. Without it, rayon uses one thread per core.

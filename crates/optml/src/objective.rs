@@ -86,6 +86,17 @@ pub trait FiniteSum: Objective {
     fn value_grad_batch(&self, x: &[f64], batch: &[usize], grad: &mut [f64]) -> f64;
 }
 
+/// Curvature from a sample of the terms, for sub-sampled Newton methods.
+pub trait SampledCurvature: FiniteSum {
+    type BatchHessian<'a>: LinearOperator
+    where
+        Self: 'a;
+    /// The sub-sampled Hessian at x: the terms in `batch` (distinct indices < `n_terms`)
+    /// scaled by n/|B|, plus the regularizer's Hessian, so that over uniform batches its mean
+    /// is ∇²f(x) on the scale of [`Objective::value`].
+    fn hessian_batch(&self, x: &[f64], batch: &[usize]) -> Self::BatchHessian<'_>;
+}
+
 /// φ(t) = f(x + t·d) along a fixed line.
 pub trait Line {
     /// φ(t).

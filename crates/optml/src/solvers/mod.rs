@@ -8,14 +8,17 @@ mod cg;
 mod first_order;
 mod krylov;
 mod lbfgs;
+pub mod least_squares;
 pub mod linesearch;
 mod negative_curvature;
 mod newton;
 mod newton_cg;
 mod newton_path;
 mod pgd;
+mod rbfgs;
 mod report;
 mod stop;
+mod subsampled_newton;
 mod trust_region;
 
 pub use arc::Arc;
@@ -27,8 +30,10 @@ pub use newton::Newton;
 pub use newton_cg::NewtonCg;
 pub use newton_path::{NewtonPath, Proximal, Shifted};
 pub use pgd::{PerturbedGd, PgdConstants};
+pub use rbfgs::{InverseEstimate, Rbfgs, Sketch};
 pub use report::{Report, Status};
 pub use stop::Stop;
+pub use subsampled_newton::{SampleSize, SubsampledNewton};
 pub use trust_region::TrustRegion;
 
 use crate::error::{Error, Result};
@@ -85,10 +90,14 @@ pub enum Method {
     Arc,
     /// Newton-CG with negative-curvature steps at small gradients (escapes saddles).
     NewtonNc,
+    /// Randomized BFGS: sketched inverse-Hessian updates with exact Hessian products.
+    Rbfgs,
+    /// Sub-sampled Newton-CG, for finite sums (GLMs) only: not in [`Method::ALL`].
+    SubsampledNewton,
 }
 
 impl Method {
-    pub const ALL: [Method; 11] = [
+    pub const ALL: [Method; 12] = [
         Method::NewtonCg,
         Method::TrustRegion,
         Method::Newton,
@@ -100,7 +109,12 @@ impl Method {
         Method::Ncg,
         Method::Arc,
         Method::NewtonNc,
+        Method::Rbfgs,
     ];
+
+    /// The methods that need a finite-sum objective ([`SampledCurvature`](crate::SampledCurvature)):
+    /// [`fit_glm`](crate::fit::fit_glm) runs them, [`Method::minimize`] refuses them.
+    pub const FINITE_SUM: [Method; 1] = [Method::SubsampledNewton];
 
     /// The methods that use gradients alone and converge linearly at best: on ill-conditioned
     /// problems they need many more iterations than the others.
@@ -119,6 +133,8 @@ impl Method {
             Method::Ncg => "ncg",
             Method::Arc => "arc",
             Method::NewtonNc => "newton-nc",
+            Method::Rbfgs => "rbfgs",
+            Method::SubsampledNewton => "subsampled-newton",
         }
     }
 
@@ -208,6 +224,14 @@ impl Method {
                 ..Default::default()
             }
             .minimize(f, x, monitor),
+            Method::Rbfgs => Rbfgs {
+                stop,
+                ..Default::default()
+            }
+            .minimize(f, x, monitor),
+            Method::SubsampledNewton => Err(Error::invalid(
+                "subsampled-newton needs a finite-sum objective such as a GLM",
+            )),
         }
     }
 }
@@ -231,15 +255,13 @@ impl std::fmt::Display for Method {
 impl std::str::FromStr for Method {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        Method::ALL
-            .into_iter()
-            .find(|m| m.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = Method::ALL.iter().map(|m| m.name()).collect();
-                Error::invalid(format!(
-                    "unknown solver '{s}' (expected auto or one of: {})",
-                    names.join(", ")
-                ))
-            })
+        let all = || Method::ALL.into_iter().chain(Method::FINITE_SUM);
+        all().find(|m| m.name() == s).ok_or_else(|| {
+            let names: Vec<_> = all().map(|m| m.name()).collect();
+            Error::invalid(format!(
+                "unknown solver '{s}' (expected auto or one of: {})",
+                names.join(", ")
+            ))
+        })
     }
 }

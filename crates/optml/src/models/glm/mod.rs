@@ -10,7 +10,7 @@ mod objective;
 
 pub use loss::Loss;
 pub use model::{GlmModel, Metrics, MODEL_FORMAT_VERSION};
-pub use objective::{Glm, GlmHessian};
+pub use objective::{Glm, GlmBatchHessian, GlmHessian};
 
 use crate::data::Dataset;
 use crate::error::{Error, Result};

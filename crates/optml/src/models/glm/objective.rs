@@ -9,6 +9,9 @@ use super::loss::{softmax, Loss};
 use crate::linalg::{dot, Design, Layout};
 use crate::objective::{Curvature, FiniteSum, Line, LinearOperator, Objective};
 
+mod sampled;
+pub use sampled::GlmBatchHessian;
+
 /// A regularized GLM objective over a design matrix.
 ///
 /// Value and gradient cost two passes over X (scores X·w, then Xᵀ·g); the scores of the last
@@ -24,6 +27,8 @@ pub struct Glm<'a> {
     /// 1/C.
     lambda: f64,
     passes: AtomicU64,
+    /// Rows read by sub-sampled products, counted as rows/n passes.
+    rows: AtomicU64,
     /// Scores X̃·w of the last point evaluated.
     last: Mutex<Option<Scores>>,
 }
@@ -57,6 +62,7 @@ impl<'a> Glm<'a> {
             sample_weight,
             lambda: 1.0 / c,
             passes: AtomicU64::new(0),
+            rows: AtomicU64::new(0),
             last: Mutex::new(None),
         }
     }
@@ -180,7 +186,8 @@ impl Objective for Glm<'_> {
     }
 
     fn passes(&self) -> f64 {
-        self.passes.load(Ordering::Relaxed) as f64
+        let rows = self.rows.load(Ordering::Relaxed) as f64 / self.x.nrows().max(1) as f64;
+        self.passes.load(Ordering::Relaxed) as f64 + rows
     }
 
     /// Along a line the scores are affine in t: after one product X̃·d every trial step costs

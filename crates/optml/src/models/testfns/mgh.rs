@@ -167,6 +167,22 @@ impl Mgh {
         jac
     }
 
+    /// J(x)·v, by one forward-mode evaluation of the residuals at x + ε·v.
+    pub fn jacobian_vector(&self, x: &[f64], v: &[f64]) -> Vec<f64> {
+        self.check(x);
+        assert_eq!(
+            v.len(),
+            self.n,
+            "{}: v has {} entries",
+            self.name(),
+            v.len()
+        );
+        let xd: Vec<Dual> = x.iter().zip(v).map(|(&x, &d)| Dual { v: x, d }).collect();
+        let mut rd = vec![Dual::cst(0.0); self.m];
+        self.eval(&xd, &mut rd);
+        rd.iter().map(|r| r.d).collect()
+    }
+
     /// Calls `column(j, r)` with the residuals at x + ε·eⱼ for each j: r[i].d = ∂rᵢ/∂xⱼ.
     fn jacobian_columns(&self, x: &[f64], mut column: impl FnMut(usize, &[Dual])) {
         let mut xd: Vec<Dual> = x.iter().map(|&v| Dual { v, d: 0.0 }).collect();
