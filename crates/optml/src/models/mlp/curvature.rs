@@ -44,8 +44,7 @@ impl<'m> MlpHessian<'m> {
         let (mut g, mut s) = (vec![Vec::new(); nl], vec![Vec::new(); nl - 1]);
         if exact {
             mlp.output_gradient(&mut pass.out, None);
-            let mut grad = vec![0.0; mlp.dim()];
-            mlp.backward(theta, &mlp.x, &mut pass, &mut grad, Some((&mut g, &mut s)));
+            mlp.backward(theta, &mlp.x, &mut pass, None, Some((&mut g, &mut s)));
         }
         MlpHessian {
             mlp,

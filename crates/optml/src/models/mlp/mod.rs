@@ -496,14 +496,14 @@ impl Mlp {
         0.5 * self.l2 * total
     }
 
-    /// Back-propagates G_L = ∂ℓ/∂z_L (in `pass.out`) into `grad`. With `keep`, records each
+    /// Back-propagates G_L = ∂ℓ/∂z_L (in `pass.out`) into `grad` (when given). With `keep`, records each
     /// layer's G_l = ∂ℓ/∂z_l and, for the hidden layers, S_l = (∂ℓ/∂a_l) ⊙ σ''(z_l).
     pub(crate) fn backward(
         &self,
         theta: &[f64],
         x: &[f64],
         pass: &mut Pass,
-        grad: &mut [f64],
+        mut grad: Option<&mut [f64]>,
         mut keep: Option<Kept<'_>>,
     ) {
         let nl = self.layers();
@@ -512,16 +512,18 @@ impl Mlp {
         for l in (0..nl).rev() {
             let (din, dout) = (self.sizes[l], self.sizes[l + 1]);
             let input = if l == 0 { x } else { &pass.acts[l - 1] };
-            let (gw, gb) = self.layer_mut(grad, l);
-            matmul(
-                view_mut(gw, dout, din),
-                Accum::Replace,
-                view(&g, n, dout).transpose(),
-                view(input, n, din),
-                1.0,
-                par(),
-            );
-            column_sums(&g, dout, gb);
+            if let Some(grad) = grad.as_deref_mut() {
+                let (gw, gb) = self.layer_mut(grad, l);
+                matmul(
+                    view_mut(gw, dout, din),
+                    Accum::Replace,
+                    view(&g, n, dout).transpose(),
+                    view(input, n, din),
+                    1.0,
+                    par(),
+                );
+                column_sums(&g, dout, gb);
+            }
             if l == 0 {
                 if let Some((gs, _)) = keep.as_mut() {
                     gs[0] = g;
@@ -563,7 +565,7 @@ impl Mlp {
         let mut pass = self.forward(theta, x, n, 1);
         let loss = self.residual(&mut pass.out, rows);
         self.output_gradient(&mut pass.out, rows);
-        self.backward(theta, x, &mut pass, grad, None);
+        self.backward(theta, x, &mut pass, Some(&mut *grad), None);
         loss + self.penalty(theta, Some(grad))
     }
 
