@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up the Hessian-spectrum benchmark: a Python venv with PyTorch and PyHessian at
+# Sets up the Hessian benchmarks (spectrum.py, hvp.py): a Python venv with PyTorch and PyHessian at
 # bench/hessian/.venv, and a release build of the optml CLI at target/release/optml.
 #
 #   bash bench/hessian/setup.sh

@@ -1,4 +1,5 @@
 //! Models: generalized linear models (more to come: MLPs, test functions).
 
 pub mod glm;
+pub mod mlp;
 pub mod testfns;
