@@ -1,6 +1,7 @@
 //! `optml`: fit GLMs with Newton-type methods, predict, and see the convergence.
 
 mod bench;
+mod composite_args;
 mod cp;
 mod data_args;
 mod demo;

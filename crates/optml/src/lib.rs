@@ -23,6 +23,7 @@
 //! ```
 
 mod atomic;
+pub mod composite;
 pub mod data;
 mod error;
 pub mod fit;
@@ -31,6 +32,7 @@ pub mod models;
 pub mod monitor;
 pub mod nonconvex;
 pub mod objective;
+pub mod prox;
 pub mod solvers;
 
 pub use atomic::write_atomic;
