@@ -2,6 +2,7 @@
 
 mod bench;
 mod complete;
+mod composite_args;
 mod cp;
 mod data_args;
 mod demo;

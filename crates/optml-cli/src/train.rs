@@ -18,7 +18,10 @@ use crate::{plot, CliResult};
   optml train data.svm --loss logistic -C 1 --model m.json
   optml train data.svm -C 10 --solver newton-cg --tol 1e-10 --trace t.csv --plot conv.svg
   optml train X.npy --labels y.npy --loss softmax --lambda 0.01 --intercept
-  optml train data.csv --label-column first --loss least-squares")]
+  optml train data.csv --label-column first --loss least-squares
+  optml train data.svm --l1 0.5 --intercept --solver prox-newton --tol 1e-8
+  optml train data.svm --l1 1 --elastic-net 0.5
+  optml train data.svm --l1 2 --groups groups.txt   (one group label per feature and line)")]
 pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
@@ -35,7 +38,8 @@ pub struct Args {
     #[arg(long)]
     pub intercept: bool,
     /// Solver: auto, newton-cg, trust-region, newton, lbfgs, newton-path, rbfgs,
-    /// subsampled-newton, ... (any name of `optml::solvers::Method`).
+    /// subsampled-newton, ... (any name of `optml::solvers::Method`); with --l1:
+    /// prox-newton, fista, prox-grad.
     #[arg(long, default_value = "auto")]
     pub solver: Choice,
     /// Stop when ‖∇f(w)‖ ≤ tol·‖∇f(w₀)‖ (or ≤ tol with --abs-tol).
@@ -65,6 +69,8 @@ pub struct Args {
     /// Print only errors.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub composite: crate::composite_args::CompositeArgs,
 }
 
 impl Args {
@@ -103,13 +109,15 @@ pub fn run(args: Args) -> CliResult {
     let data = args.data.load(args.quiet)?;
     let mut trace = Trace::default();
     let mut progress = Progress::new("training", args.quiet);
-    let fitted = fit_glm(
-        &data,
-        &spec,
-        args.solver,
-        stop,
-        &mut Both(&mut trace, &mut progress),
-    );
+    let penalty = args.composite.penalty(&data)?;
+    let mut monitor = Both(&mut trace, &mut progress);
+    let fitted = match &penalty {
+        Some(p) => {
+            let ridge = args.c.is_some() || args.lambda.is_some();
+            crate::composite_args::fit(&data, &spec, ridge, p, args.solver, stop, &mut monitor)
+        }
+        None => fit_glm(&data, &spec, args.solver, stop, &mut monitor).map_err(Into::into),
+    };
     progress.finish();
     let (model, report) = fitted?;
     if !args.quiet {

@@ -12,6 +12,8 @@ use crate::solvers::{inverse_diagonal, Lbfgs, Method, Report, Stop, SubsampledNe
 pub enum Choice {
     Auto,
     Use(Method),
+    /// A solver for non-smooth regularizers (see [`crate::composite`]).
+    Composite(crate::composite::CompositeMethod),
 }
 
 impl std::str::FromStr for Choice {
@@ -19,6 +21,8 @@ impl std::str::FromStr for Choice {
     fn from_str(s: &str) -> Result<Self> {
         if s == "auto" {
             Ok(Choice::Auto)
+        } else if let Some(m) = crate::composite::CompositeMethod::parse(s) {
+            Ok(Choice::Composite(m))
         } else {
             s.parse().map(Choice::Use)
         }
@@ -39,6 +43,11 @@ pub fn fit_glm<M: Monitor + ?Sized>(
     let method = match choice {
         Choice::Use(m) => m,
         Choice::Auto => Method::auto(data.n_samples(), f.dim(), data.x.nnz(), layout.k),
+        Choice::Composite(m) => {
+            return Err(Error::invalid(format!(
+                "{m} is a solver for non-smooth regularizers: give one (an L1 strength or groups)"
+            )))
+        }
     };
     let mut w = vec![0.0; f.dim()];
     let report = match method {

@@ -23,6 +23,7 @@
 //! ```
 
 mod atomic;
+pub mod composite;
 pub mod curvature;
 pub mod data;
 mod error;
@@ -32,6 +33,7 @@ pub mod models;
 pub mod monitor;
 pub mod nonconvex;
 pub mod objective;
+pub mod prox;
 pub mod solvers;
 
 pub use atomic::write_atomic;

@@ -81,7 +81,22 @@ impl<'a> Glm<'a> {
         self.x
     }
 
-    fn count(&self, passes: u64) {
+    /// The weight 1/C of the ridge term ‖W‖²/2 (0 for an unregularized loss).
+    pub fn l2_strength(&self) -> f64 {
+        self.lambda
+    }
+
+    /// The per-sample curvature D at `w` for a single-score loss (sᵢ·ℓ''ᵢ), or the softmax
+    /// probabilities sᵢ·pᵢ (n × k): the Hessian is X̃ᵀ·D·X̃ + λI with D built from these.
+    pub fn curvature(&self, w: &[f64]) -> Vec<f64> {
+        let z = self.scores(w);
+        let out = self.curvature_weights(&z);
+        self.remember(w, z);
+        out
+    }
+
+    /// Adds `passes` passes over the data to the count (for kernels outside this type).
+    pub(crate) fn count(&self, passes: u64) {
         self.passes.fetch_add(passes, Ordering::Relaxed);
     }
 
