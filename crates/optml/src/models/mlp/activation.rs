@@ -114,7 +114,6 @@ pub(crate) fn tanh(z: f64) -> f64 {
         p = p * x + c;
     }
     let m = p * x;
-    let small = -m / (2.0 + m);
     // Large a: exp(x) = 2ᵏ·exp(r).
     let k = (x * std::f64::consts::LOG2_E + ROUND) - ROUND;
     let r = (x - k * LN2_HI) - k * LN2_LO;
@@ -123,9 +122,13 @@ pub(crate) fn tanh(z: f64) -> f64 {
         q = q * r + c;
     }
     let e = q * f64::from_bits(((k as i64 + 1023) as u64) << 52);
-    let large = (1.0 - e) / (1.0 + e);
-    let t = if a < 0.625 { small } else { large };
-    t.copysign(z)
+    // One division for either branch: −m/(2 + m) or (1 − e)/(1 + e).
+    let (num, den) = if a < 0.625 {
+        (-m, 2.0 + m)
+    } else {
+        (1.0 - e, 1.0 + e)
+    };
+    (num / den).copysign(z)
 }
 
 /// 1 / (1 + e⁻ᶻ) without overflow.
