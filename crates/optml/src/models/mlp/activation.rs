@@ -41,7 +41,7 @@ impl Activation {
     }
 
     /// `[σ(z), σ'(z), σ''(z)]`.
-    #[inline]
+    #[inline(always)]
     pub fn eval(self, z: f64) -> [f64; 3] {
         match self {
             Activation::Tanh => {
@@ -99,7 +99,7 @@ const INV_FACT: [f64; 21] = inverse_factorials();
 /// 10⁻¹⁷ relative); otherwise (1 − e)/(1 + e) with e = exp(−2a) = 2ᵏ·exp(r), r = −2a − k·ln 2,
 /// |r| ≤ ½ ln 2, exp(r) to degree 13 (Cody–Waite reduction). a is capped at 22, where tanh is
 /// 1 in f64.
-#[inline]
+#[inline(always)]
 pub(crate) fn tanh(z: f64) -> f64 {
     // ln 2 = LN2_HI + LN2_LO, LN2_HI with 32 trailing zero bits so that k·LN2_HI is exact.
     const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
