@@ -392,6 +392,65 @@ fn block_products_equal_single_products() {
     }
 }
 
+/// The passes reuse buffers from earlier ones (of other shapes and contents): the products and
+/// gradients must not depend on what ran before, nor on other threads using the same operator.
+#[test]
+fn reused_buffers_and_concurrent_products_match_fresh_ones() {
+    let f = full_mlp(Activation::Tanh);
+    let theta = params("mlp_tanh_trained.npy");
+    let dim = f.dim();
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let vs: Vec<Vec<f64>> = (0..4).map(|_| random_vec(dim, &mut rng)).collect();
+    // On a network that has run nothing yet, every buffer is fresh.
+    let mut fresh_grad = vec![0.0; dim];
+    f.value_grad(&theta, &mut fresh_grad);
+    let fresh: Vec<Vec<f64>> = {
+        let h = f.hessian(&theta);
+        vs.iter()
+            .map(|v| {
+                let mut out = vec![0.0; dim];
+                h.apply(v, &mut out);
+                out
+            })
+            .collect()
+    };
+    // Fill the pool with buffers of other sizes and contents.
+    let other = random_vec(dim, &mut rng);
+    let mut scratch = vec![0.0; 3 * dim];
+    f.hessian(&other)
+        .apply_block(&vs.concat()[..3 * dim], &mut scratch);
+    f.gauss_newton(&other).apply(&vs[0], &mut scratch[..dim]);
+    let mut grad = vec![0.0; dim];
+    f.value_grad(&other, &mut grad);
+    f.value_grad(&theta, &mut grad);
+    assert!(rel_diff(&grad, &fresh_grad) < 1e-15);
+    // Sequential reuse: the same operator again and again, and a rebuilt one.
+    for _ in 0..2 {
+        let h = f.hessian(&theta);
+        for (v, want) in vs.iter().zip(&fresh) {
+            let mut out = vec![0.0; dim];
+            h.apply(v, &mut out);
+            assert!(rel_diff(&out, want) < 1e-14);
+            h.apply(v, &mut out);
+            assert!(rel_diff(&out, want) < 1e-14);
+        }
+    }
+    // Concurrent: four threads on one operator, each with its own vector, a few times over.
+    let h = f.hessian(&theta);
+    std::thread::scope(|scope| {
+        for (v, want) in vs.iter().zip(&fresh) {
+            let h = &h;
+            scope.spawn(move || {
+                for _ in 0..3 {
+                    let mut out = vec![0.0; dim];
+                    h.apply(v, &mut out);
+                    assert!(rel_diff(&out, want) < 1e-14);
+                }
+            });
+        }
+    });
+}
+
 #[test]
 fn softmax_regression_matches_glm_softmax() {
     let (n, x, y) = digits();

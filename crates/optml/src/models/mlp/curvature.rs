@@ -38,7 +38,11 @@ impl<'m> MlpHessian<'m> {
         let mut pass = mlp.forward(theta, &mlp.x, mlp.n, if exact { 2 } else { 1 });
         mlp.residual(&mut pass.out, None);
         let probs = match mlp.targets {
-            Targets::Classes(_) => pass.out.clone(),
+            Targets::Classes(_) => {
+                let mut p = mlp.pool.take(pass.out.len());
+                p.copy_from_slice(&pass.out);
+                p
+            }
             Targets::Values(_) => Vec::new(),
         };
         let (mut g, mut s) = (vec![Vec::new(); nl], vec![Vec::new(); nl - 1]);
@@ -46,12 +50,15 @@ impl<'m> MlpHessian<'m> {
             mlp.output_gradient(&mut pass.out, None);
             mlp.backward(theta, &mlp.x, &mut pass, None, Some((&mut g, &mut s)));
         }
+        let acts = std::mem::take(&mut pass.acts);
+        let d1 = std::mem::take(&mut pass.d1);
+        mlp.recycle(pass);
         MlpHessian {
             mlp,
             theta: theta.to_vec(),
             exact,
-            acts: pass.acts,
-            d1: pass.d1,
+            acts,
+            d1,
             g,
             s,
             probs,
@@ -84,13 +91,14 @@ impl<'m> MlpHessian<'m> {
         let x = &mlp.x[..];
         let input = |l: usize| if l == 0 { x } else { &self.acts[l - 1][..] };
 
+        let pool = &mlp.pool;
         // R-forward: rz[l] = R{z_l}, ra[l] = R{a_l}, each (k·n) × size, vector by vector.
         let mut rz: Vec<Vec<f64>> = Vec::with_capacity(nl);
         let mut ra: Vec<Vec<f64>> = Vec::with_capacity(nl - 1);
         for l in 0..nl {
             let (din, dout) = (sizes[l], sizes[l + 1]);
             let (w, _) = mlp.layer(&self.theta, l);
-            let mut z = vec![0.0; k * n * dout];
+            let mut z = pool.take(k * n * dout);
             if l > 0 {
                 matmul(
                     view_mut(&mut z, k * n, dout),
@@ -118,7 +126,10 @@ impl<'m> MlpHessian<'m> {
                 }
             }
             if l + 1 < nl {
-                ra.push(blockwise(&z, &self.d1[l], |r, d| r * d));
+                let mut a = pool.take(z.len());
+                let d1 = &self.d1[l];
+                blockwise(&mut a, &z, d1, d1, |_, r, d, _| r * d);
+                ra.push(a);
             }
             rz.push(z);
         }
@@ -152,7 +163,7 @@ impl<'m> MlpHessian<'m> {
                 break;
             }
             let (w, _) = mlp.layer(&self.theta, l);
-            let mut rda = vec![0.0; k * n * din];
+            let mut rda = pool.take(k * n * din);
             matmul(
                 view_mut(&mut rda, k * n, din),
                 Accum::Replace,
@@ -173,23 +184,21 @@ impl<'m> MlpHessian<'m> {
                         par(),
                     );
                 }
-                let (d1, s) = (&self.d1[l - 1], &self.s[l - 1]);
-                let m = d1.len();
-                let rzl = &rz[l - 1];
-                rda.par_chunks_mut(CHUNK)
-                    .zip(rzl.par_chunks(CHUNK))
-                    .enumerate()
-                    .for_each(|(c, (r, z))| {
-                        for (i, (r, z)) in r.iter_mut().zip(z).enumerate() {
-                            let at = (c * CHUNK + i) % m;
-                            *r = *r * d1[at] + s[at] * z;
-                        }
-                    });
-                rg = rda;
-            } else {
-                rg = blockwise(&rda, &self.d1[l - 1], |r, d| r * d);
             }
+            // R{G_{l-1}} = R{∂ℓ/∂a_{l-1}} ⊙ σ' (+ S ⊙ R{z_{l-1}} when exact), in R{z_{l-1}}'s buffer.
+            let mut next = rz.pop().unwrap();
+            let d1 = &self.d1[l - 1];
+            if self.exact {
+                let s = &self.s[l - 1];
+                blockwise(&mut next, &rda, d1, s, |z, r, d, s| r * d + s * z);
+            } else {
+                blockwise(&mut next, &rda, d1, d1, |_, r, d, _| r * d);
+            }
+            pool.give(rda);
+            pool.give(std::mem::replace(&mut rg, next));
         }
+        pool.give(rg);
+        pool.give_all(rz.into_iter().chain(ra));
     }
 
     /// The products with the columns of `v` (dim × k), written into the columns of `out`.
@@ -238,19 +247,26 @@ impl<'m> MlpHessian<'m> {
     }
 }
 
-/// `a ⊙ b` with `b` (one block) repeated over the k blocks of `a`.
-fn blockwise(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64 + Sync) -> Vec<f64> {
+/// `dst[i] ← f(dst[i], a[i], b[i mod m], c[i mod m])` with m = `b.len()` = `c.len()`: `b` and
+/// `c` hold one block, repeated over the k blocks of `dst` and `a`.
+fn blockwise(
+    dst: &mut [f64],
+    a: &[f64],
+    b: &[f64],
+    c: &[f64],
+    f: impl Fn(f64, f64, f64, f64) -> f64 + Sync,
+) {
     let m = b.len();
-    let mut out = vec![0.0; a.len()];
-    out.par_chunks_mut(CHUNK)
-        .zip(a.par_chunks(CHUNK))
-        .enumerate()
-        .for_each(|(c, (o, a))| {
-            for (i, (o, a)) in o.iter_mut().zip(a).enumerate() {
-                *o = f(*a, b[(c * CHUNK + i) % m]);
-            }
-        });
-    out
+    for (dst, a) in dst.chunks_exact_mut(m).zip(a.chunks_exact(m)) {
+        dst.par_chunks_mut(CHUNK)
+            .zip(a.par_chunks(CHUNK))
+            .zip(b.par_chunks(CHUNK).zip(c.par_chunks(CHUNK)))
+            .for_each(|((dst, a), (b, c))| {
+                for (((d, a), b), c) in dst.iter_mut().zip(a).zip(b).zip(c) {
+                    *d = f(*d, *a, *b, *c);
+                }
+            });
+    }
 }
 
 /// `dst (rows × cols) ← or += Aᵀ·B` for row-major A (n × rows) and B (n × cols).
@@ -264,6 +280,16 @@ fn product_at_b(dst: &mut [f64], rows: usize, cols: usize, a: &[f64], b: &[f64],
         1.0,
         par(),
     );
+}
+
+impl Drop for MlpHessian<'_> {
+    /// Hands the pass's buffers back to the network for the next operator.
+    fn drop(&mut self) {
+        let pool = &self.mlp.pool;
+        pool.give_all(self.acts.drain(..).chain(self.d1.drain(..)));
+        pool.give_all(self.g.drain(..).chain(self.s.drain(..)));
+        pool.give(std::mem::take(&mut self.probs));
+    }
 }
 
 impl LinearOperator for MlpHessian<'_> {

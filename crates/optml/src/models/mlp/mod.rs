@@ -28,6 +28,7 @@
 
 mod activation;
 mod curvature;
+mod pool;
 
 pub use activation::Activation;
 pub use curvature::{GaussNewton, MlpHessian};
@@ -40,6 +41,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::linalg::matmul;
 use crate::objective::{Curvature, FiniteSum, Objective};
+use pool::Pool;
 
 /// The loss on the network's outputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,6 +106,8 @@ pub struct Mlp {
     targets: Targets,
     /// Start of each layer's Wₗ in θ (bₗ follows it); the last entry is the dimension.
     offsets: Vec<usize>,
+    /// Buffers of the passes, reused by the next ones.
+    pool: Pool,
 }
 
 /// The hidden activations and their derivatives at one point (for the batch of `n` rows).
@@ -277,6 +281,7 @@ impl Mlp {
             x: x.to_vec(),
             targets,
             offsets,
+            pool: Pool::default(),
         })
     }
 
@@ -359,7 +364,17 @@ impl Mlp {
                 self.sizes[0]
             )));
         }
-        Ok(self.forward(theta, x, n, 0).out)
+        let mut pass = self.forward(theta, x, n, 0);
+        let out = std::mem::take(&mut pass.out);
+        self.recycle(pass);
+        Ok(out)
+    }
+
+    /// Returns the buffers of a pass to the pool.
+    pub(crate) fn recycle(&self, pass: Pass) {
+        let Pass { acts, d1, d2, out } = pass;
+        self.pool.give_all(acts.into_iter().chain(d1).chain(d2));
+        self.pool.give(out);
     }
 
     /// The forward pass on `n` rows of `x`, keeping σ' (order ≥ 1) and σ'' (order 2).
@@ -375,7 +390,7 @@ impl Mlp {
             let (din, dout) = (self.sizes[l], self.sizes[l + 1]);
             let input = if l == 0 { x } else { &pass.acts[l - 1] };
             let (w, b) = self.layer(theta, l);
-            let mut z = vec![0.0; n * dout];
+            let mut z = self.pool.take(n * dout);
             matmul(
                 view_mut(&mut z, n, dout),
                 Accum::Replace,
@@ -394,8 +409,8 @@ impl Mlp {
                 break;
             }
             let act = self.activation;
-            let mut d1 = vec![0.0; if order >= 1 { z.len() } else { 0 }];
-            let mut d2 = vec![0.0; if order >= 2 { z.len() } else { 0 }];
+            let mut d1 = self.pool.take(if order >= 1 { z.len() } else { 0 });
+            let mut d2 = self.pool.take(if order >= 2 { z.len() } else { 0 });
             match order {
                 0 => z.par_chunks_mut(CHUNK).for_each(|c| {
                     for v in c {
@@ -525,13 +540,14 @@ impl Mlp {
                 column_sums(&g, dout, gb);
             }
             if l == 0 {
-                if let Some((gs, _)) = keep.as_mut() {
-                    gs[0] = g;
+                match keep.as_mut() {
+                    Some((gs, _)) => gs[0] = g,
+                    None => self.pool.give(g),
                 }
                 break;
             }
             let (w, _) = self.layer(theta, l);
-            let mut da = vec![0.0; n * din];
+            let mut da = self.pool.take(n * din);
             matmul(
                 view_mut(&mut da, n, din),
                 Accum::Replace,
@@ -541,13 +557,17 @@ impl Mlp {
                 par(),
             );
             if let Some((gs, ss)) = keep.as_mut() {
-                ss[l - 1] = da.iter().zip(&pass.d2[l - 1]).map(|(a, b)| a * b).collect();
+                let mut s = self.pool.take(da.len());
+                for ((s, a), b) in s.iter_mut().zip(&da).zip(&pass.d2[l - 1]) {
+                    *s = a * b;
+                }
+                ss[l - 1] = s;
                 gs[l] = std::mem::take(&mut g);
             }
             for (a, d) in da.iter_mut().zip(&pass.d1[l - 1]) {
                 *a *= d;
             }
-            g = da;
+            self.pool.give(std::mem::replace(&mut g, da));
         }
     }
 
@@ -566,6 +586,7 @@ impl Mlp {
         let loss = self.residual(&mut pass.out, rows);
         self.output_gradient(&mut pass.out, rows);
         self.backward(theta, x, &mut pass, Some(&mut *grad), None);
+        self.recycle(pass);
         loss + self.penalty(theta, Some(grad))
     }
 
@@ -601,7 +622,9 @@ impl Objective for Mlp {
     }
     fn value(&self, theta: &[f64]) -> f64 {
         let mut pass = self.forward(theta, &self.x, self.n, 0);
-        self.residual(&mut pass.out, None) + self.penalty(theta, None)
+        let loss = self.residual(&mut pass.out, None);
+        self.recycle(pass);
+        loss + self.penalty(theta, None)
     }
     fn value_grad(&self, theta: &[f64], grad: &mut [f64]) -> f64 {
         self.value_grad_rows(theta, None, grad)
