@@ -8,6 +8,7 @@ mod demo;
 mod dictionary;
 mod hessian;
 mod iter_log;
+mod mlp_args;
 mod phase;
 mod phase_sweep;
 mod plot;
