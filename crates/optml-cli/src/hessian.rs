@@ -13,7 +13,7 @@ use optml::curvature::{
 };
 use optml::data::read_npy_vector;
 use optml::models::glm::{GlmModel, GlmSpec};
-use optml::{Curvature, LinearOperator};
+use optml::{Curvature, LinearOperator, Objective};
 use plotters::prelude::*;
 use serde::Serialize;
 
@@ -141,6 +141,9 @@ pub struct ExactSpectrum {
 #[derive(Serialize)]
 pub struct Results {
     pub dim: usize,
+    /// The objective at the point analysed, where the model gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
     pub which: Option<Which>,
     pub eigen: Option<Timed<optml::curvature::Eigenpairs>>,
     pub power_iteration: Option<Timed<optml::curvature::PowerReport>>,
@@ -188,6 +191,7 @@ pub fn analyze<A: LinearOperator + ?Sized>(h: &A, a: &Analysis) -> CliResult<Res
     };
     Ok(Results {
         dim: h.dim(),
+        value: None,
         which: a.lanczos.as_ref().map(|l| l.which),
         eigen,
         power_iteration: power,
@@ -248,11 +252,12 @@ pub fn run(args: Args) -> CliResult {
             return Err("--arch needs --params (the point to analyse, a .npy vector)".into());
         };
         let theta = read_params(params, &mlp)?;
-        let results = if args.gauss_newton {
+        let mut results = if args.gauss_newton {
             analyze(&mlp.gauss_newton(&theta), &analysis)?
         } else {
             analyze(&mlp.hessian(&theta), &analysis)?
         };
+        results.value = Some(mlp.value(&theta));
         return report(&args, &results);
     }
     let Some(model_path) = &args.model else {
@@ -329,6 +334,9 @@ fn report(args: &Args, results: &Results) -> CliResult {
 
 fn print_results(r: &Results) {
     println!("parameters   {}", r.dim);
+    if let Some(v) = r.value {
+        println!("objective    {v:.15e}");
+    }
     if let Some(e) = &r.eigen {
         let which = r.which.map_or("", |w| w.name());
         println!(

@@ -16,6 +16,7 @@ mod predict;
 mod progress;
 mod rpca;
 mod train;
+mod train_mlp;
 
 use std::process::ExitCode;
 

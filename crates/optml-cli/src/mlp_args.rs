@@ -86,3 +86,9 @@ pub fn read_params(path: &Path, mlp: &Mlp) -> CliResult<Vec<f64>> {
     }
     Ok(theta)
 }
+
+/// Writes θ as a 1-d .npy vector (per layer Wₗ row-major, then bₗ).
+pub fn write_params(path: &Path, theta: &[f64]) -> CliResult {
+    optml::data::write_npy(path, &[theta.len()], theta)?;
+    Ok(())
+}

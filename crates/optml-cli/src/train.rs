@@ -1,4 +1,4 @@
-//! `optml train`: fit a GLM, save the model, write the trace and a convergence plot.
+//! `optml train`: fit a GLM (or an MLP, in train_mlp.rs), save the model, write the trace and a convergence plot.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use optml::monitor::{Both, IterInfo, Trace};
 use optml::solvers::{Report, Stop};
 
 use crate::data_args::DataArgs;
+use crate::mlp_args::MlpArgs;
 use crate::progress::Progress;
 use crate::{plot, CliResult};
 
@@ -18,10 +19,19 @@ use crate::{plot, CliResult};
   optml train data.svm --loss logistic -C 1 --model m.json
   optml train data.svm -C 10 --solver newton-cg --tol 1e-10 --trace t.csv --plot conv.svg
   optml train X.npy --labels y.npy --loss softmax --lambda 0.01 --intercept
-  optml train data.csv --label-column first --loss least-squares")]
+  optml train data.csv --label-column first --loss least-squares
+  optml train X.npy --labels y.npy --arch 64-32-10 --act tanh --solver newton-cg --params-out p.npy")]
 pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
+    #[command(flatten)]
+    pub mlp: MlpArgs,
+    /// MLP: seed of the initial parameters (uniform in ±1/√fan_in).
+    #[arg(long, default_value_t = 0, requires = "arch")]
+    pub seed: u64,
+    /// MLP: write the trained parameters here (.npy vector, per layer W then b).
+    #[arg(long, requires = "arch")]
+    pub params_out: Option<PathBuf>,
     /// Loss: logistic, softmax, squared-hinge, least-squares.
     #[arg(long, default_value = "logistic")]
     pub loss: Loss,
@@ -83,7 +93,7 @@ impl Args {
         })
     }
 
-    fn stop(&self) -> CliResult<Stop> {
+    pub(crate) fn stop(&self) -> CliResult<Stop> {
         if !(self.tol >= 0.0 && self.tol.is_finite()) {
             return Err(format!("--tol must be a finite number ≥ 0, got {}", self.tol).into());
         }
@@ -98,6 +108,12 @@ impl Args {
 
 pub fn run(args: Args) -> CliResult {
     crate::set_threads(args.threads)?;
+    if args.mlp.arch.is_some() {
+        let mut data = args.data.load(args.quiet)?;
+        if let Some(mlp) = args.mlp.objective(&mut data)? {
+            return crate::train_mlp::run(&args, mlp);
+        }
+    }
     let spec = args.spec()?;
     let stop = args.stop()?;
     let data = args.data.load(args.quiet)?;

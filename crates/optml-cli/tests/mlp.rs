@@ -166,3 +166,75 @@ fn mlp_hessian_input_errors() {
     write_npy(&params, &[460], &bad).unwrap();
     fails(&with(&["--arch", "64-6-10"]), &["element 7", "not finite"]);
 }
+
+/// A few iterations of each solver from the seeded start: the parameters written are those whose
+/// objective the trace ends on, and they decrease it from the start.
+#[test]
+fn mlp_train_writes_the_parameters_it_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mlp = digits_mlp(&[64, 8, 10], Activation::Tanh)
+        .with_l2(1e-3)
+        .unwrap();
+    let f0 = mlp.value(&mlp.init(3));
+    for solver in ["lbfgs", "newton-cg", "trust-region"] {
+        let params = dir.path().join(format!("{solver}.npy"));
+        let trace = dir.path().join(format!("{solver}.csv"));
+        let out = optml(&[
+            "train",
+            &digits("digits_X.npy"),
+            "--labels",
+            &digits("digits_y.npy"),
+            "--arch",
+            "64-8-10",
+            "--act",
+            "tanh",
+            "--l2",
+            "1e-3",
+            "--seed",
+            "3",
+            "--solver",
+            solver,
+            "--max-iter",
+            "5",
+            "--params-out",
+            params.to_str().unwrap(),
+            "--trace",
+            trace.to_str().unwrap(),
+            "-q",
+        ]);
+        assert!(out.status.success(), "{solver}: {}", text(&out));
+        let theta = read_npy_vector(&params).unwrap();
+        assert_eq!(theta.len(), mlp.dim());
+        let f = mlp.value(&theta);
+        let csv = std::fs::read_to_string(&trace).unwrap();
+        let last: f64 = csv
+            .lines()
+            .last()
+            .unwrap()
+            .split(',')
+            .nth(3)
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            (f - last).abs() <= 1e-12 * f,
+            "{solver}: {f} vs traced {last}"
+        );
+        assert!(f < 0.8 * f0, "{solver}: {f} from {f0}");
+    }
+    let out = optml(&[
+        "train",
+        &digits("digits_X.npy"),
+        "--labels",
+        &digits("digits_y.npy"),
+        "--arch",
+        "64-8-10",
+        "--solver",
+        "subsampled-newton",
+    ]);
+    assert!(
+        !out.status.success() && text(&out).contains("GLMs only"),
+        "{}",
+        text(&out)
+    );
+}
