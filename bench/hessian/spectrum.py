@@ -7,9 +7,9 @@ and relative error against it. Everything runs in float64 on one thread.
     bash bench/hessian/setup.sh
     bench/hessian/.venv/bin/python bench/hessian/spectrum.py [--seeds 5] [--out results.json]
 
-Workloads live in WORKLOADS; an MLP (64-32-32-10, tanh or ReLU, parameters per layer W then b
-as in shared/data/digits-mlp/README.md) is one more entry once `optml hessian` reads MLPs: its
-`optml_args` then name the architecture instead of a GLM model file.
+Workloads live in WORKLOADS: digits softmax regression, and the MLP 64-32-32-10 (tanh trained,
+ReLU at initialization; parameters per layer W then b), for which torch's loss must equal the
+`value` optml reports to 1e-12 relative before anything is compared.
 """
 
 import argparse
@@ -69,12 +69,48 @@ def softmax_optml_args(params_path, tmp):
     return ["--model", str(path), "--params", str(params_path), "--mean", "--no-penalty"]
 
 
+def mlp_model(act):
+    """The digits MLP 64-32-32-10 with the given hidden activation; parameters per layer W
+    (out × in, row-major) then b, which is torch's own order."""
+    def build(params):
+        layers = [torch.nn.Linear(64, 32), act(), torch.nn.Linear(32, 32), act(),
+                  torch.nn.Linear(32, 10)]
+        model = torch.nn.Sequential(*layers)
+        theta = torch.from_numpy(params)
+        with torch.no_grad():
+            i = 0
+            for p in model.parameters():
+                p.copy_(theta[i:i + p.numel()].reshape(p.shape))
+                i += p.numel()
+        assert i == len(params)
+        return model
+    return build
+
+
+def mlp_optml_args(act):
+    def args(params_path, tmp):
+        return ["--arch", "64-32-32-10", "--act", act, "--params", str(params_path)]
+    return args
+
+
 WORKLOADS = [
     {
         "name": "digits softmax regression (650 parameters)",
         "params": DATA / "softmax_trained.npy",
         "model": softmax_model,
         "optml_args": softmax_optml_args,
+    },
+    {
+        "name": "digits MLP 64-32-32-10 tanh, trained (3466 parameters)",
+        "params": DATA / "mlp_tanh_trained.npy",
+        "model": mlp_model(torch.nn.Tanh),
+        "optml_args": mlp_optml_args("tanh"),
+    },
+    {
+        "name": "digits MLP 64-32-32-10 ReLU, at initialization (3466 parameters)",
+        "params": DATA / "mlp_relu_init.npy",
+        "model": mlp_model(torch.nn.ReLU),
+        "optml_args": mlp_optml_args("relu"),
     },
 ]
 
@@ -165,7 +201,9 @@ def run_optml(args, exact, seed, tmp):
         return json.loads(path.read_text())
 
     for k in (1, 5):
-        r = call(["--top-k", str(k), "--trace-probes", "0"])["eigen"]
+        r = call(["--top-k", str(k), "--trace-probes", "0"])
+        out["loss"] = r.get("value")
+        r = r["eigen"]
         out[f"top{k}"] = {
             "hvps": r["products"],
             "seconds": r["seconds"],
@@ -223,6 +261,11 @@ def main():
             args = w["optml_args"](w["params"], tmp)
             py = [run_pyhessian(model, X, y, exact, s, counter) for s in range(a.seeds)]
             om = [run_optml(args, exact, s, tmp) for s in range(a.seeds)]
+        loss = float(f(theta))
+        for r in om:
+            if r["loss"] is not None and abs(r["loss"] - loss) > 1e-12 * abs(loss):
+                sys.exit(f"{w['name']}: optml's loss {r['loss']!r} != torch's {loss!r}")
+            r.pop("loss")
         results.append({
             "workload": w["name"],
             "n_params": int(len(exact)),
@@ -231,6 +274,7 @@ def main():
             "pyhessian": summarize(py),
             "optml": summarize(om),
             "seeds": a.seeds,
+            "loss": loss,
         })
     a.out.write_text(json.dumps(results, indent=2) + "\n")
     for r in results:

@@ -13,11 +13,12 @@ use optml::curvature::{
 };
 use optml::data::read_npy_vector;
 use optml::models::glm::{GlmModel, GlmSpec};
-use optml::{Curvature, LinearOperator};
+use optml::{Curvature, LinearOperator, Objective};
 use plotters::prelude::*;
 use serde::Serialize;
 
 use crate::data_args::DataArgs;
+use crate::mlp_args::{read_params, MlpArgs};
 use crate::CliResult;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -41,23 +42,30 @@ pub enum TraceMethod {
 #[command(after_help = "Examples:
   optml train digits.svm --loss softmax --intercept --model m.json
   optml hessian --model m.json digits.svm --top-k 5 --trace-probes 99 --plot density.svg
-  optml hessian --model m.json X.npy --labels y.npy --params w.npy --mean --no-penalty --exact")]
+  optml hessian --model m.json X.npy --labels y.npy --params w.npy --mean --no-penalty --exact
+  optml hessian --arch 64-32-32-10 --act tanh --params theta.npy X.npy --labels y.npy --exact
+  optml hessian --arch 64-32-10 --act relu --params theta.npy digits.svm --gauss-newton")]
 pub struct Args {
     /// A GLM written by `optml train --model`.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "arch", required_unless_present = "arch")]
     pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub mlp: MlpArgs,
     #[command(flatten)]
     pub data: DataArgs,
     /// Evaluate the Hessian at these parameters (.npy vector, the model's layout) instead of
-    /// the model's weights.
+    /// the model's weights; required with --arch (per layer Wₗ row-major, then bₗ).
     #[arg(long)]
     pub params: Option<PathBuf>,
-    /// The mean loss (1/n)·Σℓᵢ + penalty/n instead of the model's sum Σℓᵢ + ‖W‖²/(2C).
-    #[arg(long)]
+    /// The mean loss (1/n)·Σℓᵢ + penalty/n instead of the model's sum Σℓᵢ + ‖W‖²/(2C) (GLMs).
+    #[arg(long, conflicts_with = "arch")]
     pub mean: bool,
-    /// Leave out the L2 penalty.
-    #[arg(long)]
+    /// Leave out the L2 penalty (GLMs).
+    #[arg(long, conflicts_with = "arch")]
     pub no_penalty: bool,
+    /// MLP: analyse the generalized Gauss-Newton matrix Jᵀ·H_ℓ·J instead of the Hessian.
+    #[arg(long, requires = "arch")]
+    pub gauss_newton: bool,
     /// Eigenvalues wanted (0: none).
     #[arg(long, default_value_t = 5)]
     pub top_k: usize,
@@ -133,6 +141,9 @@ pub struct ExactSpectrum {
 #[derive(Serialize)]
 pub struct Results {
     pub dim: usize,
+    /// The objective at the point analysed, where the model gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
     pub which: Option<Which>,
     pub eigen: Option<Timed<optml::curvature::Eigenpairs>>,
     pub power_iteration: Option<Timed<optml::curvature::PowerReport>>,
@@ -180,6 +191,7 @@ pub fn analyze<A: LinearOperator + ?Sized>(h: &A, a: &Analysis) -> CliResult<Res
     };
     Ok(Results {
         dim: h.dim(),
+        value: None,
         which: a.lanczos.as_ref().map(|l| l.which),
         eigen,
         power_iteration: power,
@@ -230,10 +242,26 @@ pub fn run(args: Args) -> CliResult {
         exact: args.exact,
         seed: args.seed,
     };
-    // The operator. A GLM from `optml train`; other models (an MLP given by --arch, --act and
-    // --params) build their Curvature objective here and call `analyze` on its Hessian alike.
+    // The operator: an MLP's Hessian (or Gauss-Newton matrix) at --params, or a GLM's.
+    if args.mlp.arch.is_some() {
+        let mut data = args.data.load(args.quiet)?;
+        let Some(mlp) = args.mlp.objective(&mut data)? else {
+            unreachable!("--arch was given");
+        };
+        let Some(params) = &args.params else {
+            return Err("--arch needs --params (the point to analyse, a .npy vector)".into());
+        };
+        let theta = read_params(params, &mlp)?;
+        let mut results = if args.gauss_newton {
+            analyze(&mlp.gauss_newton(&theta), &analysis)?
+        } else {
+            analyze(&mlp.hessian(&theta), &analysis)?
+        };
+        results.value = Some(mlp.value(&theta));
+        return report(&args, &results);
+    }
     let Some(model_path) = &args.model else {
-        return Err("give --model (a GLM written by `optml train --model`)".into());
+        return Err("give --model (a GLM written by `optml train --model`) or --arch".into());
     };
     let model = GlmModel::load(model_path)?;
     let mut data = args.data.load(args.quiet)?;
@@ -282,12 +310,17 @@ pub fn run(args: Args) -> CliResult {
     }
     let h = f.hessian(&w);
     let results = analyze(&h, &analysis)?;
+    report(&args, &results)
+}
+
+/// Prints the results and writes the JSON and the plot asked for.
+fn report(args: &Args, results: &Results) -> CliResult {
     if !args.quiet {
-        print_results(&results);
+        print_results(results);
     }
     if let Some(path) = &args.json {
         optml::write_atomic(path, |out| {
-            serde_json::to_writer_pretty(&mut *out, &results).map_err(std::io::Error::other)?;
+            serde_json::to_writer_pretty(&mut *out, results).map_err(std::io::Error::other)?;
             std::io::Write::write_all(out, b"\n")
         })?;
     }
@@ -301,6 +334,9 @@ pub fn run(args: Args) -> CliResult {
 
 fn print_results(r: &Results) {
     println!("parameters   {}", r.dim);
+    if let Some(v) = r.value {
+        println!("objective    {v:.15e}");
+    }
     if let Some(e) = &r.eigen {
         let which = r.which.map_or("", |w| w.name());
         println!(

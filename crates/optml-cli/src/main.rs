@@ -9,6 +9,7 @@ mod demo;
 mod dictionary;
 mod hessian;
 mod iter_log;
+mod mlp_args;
 mod phase;
 mod phase_sweep;
 mod plot;
@@ -16,6 +17,7 @@ mod predict;
 mod progress;
 mod rpca;
 mod train;
+mod train_mlp;
 
 use std::process::ExitCode;
 

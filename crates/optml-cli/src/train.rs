@@ -1,4 +1,4 @@
-//! `optml train`: fit a GLM, save the model, write the trace and a convergence plot.
+//! `optml train`: fit a GLM (or an MLP, in train_mlp.rs), save the model, write the trace and a convergence plot.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use optml::monitor::{Both, IterInfo, Trace};
 use optml::solvers::{Report, Stop};
 
 use crate::data_args::DataArgs;
+use crate::mlp_args::MlpArgs;
 use crate::progress::Progress;
 use crate::{plot, CliResult};
 
@@ -21,10 +22,19 @@ use crate::{plot, CliResult};
   optml train data.csv --label-column first --loss least-squares
   optml train data.svm --l1 0.5 --intercept --solver prox-newton --tol 1e-8
   optml train data.svm --l1 1 --elastic-net 0.5
-  optml train data.svm --l1 2 --groups groups.txt   (one group label per feature and line)")]
+  optml train data.svm --l1 2 --groups groups.txt   (one group label per feature and line)
+  optml train X.npy --labels y.npy --arch 64-32-10 --act tanh --solver newton-cg --params-out p.npy")]
 pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
+    #[command(flatten)]
+    pub mlp: MlpArgs,
+    /// MLP: seed of the initial parameters (uniform in ±1/√fan_in).
+    #[arg(long, default_value_t = 0, requires = "arch")]
+    pub seed: u64,
+    /// MLP: write the trained parameters here (.npy vector, per layer W then b).
+    #[arg(long, requires = "arch")]
+    pub params_out: Option<PathBuf>,
     /// Loss: logistic, softmax, squared-hinge, least-squares.
     #[arg(long, default_value = "logistic")]
     pub loss: Loss,
@@ -89,7 +99,7 @@ impl Args {
         })
     }
 
-    fn stop(&self) -> CliResult<Stop> {
+    pub(crate) fn stop(&self) -> CliResult<Stop> {
         if !(self.tol >= 0.0 && self.tol.is_finite()) {
             return Err(format!("--tol must be a finite number ≥ 0, got {}", self.tol).into());
         }
@@ -104,6 +114,15 @@ impl Args {
 
 pub fn run(args: Args) -> CliResult {
     crate::set_threads(args.threads)?;
+    if args.mlp.arch.is_some() {
+        if args.composite.l1.is_some() {
+            return Err("--l1 applies to linear models; an MLP (--arch) takes --l2".into());
+        }
+        let mut data = args.data.load(args.quiet)?;
+        if let Some(mlp) = args.mlp.objective(&mut data)? {
+            return crate::train_mlp::run(&args, mlp);
+        }
+    }
     let spec = args.spec()?;
     let stop = args.stop()?;
     let data = args.data.load(args.quiet)?;

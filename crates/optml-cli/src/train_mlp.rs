@@ -1,0 +1,65 @@
+//! `optml train --arch …`: fit an MLP classifier from a seeded initialization and write its
+//! parameters. Newton-CG (and dense Newton) run on the generalized Gauss-Newton matrix
+//! (Schraudolph 2002), which is positive semi-definite; the other solvers on the exact Hessian.
+
+use optml::fit::Choice;
+use optml::models::mlp::{GaussNewton, Mlp};
+use optml::monitor::{Both, Trace};
+use optml::solvers::Method;
+use optml::Objective;
+
+use crate::progress::Progress;
+use crate::train::{print_report, write_trace, Args};
+use crate::{mlp_args, plot, CliResult};
+
+pub fn run(args: &Args, mlp: Mlp) -> CliResult {
+    let stop = args.stop()?;
+    let method = match args.solver {
+        Choice::Auto => Method::Lbfgs,
+        Choice::Use(m) if Method::FINITE_SUM.contains(&m) => {
+            return Err(format!("{} is for GLMs only", m.name()).into())
+        }
+        Choice::Use(m) => m,
+    };
+    let mut theta = mlp.init(args.seed);
+    let mut trace = Trace::default();
+    let mut progress = Progress::new("training", args.quiet);
+    let mut monitor = Both(&mut trace, &mut progress);
+    let report = match method {
+        Method::NewtonCg | Method::Newton => {
+            method.minimize(stop, &GaussNewton(&mlp), &mut theta, &mut monitor)
+        }
+        _ => method.minimize(stop, &mlp, &mut theta, &mut monitor),
+    };
+    progress.finish();
+    let report = report?;
+    if !report.f.is_finite() || theta.iter().any(|v| !v.is_finite()) {
+        return Err(format!("{} ended on a non-finite value", report.solver).into());
+    }
+    if !args.quiet {
+        print_report(&report);
+        println!("parameters        {}", mlp.dim());
+    }
+    if let Some(path) = &args.params_out {
+        mlp_args::write_params(path, &theta)?;
+    }
+    if let Some(path) = &args.trace {
+        write_trace(path, &trace.records)?;
+    }
+    if let Some(path) = &args.plot {
+        let title = format!(
+            "MLP {} {} on {}",
+            args.mlp.arch.as_deref().unwrap_or(""),
+            mlp.activation(),
+            args.data.data.display()
+        );
+        plot::convergence(path, &title, &[(report.solver.to_string(), trace.records)])?;
+    }
+    if !report.status.converged() && !args.quiet {
+        eprintln!(
+            "warning: {} stopped before the tolerance was met: {}",
+            report.solver, report.status
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! `optml hessian --arch` (and `optml train --arch`) end to end on the digits data: Lanczos
+//! eigenvalues of an MLP's Hessian and Gauss-Newton matrix against the dense spectrum the command
+//! also forms, and the errors a user gets for inconsistent inputs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use optml::data::{read_npy_matrix, read_npy_vector, write_npy};
+use optml::models::mlp::{Activation, Mlp};
+use optml::Objective;
+
+fn optml(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_optml"))
+        .args(args)
+        .output()
+        .expect("optml runs")
+}
+
+fn digits(name: &str) -> String {
+    let p: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../optml/tests/data/digits-mlp")
+        .join(name);
+    p.to_str().unwrap().to_string()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The digits MLP objective built in-process, for parameters and reference values.
+fn digits_mlp(sizes: &[usize], act: Activation) -> Mlp {
+    let (n, _, x) = read_npy_matrix(Path::new(&digits("digits_X.npy"))).unwrap();
+    let y = read_npy_vector(Path::new(&digits("digits_y.npy"))).unwrap();
+    Mlp::classifier(sizes, act, n, &x, &y).unwrap()
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn floats(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+/// A 64-6-10 tanh MLP (460 parameters) at a seeded point: top-5 by Lanczos match the dense
+/// spectrum to 1e-6 relative, for the Hessian and for the Gauss-Newton matrix (which must come out
+/// positive semi-definite while the Hessian there is indefinite).
+#[test]
+fn mlp_top_eigenvalues_match_the_dense_spectrum() {
+    let dir = tempfile::tempdir().unwrap();
+    let mlp = digits_mlp(&[64, 6, 10], Activation::Tanh);
+    let theta = mlp.init(5);
+    let params = dir.path().join("theta.npy");
+    write_npy(&params, &[theta.len()], &theta).unwrap();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let mut smallest = Vec::new();
+    for gn in [false, true] {
+        let out_json = dir.path().join(format!("h{gn}.json"));
+        let mut args = vec![
+            "hessian".to_string(),
+            "--arch".into(),
+            "64-6-10".into(),
+            "--act".into(),
+            "tanh".into(),
+            "--params".into(),
+            s(&params),
+            digits("digits_X.npy"),
+            "--labels".into(),
+            digits("digits_y.npy"),
+            "--top-k".into(),
+            "5".into(),
+            "--trace-probes".into(),
+            "40".into(),
+            "--exact".into(),
+            "--json".into(),
+            s(&out_json),
+        ];
+        if gn {
+            args.push("--gauss-newton".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = optml(&args);
+        assert!(out.status.success(), "{}", text(&out));
+        let r = json(&out_json);
+        assert_eq!(r["dim"].as_u64(), Some(mlp.dim() as u64));
+        let lanczos = floats(&r["eigen"]["values"]);
+        let exact = floats(&r["exact"]["largest"]);
+        assert_eq!(lanczos.len(), 5);
+        for (l, e) in lanczos.iter().zip(&exact) {
+            assert!((l - e).abs() <= 1e-6 * e.abs(), "gn={gn}: {l} vs exact {e}");
+        }
+        assert!(r["eigen"]["products"].as_u64().unwrap() <= 60);
+        // The trace estimate is within a few standard errors of the exact trace.
+        let (t, se) = (
+            r["trace"]["estimate"].as_f64().unwrap(),
+            r["trace"]["std_error"].as_f64().unwrap(),
+        );
+        let exact_trace = r["exact"]["trace"].as_f64().unwrap();
+        assert!(
+            (t - exact_trace).abs() <= 5.0 * se + 1e-10 * exact_trace.abs(),
+            "gn={gn}: trace {t} ± {se} vs exact {exact_trace}"
+        );
+        smallest.push(floats(&r["exact"]["smallest"])[0]);
+    }
+    let scale = 1e-10;
+    assert!(smallest[0] < -scale, "H indefinite here: {}", smallest[0]);
+    assert!(smallest[1] > -scale, "GGN is PSD: {}", smallest[1]);
+}
+
+#[test]
+fn mlp_hessian_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = dir.path().join("theta.npy");
+    let theta = vec![0.1; 460];
+    write_npy(&params, &[460], &theta).unwrap();
+    let p = params.to_str().unwrap();
+    let (x, y) = (digits("digits_X.npy"), digits("digits_y.npy"));
+    let fails = |args: &[&str], want: &[&str]| {
+        let out = optml(args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        let msg = text(&out);
+        for w in want {
+            assert!(msg.contains(w), "{args:?}: '{w}' not in {msg}");
+        }
+        assert!(!msg.contains("panicked"), "{msg}");
+    };
+    let base = ["hessian", "--labels", &y, &x, "--params", p];
+    let with = |extra: &[&'static str]| -> Vec<&str> {
+        let mut v: Vec<&str> = base.to_vec();
+        v.extend_from_slice(extra);
+        v
+    };
+    // Parameter count against the architecture: both numbers.
+    fails(&with(&["--arch", "64-32-10"]), &["460", "2410"]);
+    // Input size against the features.
+    fails(&with(&["--arch", "60-6-10"]), &["64 features", "60 inputs"]);
+    // Labels 0..9 against 5 outputs.
+    fails(&with(&["--arch", "64-6-5"]), &["not a class id in 0..5"]);
+    // Malformed architecture and activation.
+    fails(&with(&["--arch", "64-x-10"]), &["'x'"]);
+    fails(&with(&["--arch", "64-6-10", "--act", "swish"]), &["swish"]);
+    // --arch needs --params; --gauss-newton needs --arch; --arch and --model exclude each other.
+    fails(
+        &["hessian", "--arch", "64-6-10", &x, "--labels", &y],
+        &["--params"],
+    );
+    fails(
+        &["hessian", "--gauss-newton", &x, "--labels", &y],
+        &["--arch"],
+    );
+    fails(
+        &with(&["--arch", "64-6-10", "--model", "m.json"]),
+        &["--model"],
+    );
+    // Non-finite parameters.
+    let mut bad = theta.clone();
+    bad[7] = f64::NAN;
+    write_npy(&params, &[460], &bad).unwrap();
+    fails(&with(&["--arch", "64-6-10"]), &["element 7", "not finite"]);
+}
+
+/// A few iterations of each solver from the seeded start: the parameters written are those whose
+/// objective the trace ends on, and they decrease it from the start.
+#[test]
+fn mlp_train_writes_the_parameters_it_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mlp = digits_mlp(&[64, 8, 10], Activation::Tanh)
+        .with_l2(1e-3)
+        .unwrap();
+    let f0 = mlp.value(&mlp.init(3));
+    for solver in ["lbfgs", "newton-cg", "trust-region"] {
+        let params = dir.path().join(format!("{solver}.npy"));
+        let trace = dir.path().join(format!("{solver}.csv"));
+        let out = optml(&[
+            "train",
+            &digits("digits_X.npy"),
+            "--labels",
+            &digits("digits_y.npy"),
+            "--arch",
+            "64-8-10",
+            "--act",
+            "tanh",
+            "--l2",
+            "1e-3",
+            "--seed",
+            "3",
+            "--solver",
+            solver,
+            "--max-iter",
+            "5",
+            "--params-out",
+            params.to_str().unwrap(),
+            "--trace",
+            trace.to_str().unwrap(),
+            "-q",
+        ]);
+        assert!(out.status.success(), "{solver}: {}", text(&out));
+        let theta = read_npy_vector(&params).unwrap();
+        assert_eq!(theta.len(), mlp.dim());
+        let f = mlp.value(&theta);
+        let csv = std::fs::read_to_string(&trace).unwrap();
+        let last: f64 = csv
+            .lines()
+            .last()
+            .unwrap()
+            .split(',')
+            .nth(3)
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            (f - last).abs() <= 1e-12 * f,
+            "{solver}: {f} vs traced {last}"
+        );
+        assert!(f < 0.8 * f0, "{solver}: {f} from {f0}");
+    }
+    let out = optml(&[
+        "train",
+        &digits("digits_X.npy"),
+        "--labels",
+        &digits("digits_y.npy"),
+        "--arch",
+        "64-8-10",
+        "--solver",
+        "subsampled-newton",
+    ]);
+    assert!(
+        !out.status.success() && text(&out).contains("GLMs only"),
+        "{}",
+        text(&out)
+    );
+}
