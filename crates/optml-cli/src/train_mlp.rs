@@ -20,6 +20,11 @@ pub fn run(args: &Args, mlp: Mlp) -> CliResult {
             return Err(format!("{} is for GLMs only", m.name()).into())
         }
         Choice::Use(m) => m,
+        Choice::Composite(_) => {
+            return Err(
+                "the proximal solvers need --l1, which applies to linear models only".into(),
+            )
+        }
     };
     let mut theta = mlp.init(args.seed);
     let mut trace = Trace::default();
