@@ -1,28 +1,7 @@
 //! `optml train --l1 / --elastic-net / --groups` end to end.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn optml(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_optml"))
-        .args(args)
-        .output()
-        .expect("optml runs")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../optml/data")
-        .join(name)
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+mod common;
+use common::{fixture, optml, text};
 
 #[test]
 fn train_l1_then_predict() {

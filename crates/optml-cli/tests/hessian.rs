@@ -1,29 +1,10 @@
 //! `optml hessian` end to end on the digits softmax workload: a model from `optml train`, the
 //! Hessian at the reference weights, checked against the exact spectrum the command also forms.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn optml(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_optml"))
-        .args(args)
-        .output()
-        .expect("optml runs")
-}
-
-fn digits(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../optml/tests/data/digits-mlp")
-        .join(name)
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+mod common;
+use common::{digits, optml, text};
 
 #[test]
 fn hessian_spectrum_of_a_trained_softmax_model() {

@@ -2,33 +2,18 @@
 //! eigenvalues of an MLP's Hessian and Gauss-Newton matrix against the dense spectrum the command
 //! also forms, and the errors a user gets for inconsistent inputs.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use optml::data::{read_npy_matrix, read_npy_vector, write_npy};
 use optml::models::mlp::{Activation, Mlp};
 use optml::Objective;
 
-fn optml(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_optml"))
-        .args(args)
-        .output()
-        .expect("optml runs")
-}
+mod common;
+use common::{optml, text};
 
+/// A digits file as a command-line argument.
 fn digits(name: &str) -> String {
-    let p: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../optml/tests/data/digits-mlp")
-        .join(name);
-    p.to_str().unwrap().to_string()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    common::digits(name).to_str().unwrap().to_string()
 }
 
 /// The digits MLP objective built in-process, for parameters and reference values.

@@ -2,30 +2,9 @@
 //! out, and errors that name the file and line.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn optml(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_optml"))
-        .args(args)
-        .output()
-        .expect("optml runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn number_after(log: &str, key: &str) -> f64 {
-    let rest = &log[log
-        .find(key)
-        .unwrap_or_else(|| panic!("no '{key}' in {log}"))
-        + key.len()..];
-    rest.split_whitespace().next().unwrap().parse().unwrap()
-}
+mod common;
+use common::{number_after, optml, text};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
