@@ -106,31 +106,7 @@ pub fn hutch_plus_plus<A: LinearOperator + ?Sized>(
     }
     // Hutchinson on the deflated operator with the products left.
     let probes = products.saturating_sub(used);
-    let mut samples = Vec::with_capacity(probes);
-    if q.len() < n {
-        for _ in 0..probes {
-            let mut z = rademacher(n, &mut rng);
-            for qi in &q {
-                let c = dot(qi, &z);
-                axpy(-c, qi, &mut z);
-            }
-            apply_checked(a, &z, &mut hs)?;
-            used += 1;
-            samples.push(dot(&z, &hs));
-        }
-    }
-    let (rest, std_error) = if samples.is_empty() {
-        // Q spans everything: the estimate is exact; otherwise no probe was left.
-        (0.0, if q.len() == n { 0.0 } else { f64::INFINITY })
-    } else {
-        mean_se(&samples)
-    };
-    Ok(TraceEstimate {
-        estimate: exact + rest,
-        std_error,
-        products: used,
-        probes: samples.len(),
-    })
+    deflated_hutchinson(a, &q, exact, used, probes, &mut rng)
 }
 
 /// Deflated Hutchinson on a Krylov basis, with `products` products in all (at least 2): half
@@ -175,20 +151,36 @@ pub fn krylov_trace<A: LinearOperator + ?Sized>(
         next = w.iter().map(|x| x / b).collect();
     }
     let probes = products - used;
+    deflated_hutchinson(a, &q, exact, used, probes, &mut rng)
+}
+
+/// tr(A) ≈ `exact` + Hutchinson on (I − QQᵀ)·A·(I − QQᵀ) with `probes` Rademacher probes, for an
+/// orthonormal Q whose part tr(QᵀAQ) = `exact` took `used` products.
+fn deflated_hutchinson<A: LinearOperator + ?Sized>(
+    a: &A,
+    q: &[Vec<f64>],
+    exact: f64,
+    mut used: usize,
+    probes: usize,
+    rng: &mut ChaCha8Rng,
+) -> Result<TraceEstimate> {
+    let n = a.dim();
     let mut samples = Vec::with_capacity(probes);
+    let mut az = vec![0.0; n];
     if q.len() < n {
         for _ in 0..probes {
-            let mut z = rademacher(n, &mut rng);
-            for qi in &q {
+            let mut z = rademacher(n, rng);
+            for qi in q {
                 let c = dot(qi, &z);
                 axpy(-c, qi, &mut z);
             }
-            apply_checked(a, &z, &mut w)?;
+            apply_checked(a, &z, &mut az)?;
             used += 1;
-            samples.push(dot(&z, &w));
+            samples.push(dot(&z, &az));
         }
     }
     let (rest, std_error) = if samples.is_empty() {
+        // Q spans everything: the estimate is exact; otherwise no probe was left.
         (0.0, if q.len() == n { 0.0 } else { f64::INFINITY })
     } else {
         mean_se(&samples)
