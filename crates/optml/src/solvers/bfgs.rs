@@ -97,7 +97,8 @@ impl Bfgs {
             } else {
                 1.0
             };
-            let (ls, _) = self.wolfe.search(&*f.line(x, &d), fx, slope, t0);
+            let line = f.line(x, &d);
+            let (ls, _) = self.wolfe.search(&*line, fx, slope, t0);
             run.f_evals += ls.evals;
             if !(ls.t > 0.0 && (ls.accepted || ls.f < fx)) {
                 if h.is_none() {
@@ -110,8 +111,7 @@ impl Bfgs {
             }
             let s: Vec<f64> = d.iter().map(|v| ls.t * v).collect();
             axpy(1.0, &s, x);
-            fx = f.value_grad(x, &mut g_new);
-            run.g_evals += 1;
+            fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g_new);
             let mut y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
             let mut sy = dot(&s, &y);
             if self.damping > 0.0 && h.is_some() && slope == newton_slope {

@@ -57,23 +57,15 @@ impl GradientDescent {
             run.iter += 1;
             let d: Vec<f64> = g.iter().map(|v| -v).collect();
             let slope = -dot(&g, &g);
-            let ls = nonmonotone_armijo(
-                &*f.line(x, &d),
-                reference.value(),
-                fx,
-                slope,
-                t,
-                self.c1,
-                60,
-            );
+            let line = f.line(x, &d);
+            let ls = nonmonotone_armijo(&*line, reference.value(), fx, slope, t, self.c1, 60);
             run.f_evals += ls.evals;
             if !ls.accepted {
                 status = Some(Status::Stalled);
                 break;
             }
             axpy(ls.t, &d, x);
-            fx = f.value_grad(x, &mut g_new);
-            run.g_evals += 1;
+            fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g_new);
             reference.push(fx);
             t = if self.barzilai_borwein {
                 // s = −t·g, y = g⁺ − g: sᵀs/sᵀy = t·gᵀg / (gᵀg − gᵀg⁺).
@@ -305,7 +297,8 @@ impl NonlinearCg {
         let mut restarted = true;
         while status.is_none() {
             run.iter += 1;
-            let (ls, _) = self.wolfe.search(&*f.line(x, &d), fx, slope, t0);
+            let line = f.line(x, &d);
+            let (ls, _) = self.wolfe.search(&*line, fx, slope, t0);
             run.f_evals += ls.evals;
             if !(ls.t > 0.0 && (ls.accepted || ls.f < fx)) {
                 if restarted {
@@ -319,8 +312,7 @@ impl NonlinearCg {
                 continue;
             }
             axpy(ls.t, &d, x);
-            fx = f.value_grad(x, &mut g_new);
-            run.g_evals += 1;
+            fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g_new);
             let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
             let beta = match self.beta {
                 Beta::PolakRibierePlus => (dot(&g_new, &y) / dot(&g, &g)).max(0.0),

@@ -23,7 +23,9 @@ const NOISE: f64 = 1e-12;
 /// Backtracking: the first t = t₀·βʲ with φ(t) ≤ φ(0) + c₁·t·φ'(0) (LIBLINEAR uses c₁ = 0.01,
 /// β = ½). `slope0` must be negative. Near a minimizer the decrease drowns in rounding; then a
 /// step is also accepted when φ(t) ≤ φ(0) + ε·|φ(0)| and φ'(t) ≤ (1 − 2c₁)·|φ'(0)|, the
-/// approximate Armijo condition of Hager & Zhang (2005).
+/// approximate Armijo condition of Hager & Zhang (2005). The first trial asks the line for its
+/// slope too, so that a caller who accepts it (Newton steps nearly always) can take the gradient
+/// there from [`Line::last_gradient`] instead of evaluating again.
 pub fn armijo(line: &dyn Line, f0: f64, slope0: f64, t0: f64, c1: f64, max_evals: usize) -> Step {
     nonmonotone_armijo(line, f0, f0, slope0, t0, c1, max_evals)
 }
@@ -49,7 +51,11 @@ pub fn nonmonotone_armijo(
         accepted: false,
     };
     for k in 1..=max_evals {
-        let f = line.value(t);
+        let f = if k == 1 {
+            line.value_slope(t).0
+        } else {
+            line.value(t)
+        };
         let mut accepted = f.is_finite() && f <= f_ref + c1 * t * slope0;
         if !accepted && f.is_finite() && f <= f0 + NOISE * f0.abs() {
             let (_, slope) = line.value_slope(t);

@@ -85,15 +85,15 @@ impl Newton {
                 break;
             };
             let (s, slope) = descent_or_steepest(s, &g);
-            let ls = armijo(&*f.line(x, &s), fx, slope, 1.0, self.armijo_c1, 40);
+            let line = f.line(x, &s);
+            let ls = armijo(&*line, fx, slope, 1.0, self.armijo_c1, 40);
             run.f_evals += ls.evals;
             if !ls.accepted {
                 status = Some(Status::Stalled);
                 break;
             }
             axpy(ls.t, &s, x);
-            fx = f.value_grad(x, &mut g);
-            run.g_evals += 1;
+            fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g);
             status = run.check(f, fx, norm(&g));
         }
         Ok(run.finish(f, status.unwrap(), fx, norm(&g)))

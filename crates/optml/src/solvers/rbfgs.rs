@@ -324,7 +324,8 @@ impl Rbfgs {
             } else {
                 1.0
             };
-            let (ls, _) = self.wolfe.search(&*f.line(x, &d), fx, slope, t0);
+            let line = f.line(x, &d);
+            let (ls, _) = self.wolfe.search(&*line, fx, slope, t0);
             run.f_evals += ls.evals;
             if !(ls.t > 0.0 && (ls.accepted || ls.f < fx)) {
                 if h.is_none() {
@@ -338,8 +339,7 @@ impl Rbfgs {
             }
             let step: Vec<f64> = d.iter().map(|v| ls.t * v).collect();
             axpy(1.0, &step, x);
-            fx = f.value_grad(x, &mut g_new);
-            run.g_evals += 1;
+            fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g_new);
             steps.insert(0, step);
             steps.truncate(tau);
 

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use super::report::{Report, Status};
 use crate::monitor::{IterInfo, Monitor};
-use crate::objective::Objective;
+use crate::objective::{Line, Objective};
 
 /// When to stop: the gradient test (LIBLINEAR's relative rule by default), iterations, time.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -134,6 +134,22 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
         } else {
             None
         }
+    }
+
+    /// f and ∇f at the point a line search accepted (x already moved there): from the line when
+    /// its last trial was at `t` and kept the gradient, otherwise by one more evaluation, counted.
+    pub fn value_grad_at_step(
+        &mut self,
+        obj: &impl Objective,
+        line: &dyn Line,
+        t: f64,
+        x: &[f64],
+        grad: &mut [f64],
+    ) -> f64 {
+        line.last_gradient(t, grad).unwrap_or_else(|| {
+            self.g_evals += 1;
+            obj.value_grad(x, grad)
+        })
     }
 
     /// The gradient-norm threshold of the stop test (known after [`Run::first`]).

@@ -132,15 +132,15 @@ impl SubsampledNewton {
             let (p, products) = cg(&h, &g, theta, self.max_cg);
             run.hv_products += products;
             let (p, slope) = descent_or_steepest(p, &g);
-            let ls = armijo(&*f.line(x, &p), fx, slope, 1.0, self.armijo_c1, 40);
+            let line = f.line(x, &p);
+            let ls = armijo(&*line, fx, slope, 1.0, self.armijo_c1, 40);
             run.f_evals += ls.evals;
             if !ls.accepted {
                 status = Some(Status::Stalled);
                 break;
             }
             axpy(ls.t, &p, x);
-            fx = f.value_grad(x, &mut g);
-            run.g_evals += 1;
+            fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g);
             status = run.check(f, fx, norm(&g));
         }
         Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
