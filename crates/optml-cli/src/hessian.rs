@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use clap::{Args as ClapArgs, ValueEnum};
 use optml::curvature::{
-    hutch_plus_plus, hutchinson, krylov_trace, DenseSpectrum, Lanczos, PowerIteration, Slq,
-    SpectralDensity, Which,
+    gradient_start, hutch_plus_plus, hutchinson, krylov_trace, DenseSpectrum, Lanczos,
+    PowerIteration, Slq, SpectralDensity, Which,
 };
 use optml::data::read_npy_vector;
 use optml::models::glm::{GlmModel, GlmSpec};
@@ -26,6 +26,12 @@ pub enum WhichArg {
     Largest,
     Smallest,
     Magnitude,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StartArg {
+    Gradient,
+    Random,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -75,6 +81,14 @@ pub struct Args {
     /// Lanczos residual tolerance, relative to |λ|.
     #[arg(long, default_value_t = 1e-8)]
     pub tol: f64,
+    /// Lanczos: also stop once every eigenvalue's error estimate min(r, r²/gap) is below this,
+    /// relative to |λ| (eigenvalues need far fewer products than eigenvectors).
+    #[arg(long, default_value_t = 1e-10)]
+    pub value_tol: f64,
+    /// Lanczos start vector: the unit gradient plus a unit random vector (the gradient leans
+    /// toward the top eigenvectors), or random.
+    #[arg(long, value_enum, default_value = "gradient")]
+    pub start: StartArg,
     /// Lanczos: largest Krylov dimension.
     #[arg(long, default_value_t = 300)]
     pub max_dim: usize,
@@ -121,6 +135,17 @@ pub struct Analysis {
     pub density: Option<Slq>,
     pub exact: bool,
     pub seed: u64,
+}
+
+impl Analysis {
+    /// With `--start gradient`, Lanczos starts from ∇f(x) plus a random vector.
+    fn start_from_gradient(&mut self, args: &Args, f: &impl Objective, x: &[f64]) {
+        if let (StartArg::Gradient, Some(l)) = (args.start, self.lanczos.as_mut()) {
+            let mut g = vec![0.0; x.len()];
+            f.value_grad(x, &mut g);
+            l.start = Some(gradient_start(&g, l.seed));
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -208,7 +233,7 @@ pub fn analyze<A: LinearOperator + ?Sized>(h: &A, a: &Analysis) -> CliResult<Res
 
 pub fn run(args: Args) -> CliResult {
     crate::set_threads(args.threads)?;
-    let analysis = Analysis {
+    let mut analysis = Analysis {
         lanczos: (args.top_k > 0).then_some(Lanczos {
             k: args.top_k,
             which: match args.which {
@@ -217,9 +242,11 @@ pub fn run(args: Args) -> CliResult {
                 WhichArg::Magnitude => Which::Magnitude,
             },
             tol: args.tol,
+            value_tol: Some(args.value_tol),
             max_dim: args.max_dim,
             deflation_runs: args.deflation_runs,
             seed: args.seed,
+            start: None,
         }),
         power: (args.power_iteration && args.top_k > 0).then_some(PowerIteration {
             top_n: args.top_k,
@@ -252,6 +279,7 @@ pub fn run(args: Args) -> CliResult {
             return Err("--arch needs --params (the point to analyse, a .npy vector)".into());
         };
         let theta = read_params(params, &mlp)?;
+        analysis.start_from_gradient(&args, &mlp, &theta);
         let mut results = if args.gauss_newton {
             analyze(&mlp.gauss_newton(&theta), &analysis)?
         } else {
@@ -308,6 +336,7 @@ pub fn run(args: Args) -> CliResult {
     if let Some(bad) = w.iter().position(|v| !v.is_finite()) {
         return Err(format!("parameter {bad} is not finite").into());
     }
+    analysis.start_from_gradient(&args, &f, &w);
     let h = f.hessian(&w);
     let results = analyze(&h, &analysis)?;
     report(&args, &results)

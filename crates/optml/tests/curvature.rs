@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use optml::curvature::{
-    hutch_plus_plus, hutchinson, krylov_trace, DenseSpectrum, Lanczos, PowerIteration, RidgeRider,
-    Slq, Which,
+    gradient_start, hutch_plus_plus, hutchinson, krylov_trace, DenseSpectrum, Lanczos,
+    PowerIteration, RidgeRider, Slq, Which,
 };
 use optml::data::{read_npy, read_npy_vector, Dataset, NpyOptions};
 use optml::models::glm::{GlmSpec, Loss};
@@ -169,6 +169,75 @@ fn digits_lanczos_matches_dense_spectrum() {
             "bottom {i}: {v} vs {e}"
         );
     }
+}
+
+/// Eigenvalues to 1e-6 by the r²/gap estimate cost fewer products than residuals to 1e-8, and
+/// are as accurate as asked; a start from the gradient (plus noise) is at least as good.
+#[test]
+fn eigenvalue_tolerance_and_gradient_start() {
+    let data = digits();
+    let (f, _) = softmax_spec(data.n_samples()).objective(&data).unwrap();
+    // Away from the optimum, where the gradient is not noise.
+    let w: Vec<f64> = trained().iter().map(|v| 0.5 * v).collect();
+    let h = f.hessian(&w);
+    let exact = DenseSpectrum::of(&h).unwrap();
+    let n = exact.values.len();
+    let worst = |values: &[f64]| {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| rel(*v, exact.values[n - 1 - i]))
+            .fold(0.0, f64::max)
+    };
+    let base = Lanczos {
+        k: 5,
+        which: Which::Largest,
+        ..Default::default()
+    };
+    let residual = base.run(&h).unwrap();
+    let values = Lanczos {
+        value_tol: Some(1e-6),
+        ..base.clone()
+    }
+    .run(&h)
+    .unwrap();
+    let mut g = vec![0.0; n];
+    f.value_grad(&w, &mut g);
+    let start = gradient_start(&g, 0);
+    assert_eq!(start, gradient_start(&g, 0), "same seed, same start");
+    let from_gradient = Lanczos {
+        value_tol: Some(1e-6),
+        start: Some(start),
+        ..base.clone()
+    }
+    .run(&h)
+    .unwrap();
+    eprintln!(
+        "top-5 products: residual stop {}, eigenvalue stop {}, from the gradient {}",
+        residual.products, values.products, from_gradient.products
+    );
+    assert!(worst(&residual.values) <= 1e-10);
+    assert!(worst(&values.values) <= 1e-6, "{:e}", worst(&values.values));
+    assert!(worst(&from_gradient.values) <= 1e-6);
+    assert!(values.products < residual.products);
+    assert!(from_gradient.products <= values.products + 1);
+
+    // An exact eigenvector as the start: one product, then an invariant subspace.
+    let top = Lanczos {
+        start: Some(exact.vector(n - 1)),
+        ..base.clone()
+    };
+    let one = Lanczos { k: 1, ..top }.run(&h).unwrap();
+    assert_eq!(one.products, 1);
+    assert!(rel(one.values[0], exact.values[n - 1]) <= 1e-12);
+    // A zero gradient gives a random unit start; a wrong-length start is refused.
+    let z = gradient_start(&vec![0.0; n], 3);
+    assert!((z.iter().map(|v| v * v).sum::<f64>() - 1.0).abs() <= 1e-12);
+    let short = Lanczos {
+        start: Some(vec![1.0; n - 1]),
+        ..base
+    };
+    assert!(matches!(short.run(&h), Err(Error::InvalidInput(_))));
 }
 
 #[test]

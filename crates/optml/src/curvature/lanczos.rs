@@ -59,6 +59,13 @@ pub struct Lanczos {
     /// Stop when every wanted pair has ‖H·y − θ·y‖ ≤ tol·max(|θ|, 10⁻³·‖T‖). The eigenvalue
     /// error is then about ‖r‖²/gap, far below tol·|θ| when the eigenvalues are separated.
     pub tol: f64,
+    /// Also stop when every wanted Ritz value's error estimate min(r, r²/δ) is at most
+    /// `value_tol`·max(|θ|, 10⁻³·‖T‖), where r is its residual norm and δ its distance to the
+    /// nearest other Ritz value (the Kato–Temple bound with the gap read off the Ritz values;
+    /// Parlett, *The Symmetric Eigenvalue Problem*, §11.7). Eigenvalues to a relative accuracy
+    /// this way need far fewer products than residuals to the same tolerance; the vectors are
+    /// then accurate to about √`value_tol` only.
+    pub value_tol: Option<f64>,
     /// Largest Krylov dimension (capped at the operator's dimension).
     pub max_dim: usize,
     /// Extra runs, each in the orthogonal complement of the pairs found so far, that recover
@@ -67,6 +74,9 @@ pub struct Lanczos {
     pub deflation_runs: usize,
     /// Seed of the random start vector.
     pub seed: u64,
+    /// The first run's start vector instead of a random one (need not be unit): a guess at the
+    /// wanted eigenvectors, e.g. a previous answer. Runs after the first start at random.
+    pub start: Option<Vec<f64>>,
 }
 
 impl Default for Lanczos {
@@ -75,9 +85,11 @@ impl Default for Lanczos {
             k: 1,
             which: Which::Largest,
             tol: 1e-8,
+            value_tol: None,
             max_dim: 300,
             deflation_runs: 0,
             seed: 0,
+            start: None,
         }
     }
 }
@@ -124,14 +136,29 @@ impl Lanczos {
                 self.tol
             )));
         }
+        if self
+            .value_tol
+            .is_some_and(|vt| !(vt.is_finite() && vt > 0.0))
+        {
+            return Err(Error::invalid(format!(
+                "Lanczos: value_tol must be positive, got {:?}",
+                self.value_tol
+            )));
+        }
         if self.max_dim < self.k {
             return Err(Error::invalid(format!(
                 "Lanczos: max_dim {} is below k = {}",
                 self.max_dim, self.k
             )));
         }
+        if self.start.as_ref().is_some_and(|v| v.len() != n) {
+            return Err(Error::invalid(format!(
+                "Lanczos: the start vector has {} entries for an operator of dimension {n}",
+                self.start.as_ref().map_or(0, Vec::len)
+            )));
+        }
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let first = self.run_once(a, &[], &mut rng)?;
+        let first = self.run_once(a, &[], self.start.as_deref(), &mut rng)?;
         let mut out = Eigenpairs {
             values: first.values,
             vectors: first.vectors,
@@ -144,7 +171,7 @@ impl Lanczos {
             if out.vectors.len() >= n {
                 break;
             }
-            let extra = self.run_once(a, &out.vectors, &mut rng)?;
+            let extra = self.run_once(a, &out.vectors, None, &mut rng)?;
             out.products += extra.products;
             out.krylov_dim = out.krylov_dim.max(extra.dim);
             let n_old = out.values.len();
@@ -170,11 +197,13 @@ impl Lanczos {
         Ok(out)
     }
 
-    /// One Krylov sequence, kept orthogonal to `locked` (orthonormal vectors).
+    /// One Krylov sequence from `start` (random when `None` or useless), kept orthogonal to
+    /// `locked` (orthonormal vectors).
     fn run_once<A: LinearOperator + ?Sized>(
         &self,
         a: &A,
         locked: &[Vec<f64>],
+        start: Option<&[f64]>,
         rng: &mut ChaCha8Rng,
     ) -> Result<Run> {
         let n = a.dim();
@@ -185,7 +214,10 @@ impl Lanczos {
         let (mut alpha, mut beta): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
         let mut w = vec![0.0; n];
         let mut products = 0;
-        let Some(mut next) = fresh_direction(n, locked, &q, rng) else {
+        let Some(mut next) = start
+            .and_then(|v| unit_complement(v.to_vec(), locked, &q))
+            .or_else(|| fresh_direction(n, locked, &q, rng))
+        else {
             return Ok(empty_run());
         };
         loop {
@@ -216,11 +248,19 @@ impl Lanczos {
             self.which.order(&theta, &mut idx);
             idx.truncate(k);
             let resid: Vec<f64> = idx.iter().map(|&i| b * s[(m - 1, i)].abs()).collect();
-            let done = m >= k
-                && idx
-                    .iter()
-                    .zip(&resid)
-                    .all(|(&i, r)| *r <= self.tol * theta[i].abs().max(1e-3 * scale) || *r == 0.0);
+            let converged = |i: usize, r: f64| {
+                let size = theta[i].abs().max(1e-3 * scale);
+                r <= self.tol * size
+                    || r == 0.0
+                    || self.value_tol.is_some_and(|vt| {
+                        let gap = (0..m)
+                            .filter(|&j| j != i)
+                            .map(|j| (theta[i] - theta[j]).abs())
+                            .fold(f64::INFINITY, f64::min);
+                        m > k && r.min(r * r / gap) <= vt * size
+                    })
+            };
+            let done = m >= k && idx.iter().zip(&resid).all(|(&i, &r)| converged(i, r));
             let breakdown = b <= 1e-12 * scale.max(f64::MIN_POSITIVE);
             let restart = if breakdown && !done && m < max_dim {
                 fresh_direction(n, locked, &q, rng)
@@ -274,6 +314,23 @@ fn empty_run() -> Run {
     }
 }
 
+/// A start vector for the top of a loss Hessian's spectrum: ĝ + ẑ, the unit gradient plus a
+/// unit Gaussian vector drawn from `seed`. The gradient of a network's loss lies largely in the
+/// span of the top eigenvectors (Gur-Ari, Roberts & Dyer 2018, "Gradient descent happens in a tiny
+/// subspace"); the random half keeps every eigenvector in reach. Where ∇f vanishes (or is not
+/// finite) this is a random start.
+pub fn gradient_start(grad: &[f64], seed: u64) -> Vec<f64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut v = gaussian(grad.len(), &mut rng);
+    let z = crate::linalg::norm(&v);
+    v.iter_mut().for_each(|x| *x /= z);
+    let g = crate::linalg::norm(grad);
+    if g.is_finite() && g > 0.0 {
+        axpy(1.0 / g, grad, &mut v);
+    }
+    v
+}
+
 /// A random unit vector orthogonal to `locked` and `basis`; `None` when they span everything.
 fn fresh_direction(
     n: usize,
@@ -281,17 +338,21 @@ fn fresh_direction(
     basis: &[Vec<f64>],
     rng: &mut ChaCha8Rng,
 ) -> Option<Vec<f64>> {
-    for _ in 0..3 {
-        let mut v = gaussian(n, rng);
-        let before = crate::linalg::norm(&v);
-        orthogonalize(&mut v, locked);
-        let after = orthogonalize(&mut v, basis);
-        if after > 1e-8 * before {
-            v.iter_mut().for_each(|x| *x /= after);
-            return Some(v);
-        }
+    (0..3).find_map(|_| unit_complement(gaussian(n, rng), locked, basis))
+}
+
+/// `v` orthogonalized against `locked` and `basis` and normalized; `None` when little of it is
+/// left (or it is not finite).
+fn unit_complement(mut v: Vec<f64>, locked: &[Vec<f64>], basis: &[Vec<f64>]) -> Option<Vec<f64>> {
+    let before = crate::linalg::norm(&v);
+    orthogonalize(&mut v, locked);
+    let after = orthogonalize(&mut v, basis);
+    if before.is_finite() && after > 1e-8 * before {
+        v.iter_mut().for_each(|x| *x /= after);
+        Some(v)
+    } else {
+        None
     }
-    None
 }
 
 /// Eigen-decomposition of the symmetric tridiagonal matrix with diagonal `alpha` and
