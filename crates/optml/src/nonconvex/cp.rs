@@ -10,13 +10,15 @@
 //!
 //! **ALS** (Kolda & Bader 2009, §3.4): each sweep solves for one factor with the other two
 //! fixed, A ← X₍₁₎(B ⊙ C)·(BᵀB ∗ CᵀC)⁻¹ (∗ the Hadamard product), then normalizes its
-//! columns into λ. The matricized-tensor-times-Khatri–Rao product (MTTKRP) X₍₁₎(B ⊙ C) is
-//! formed slab by slab, never the JK × R Khatri–Rao matrix: for each i (in parallel),
-//! Tᵢ = X(i,:,:)·C is a J × R GEMM and row i of the MTTKRP is Σⱼ B(j,:) ∗ Tᵢ(j,:). The fit
-//! 1 − ‖X − X̂‖/‖X‖ comes from ‖X‖², ⟨X, X̂⟩ (the last MTTKRP) and λᵀ(AᵀA ∗ BᵀB ∗ CᵀC)λ
-//! without forming X̂. Factors start from the leading left singular vectors of the unfoldings
-//! (HOSVD, De Lathauwer, De Moor & Vandewalle 2000) and optionally from seeded random restarts;
-//! the best fit wins.
+//! columns into λ. The matricized-tensor-times-Khatri–Rao products (MTTKRPs) share work by a
+//! dimension tree (Phan, Tichavský & Cichocki 2013): a sweep first contracts X with the C it
+//! starts from, P = X ×₃ Cᵀ (one GEMM), and reads both X₍₁₎(B ⊙ C) and X₍₂₎(A ⊙ C) off P at
+//! O(IJR) cost; X₍₃₎(A ⊙ B) is one more GEMM against the IJ × R Khatri–Rao product. A sweep thus
+//! reads the tensor twice. The fit 1 − ‖X − X̂‖/‖X‖ comes from ‖X‖², ⟨X, X̂⟩ (the last MTTKRP)
+//! and λᵀ(AᵀA ∗ BᵀB ∗ CᵀC)λ without forming X̂. Factors start from the leading left singular
+//! vectors of the unfoldings (HOSVD, De Lathauwer, De Moor & Vandewalle 2000), found as the
+//! leading eigenvectors of their small Gram matrices, and optionally from seeded random
+//! restarts; the best fit wins.
 //!
 //! **Tensor power method** (Anandkumar, Ge, Hsu, Kakade & Telgarsky 2014, Algorithm 1): for a
 //! symmetric T = Σᵢ λᵢ vᵢ^⊗3 with orthonormal vᵢ, the map θ ↦ T(I, θ, θ)/‖T(I, θ, θ)‖ converges
@@ -152,13 +154,14 @@ impl CpModel {
 
 /// The MTTKRP of `x` in `mode` (0, 1 or 2): for mode 0, M = X₍₁₎·(B ⊙ C), i.e.
 /// M(i, r) = Σⱼₖ x(i,j,k)·B(j,r)·C(k,r), and likewise for the other modes (the factor of
-/// `mode` itself is not read). Slab-wise GEMMs in parallel over the first mode; no Khatri–Rao
-/// product is formed.
+/// `mode` itself is not read). Modes 0 and 1 go through the partial contraction
+/// P = X ×₃ Cᵀ, mode 2 through the Khatri–Rao product A ⊙ B; each is one
+/// GEMM over the whole tensor.
 ///
 /// # Panics
 /// If `mode > 2` or the factors' shapes disagree with `x`.
 pub fn mttkrp(x: &Tensor3, factors: &[Mat<f64>; 3], mode: usize) -> Mat<f64> {
-    let [ni, nj, nk] = x.dims;
+    let [ni, nj, _] = x.dims;
     let r = factors[0].ncols();
     for (n, f) in factors.iter().enumerate() {
         assert!(
@@ -169,67 +172,126 @@ pub fn mttkrp(x: &Tensor3, factors: &[Mat<f64>; 3], mode: usize) -> Mat<f64> {
             x.dims[n]
         );
     }
-    let [a, b, c] = factors;
-    match mode {
-        0 => {
-            let rows: Vec<Vec<f64>> = (0..ni)
-                .into_par_iter()
-                .map_init(
-                    || Mat::<f64>::zeros(nj, r),
-                    |t, i| {
-                        matmul_into(t, x.slab(i), c.as_ref());
-                        (0..r)
-                            .map(|q| {
-                                let (tq, bq) = (t.col_as_slice(q), b.col_as_slice(q));
-                                crate::linalg::dot(tq, bq)
-                            })
-                            .collect::<Vec<f64>>()
-                    },
-                )
-                .collect();
-            Mat::from_fn(ni, r, |i, q| rows[i][q])
+    assert!(mode < 3, "mode must be 0, 1 or 2, not {mode}");
+    let [a, b, c] = factors.each_ref().map(|f| f.as_ref());
+    let mut out = Mat::zeros(x.dims[mode], r);
+    if mode == 2 {
+        let mut kr = Mat::zeros(ni * nj, r);
+        mttkrp_last(x, a, b, &mut kr, &mut out);
+    } else {
+        let mut p = Mat::zeros(r, ni * nj);
+        contract_last(x, c, &mut p);
+        if mode == 0 {
+            mttkrp_first(&p, b, &mut out);
+        } else {
+            mttkrp_second(&p, a, &mut out);
         }
-        1 | 2 => {
-            // Mode 1: M += Tᵢ ∗ A(i,:) with Tᵢ = X(i,:,:)·C (J × R);
-            // mode 2: M += Wᵢ ∗ A(i,:) with Wᵢ = X(i,:,:)ᵀ·B (K × R).
-            let (rows, other) = if mode == 1 { (nj, c) } else { (nk, b) };
-            (0..ni)
-                .into_par_iter()
-                .fold(
-                    || (Mat::<f64>::zeros(rows, r), Mat::<f64>::zeros(rows, r)),
-                    |(mut acc, mut t), i| {
-                        let slab = if mode == 1 {
-                            x.slab(i)
-                        } else {
-                            x.slab(i).transpose()
-                        };
-                        matmul_into(&mut t, slab, other.as_ref());
-                        for q in 0..r {
-                            let w = a[(i, q)];
-                            let tq = t.col_as_slice(q);
-                            crate::linalg::axpy(w, tq, acc.col_as_slice_mut(q));
-                        }
-                        (acc, t)
-                    },
-                )
-                .map(|(acc, _)| acc)
-                .reduce(
-                    || Mat::<f64>::zeros(rows, r),
-                    |mut s, t| {
-                        for q in 0..r {
-                            crate::linalg::axpy(1.0, t.col_as_slice(q), s.col_as_slice_mut(q));
-                        }
-                        s
-                    },
-                )
+    }
+    out
+}
+
+/// The partial contraction of the dimension tree (Phan, Tichavský & Cichocki 2013):
+/// P = X ×₃ Cᵀ as an R × IJ matrix whose column i·J + j is Σₖ x(i,j,k)·C(k,:)ᵀ. One GEMM,
+/// P = Cᵀ·X₍₃₎, with X₍₃₎ (K × IJ) the flat data read column-major. Both the mode-0 and the
+/// mode-1 MTTKRP follow from P at O(IJR) cost, so a
+/// sweep reads the tensor twice rather than three times.
+fn contract_last(x: &Tensor3, c: MatRef<'_, f64>, p: &mut Mat<f64>) {
+    let [ni, nj, nk] = x.dims;
+    let x3 = MatRef::from_column_major_slice(&x.data, nk, ni * nj);
+    crate::linalg::matmul(
+        p.as_mut(),
+        Accum::Replace,
+        c.transpose(),
+        x3,
+        1.0,
+        gemm_par(),
+    );
+}
+
+/// The mode-0 MTTKRP from P = X ×₃ Cᵀ: M(i, r) = Σⱼ P(r, i·J + j)·B(j, r), into `out` (I × R).
+fn mttkrp_first(p: &Mat<f64>, b: MatRef<'_, f64>, out: &mut Mat<f64>) {
+    let (r, nj) = (p.nrows(), b.nrows());
+    let bt = row_major_of(b);
+    let mut acc = vec![0.0; r];
+    for i in 0..p.ncols() / nj.max(1) {
+        acc.fill(0.0);
+        for j in 0..nj {
+            let (pc, bj) = (p.col_as_slice(i * nj + j), &bt[j * r..(j + 1) * r]);
+            for ((s, &pv), &bv) in acc.iter_mut().zip(pc).zip(bj) {
+                *s += pv * bv;
+            }
         }
-        _ => panic!("mode must be 0, 1 or 2, not {mode}"),
+        for (q, &s) in acc.iter().enumerate() {
+            out[(i, q)] = s;
+        }
     }
 }
 
-/// `out = lhs·rhs` on one thread (callers parallelize over slabs).
-fn matmul_into(out: &mut Mat<f64>, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>) {
-    crate::linalg::matmul(out.as_mut(), Accum::Replace, lhs, rhs, 1.0, Par::Seq);
+/// The mode-1 MTTKRP from P = X ×₃ Cᵀ: M(j, r) = Σᵢ P(r, i·J + j)·A(i, r), into `out` (J × R).
+fn mttkrp_second(p: &Mat<f64>, a: MatRef<'_, f64>, out: &mut Mat<f64>) {
+    let (r, ni) = (p.nrows(), a.nrows());
+    let nj = p.ncols() / ni.max(1);
+    let at = row_major_of(a);
+    let mut acc = vec![0.0; nj * r];
+    for i in 0..ni {
+        let ai = &at[i * r..(i + 1) * r];
+        for (j, sj) in acc.chunks_exact_mut(r).enumerate() {
+            for ((s, &pv), &av) in sj.iter_mut().zip(p.col_as_slice(i * nj + j)).zip(ai) {
+                *s += pv * av;
+            }
+        }
+    }
+    for (j, sj) in acc.chunks_exact(r).enumerate() {
+        for (q, &s) in sj.iter().enumerate() {
+            out[(j, q)] = s;
+        }
+    }
+}
+
+/// The mode-2 MTTKRP M = X₍₃₎·(A ⊙ B) into `out` (K × R): the Khatri–Rao product
+/// (A ⊙ B)(i·J + j, r) = A(i,r)·B(j,r) is formed in `kr` (IJ × R), then one GEMM.
+fn mttkrp_last(
+    x: &Tensor3,
+    a: MatRef<'_, f64>,
+    b: MatRef<'_, f64>,
+    kr: &mut Mat<f64>,
+    out: &mut Mat<f64>,
+) {
+    let [ni, nj, nk] = x.dims;
+    for q in 0..a.ncols() {
+        let col = kr.col_as_slice_mut(q);
+        for (i, block) in col.chunks_exact_mut(nj).enumerate().take(ni) {
+            let ai = a[(i, q)];
+            for (v, j) in block.iter_mut().zip(0..nj) {
+                *v = ai * b[(j, q)];
+            }
+        }
+    }
+    let x3 = MatRef::from_column_major_slice(&x.data, nk, ni * nj);
+    crate::linalg::matmul(
+        out.as_mut(),
+        Accum::Replace,
+        x3,
+        kr.as_ref(),
+        1.0,
+        gemm_par(),
+    );
+}
+
+/// The entries of `m` row by row.
+fn row_major_of(m: MatRef<'_, f64>) -> Vec<f64> {
+    (0..m.nrows())
+        .flat_map(|i| (0..m.ncols()).map(move |q| m[(i, q)]))
+        .collect()
+}
+
+/// faer's rayon parallelism when the pool has more than one thread, else sequential.
+fn gemm_par() -> Par {
+    if rayon::current_num_threads() > 1 {
+        Par::rayon(0)
+    } else {
+        Par::Seq
+    }
 }
 
 /// How [`CpAls`] starts its first run.
@@ -364,21 +426,37 @@ impl CpAls {
         let mut weights = vec![1.0; r];
         let mut grams = factors.each_ref().map(gram);
         let mut fit = f64::NEG_INFINITY;
+        let [ni, nj, _] = x.dims;
+        // Workspaces, reused by every sweep: P = X ×₃ Cᵀ, A ⊙ B, and the three MTTKRPs.
+        let mut p = Mat::zeros(r, ni * nj);
+        let mut kr = Mat::zeros(ni * nj, r);
+        let mut m = x.dims.map(|d| Mat::zeros(d, r));
         for iter in 1..=self.max_iter.max(1) {
-            let mut last = Mat::zeros(0, 0);
+            // C is fixed while A and B are updated, so one contraction serves both.
+            contract_last(x, factors[2].as_ref(), &mut p);
             for n in 0..3 {
-                let m = mttkrp(x, &factors, n);
+                match n {
+                    0 => mttkrp_first(&p, factors[1].as_ref(), &mut m[0]),
+                    1 => mttkrp_second(&p, factors[0].as_ref(), &mut m[1]),
+                    _ => mttkrp_last(
+                        x,
+                        factors[0].as_ref(),
+                        factors[1].as_ref(),
+                        &mut kr,
+                        &mut m[2],
+                    ),
+                }
                 let v = Mat::from_fn(r, r, |p, q| {
                     (0..3)
                         .filter(|&o| o != n)
                         .map(|o| grams[o][(p, q)])
                         .product()
                 });
-                factors[n] = solve_right(&m, &v)?;
+                factors[n] = solve_right(&m[n], &v)?;
                 weights = normalize_columns(&mut factors[n]);
                 grams[n] = gram(&factors[n]);
-                last = m;
             }
+            let last = &m[2];
             // ⟨X, X̂⟩ = Σᵣ λᵣ·C(:,r)ᵀ·M₃(:,r); ‖X̂‖² = λᵀ(AᵀA ∗ BᵀB ∗ CᵀC)λ.
             let c = &factors[2];
             let inner: f64 = (0..r)
@@ -470,27 +548,63 @@ fn random_matrix(rows: usize, cols: usize, rng: &mut impl Rng) -> Mat<f64> {
 }
 
 /// HOSVD start: the leading `r` left singular vectors of the mode-2 and mode-3 unfoldings
-/// (mode 1 is solved for first and needs no start), padded with random columns.
+/// (mode 1 is solved for first and needs no start), padded with random columns. They are the
+/// leading eigenvectors of the small Gram matrices X₍₂₎X₍₂₎ᵀ = Σᵢ X(i,:,:)·X(i,:,:)ᵀ (J × J) and
+/// X₍₃₎X₍₃₎ᵀ (K × K): two GEMMs and two small symmetric eigensolves instead of two SVDs of
+/// IK × J and IJ × K matrices.
 fn svd_init(x: &Tensor3, r: usize, rng: &mut impl Rng) -> Result<[Mat<f64>; 3]> {
     let [ni, nj, nk] = x.dims;
-    // The transposed unfoldings (tall): X₍₂₎ᵀ is IK × J, X₍₃₎ᵀ is IJ × K (the flat data).
-    let x2t = Mat::from_fn(ni * nk, nj, |ik, j| x.get(ik / nk, j, ik % nk));
-    let x3t = MatRef::from_row_major_slice(&x.data, ni * nj, nk);
-    let mut leading = |xt: MatRef<'_, f64>| -> Result<Mat<f64>> {
-        let svd = xt
-            .thin_svd()
-            .map_err(|e| Error::Numerical(format!("SVD of an unfolding failed: {e:?}")))?;
-        let v = svd.V();
-        let mut f = random_matrix(xt.ncols(), r, rng);
-        for q in 0..r.min(v.ncols()) {
-            for i in 0..v.nrows() {
-                f[(i, q)] = v[(i, q)];
+    let g2 = (0..ni)
+        .into_par_iter()
+        .fold(
+            || Mat::<f64>::zeros(nj, nj),
+            |mut g, i| {
+                let s = x.slab(i);
+                crate::linalg::matmul(g.as_mut(), Accum::Add, s, s.transpose(), 1.0, Par::Seq);
+                g
+            },
+        )
+        .reduce(
+            || Mat::<f64>::zeros(nj, nj),
+            |mut s, t| {
+                for q in 0..nj {
+                    crate::linalg::axpy(1.0, t.col_as_slice(q), s.col_as_slice_mut(q));
+                }
+                s
+            },
+        );
+    let x3 = MatRef::from_column_major_slice(&x.data, nk, ni * nj);
+    let mut g3 = Mat::<f64>::zeros(nk, nk);
+    crate::linalg::matmul(
+        g3.as_mut(),
+        Accum::Replace,
+        x3,
+        x3.transpose(),
+        1.0,
+        gemm_par(),
+    );
+    // An unfolding of n rows and `avail` columns has min(n, avail) singular vectors.
+    let mut leading = |g: &Mat<f64>, avail: usize| -> Result<Mat<f64>> {
+        let n = g.nrows();
+        let eig = g.self_adjoint_eigen(Side::Lower).map_err(|e| {
+            Error::Numerical(format!(
+                "eigendecomposition of an unfolding's Gram failed: {e:?}"
+            ))
+        })?;
+        let values = eig.S().column_vector();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&p, &q| values[q].total_cmp(&values[p]));
+        let u = eig.U();
+        let mut f = random_matrix(n, r, rng);
+        for (q, &src) in order.iter().take(r.min(avail)).enumerate() {
+            for i in 0..n {
+                f[(i, q)] = u[(i, src)];
             }
         }
         Ok(f)
     };
-    let b = leading(x2t.as_ref())?;
-    let c = leading(x3t)?;
+    let b = leading(&g2, ni * nk)?;
+    let c = leading(&g3, ni * nj)?;
     Ok([Mat::zeros(ni, r), b, c])
 }
 
