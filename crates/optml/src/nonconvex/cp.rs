@@ -298,7 +298,8 @@ pub enum CpInit {
 pub struct CpAls {
     /// R, the number of components.
     pub rank: usize,
-    /// Sweeps per run (one sweep updates A, B and C once).
+    /// Sweeps per run (one sweep updates A, B and C once); a compressed first run may take this
+    /// many on the core and again on the full tensor.
     pub max_iter: usize,
     /// Stop when the fit 1 − ‖X − X̂‖/‖X‖ changes by at most `tol` in a sweep.
     pub tol: f64,
