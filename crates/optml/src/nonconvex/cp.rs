@@ -403,7 +403,8 @@ impl CpAls {
             let outcome = if let Some(bases) = bases {
                 let core = tucker_core(x, &bases);
                 let cost = 2.0 * core.data.len() as f64 / size;
-                let start = [0, 1, 2].map(|n| {
+                // The HOSVD start in the compressed coordinates: Uₙ's first R columns.
+                let first = [0, 1, 2].map(|n| {
                     Mat::from_fn(
                         core.dims[n],
                         self.rank,
@@ -412,7 +413,7 @@ impl CpAls {
                 });
                 let mut on_core = |fit: f64, change: f64| info(fit, change, cost);
                 let (small, fit, iters, conv, stopped) =
-                    self.run(&core, norm_x, start, f64::NEG_INFINITY, &mut on_core)?;
+                    self.run(&core, norm_x, first, f64::NEG_INFINITY, &mut on_core)?;
                 let expanded = [0, 1, 2].map(|n| {
                     let mut f = Mat::zeros(x.dims[n], self.rank);
                     crate::linalg::matmul(
