@@ -47,6 +47,10 @@ pub struct Args {
     /// Further runs from random factors; the best fit is kept.
     #[arg(long, default_value_t = 0)]
     pub restarts: usize,
+    /// Run ALS on the full tensor from the start, without first solving on its Tucker
+    /// compression (the compressed first run applies when the core is at most 1/8 of the tensor).
+    #[arg(long)]
+    pub no_compress: bool,
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -89,6 +93,7 @@ pub fn run(args: Args) -> CliResult {
         },
         restarts: args.restarts,
         seed: args.seed,
+        compress: !args.no_compress,
     };
     let mut progress = Progress::new("cp-als", args.quiet);
     let mut log = IterLog::start(args.quiet);

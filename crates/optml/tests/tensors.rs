@@ -50,6 +50,89 @@ fn mttkrp_equals_the_naive_formula() {
 }
 
 #[test]
+fn mttkrp_matches_the_naive_formula_for_uneven_shapes_and_ranks() {
+    // Ranks above and below each dimension exercise the dimension-tree kernels' loops.
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    for (dims, r) in [([7, 3, 5], 4), ([2, 9, 1], 1), ([3, 4, 6], 8)] {
+        let n: usize = dims.iter().product();
+        let data: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let x = Tensor3::new(dims, data).unwrap();
+        let f = dims.map(|d| random_mat(d, r, &mut rng));
+        for mode in 0..3 {
+            let m = mttkrp(&x, &f, mode);
+            for row in 0..dims[mode] {
+                for q in 0..r {
+                    let mut naive = 0.0;
+                    for i in 0..dims[0] {
+                        for j in 0..dims[1] {
+                            for k in 0..dims[2] {
+                                let idx = [i, j, k];
+                                if idx[mode] == row {
+                                    let w: f64 = (0..3)
+                                        .filter(|&o| o != mode)
+                                        .map(|o| f[o][(idx[o], q)])
+                                        .product();
+                                    naive += x.get(i, j, k) * w;
+                                }
+                            }
+                        }
+                    }
+                    assert!(
+                        (m[(row, q)] - naive).abs() < 1e-12,
+                        "dims {dims:?}, rank {r}, mode {mode}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn compressed_and_full_cp_als_reach_the_same_fit() {
+    let (x, truth) = planted_cp([40, 36, 32], 4, 0.02, 13).unwrap();
+    let fits = [true, false].map(|compress| {
+        let als = CpAls {
+            rank: 4,
+            tol: 1e-12,
+            compress,
+            ..Default::default()
+        };
+        let (model, report) = als.fit(&x, &mut quiet()).unwrap();
+        assert!(report.converged, "compress {compress}: {report:?}");
+        assert!(factor_match_score(&truth, &model).unwrap() > 0.99);
+        report.fit
+    });
+    assert!((fits[0] - fits[1]).abs() < 1e-9, "{fits:?}");
+}
+
+#[test]
+fn the_fit_reported_on_the_compressed_tensor_is_that_of_the_expanded_model() {
+    // Stopped after three sweeps, the run returns the expanded model of the compressed phase;
+    // its reported fit must be its fit against the full tensor.
+    let (x, _) = planted_cp([30, 30, 30], 3, 0.05, 17).unwrap();
+    let als = CpAls {
+        rank: 3,
+        ..Default::default()
+    };
+    let mut stop = |info: &optml::monitor::IterInfo| info.iter < 3;
+    let (model, report) = als.fit(&x, &mut stop).unwrap();
+    assert_eq!(report.iterations, 3);
+    let resid: f64 = model
+        .to_tensor()
+        .data()
+        .iter()
+        .zip(x.data())
+        .map(|(a, b)| (a - b) * (a - b))
+        .sum::<f64>()
+        .sqrt();
+    assert!(
+        (1.0 - resid / x.norm() - report.fit).abs() < 1e-12,
+        "{report:?}"
+    );
+    assert!(report.fit < 0.99, "the run had not converged: {report:?}");
+}
+
+#[test]
 fn model_to_tensor_is_the_sum_of_outer_products() {
     let mut rng = ChaCha8Rng::seed_from_u64(2);
     let model = CpModel {

@@ -10,13 +10,15 @@
 //!
 //! **ALS** (Kolda & Bader 2009, §3.4): each sweep solves for one factor with the other two
 //! fixed, A ← X₍₁₎(B ⊙ C)·(BᵀB ∗ CᵀC)⁻¹ (∗ the Hadamard product), then normalizes its
-//! columns into λ. The matricized-tensor-times-Khatri–Rao product (MTTKRP) X₍₁₎(B ⊙ C) is
-//! formed slab by slab, never the JK × R Khatri–Rao matrix: for each i (in parallel),
-//! Tᵢ = X(i,:,:)·C is a J × R GEMM and row i of the MTTKRP is Σⱼ B(j,:) ∗ Tᵢ(j,:). The fit
-//! 1 − ‖X − X̂‖/‖X‖ comes from ‖X‖², ⟨X, X̂⟩ (the last MTTKRP) and λᵀ(AᵀA ∗ BᵀB ∗ CᵀC)λ
-//! without forming X̂. Factors start from the leading left singular vectors of the unfoldings
-//! (HOSVD, De Lathauwer, De Moor & Vandewalle 2000) and optionally from seeded random restarts;
-//! the best fit wins.
+//! columns into λ. The matricized-tensor-times-Khatri–Rao products (MTTKRPs) share work by a
+//! dimension tree (Phan, Tichavský & Cichocki 2013): a sweep first contracts X with the C it
+//! starts from, P = X ×₃ Cᵀ (one GEMM), and reads both X₍₁₎(B ⊙ C) and X₍₂₎(A ⊙ C) off P at
+//! O(IJR) cost; X₍₃₎(A ⊙ B) is one more GEMM against the IJ × R Khatri–Rao product. A sweep thus
+//! reads the tensor twice. The fit 1 − ‖X − X̂‖/‖X‖ comes from ‖X‖², ⟨X, X̂⟩ (the last MTTKRP)
+//! and λᵀ(AᵀA ∗ BᵀB ∗ CᵀC)λ without forming X̂. Factors start from the leading left singular
+//! vectors of the unfoldings (HOSVD, De Lathauwer, De Moor & Vandewalle 2000), found as the
+//! leading eigenvectors of their small Gram matrices, and optionally from seeded random
+//! restarts; the best fit wins.
 //!
 //! **Tensor power method** (Anandkumar, Ge, Hsu, Kakade & Telgarsky 2014, Algorithm 1): for a
 //! symmetric T = Σᵢ λᵢ vᵢ^⊗3 with orthonormal vᵢ, the map θ ↦ T(I, θ, θ)/‖T(I, θ, θ)‖ converges
@@ -152,13 +154,14 @@ impl CpModel {
 
 /// The MTTKRP of `x` in `mode` (0, 1 or 2): for mode 0, M = X₍₁₎·(B ⊙ C), i.e.
 /// M(i, r) = Σⱼₖ x(i,j,k)·B(j,r)·C(k,r), and likewise for the other modes (the factor of
-/// `mode` itself is not read). Slab-wise GEMMs in parallel over the first mode; no Khatri–Rao
-/// product is formed.
+/// `mode` itself is not read). Modes 0 and 1 go through the partial contraction
+/// P = X ×₃ Cᵀ, mode 2 through the Khatri–Rao product A ⊙ B; each is one
+/// GEMM over the whole tensor.
 ///
 /// # Panics
 /// If `mode > 2` or the factors' shapes disagree with `x`.
 pub fn mttkrp(x: &Tensor3, factors: &[Mat<f64>; 3], mode: usize) -> Mat<f64> {
-    let [ni, nj, nk] = x.dims;
+    let [ni, nj, _] = x.dims;
     let r = factors[0].ncols();
     for (n, f) in factors.iter().enumerate() {
         assert!(
@@ -169,67 +172,115 @@ pub fn mttkrp(x: &Tensor3, factors: &[Mat<f64>; 3], mode: usize) -> Mat<f64> {
             x.dims[n]
         );
     }
-    let [a, b, c] = factors;
-    match mode {
-        0 => {
-            let rows: Vec<Vec<f64>> = (0..ni)
-                .into_par_iter()
-                .map_init(
-                    || Mat::<f64>::zeros(nj, r),
-                    |t, i| {
-                        matmul_into(t, x.slab(i), c.as_ref());
-                        (0..r)
-                            .map(|q| {
-                                let (tq, bq) = (t.col_as_slice(q), b.col_as_slice(q));
-                                crate::linalg::dot(tq, bq)
-                            })
-                            .collect::<Vec<f64>>()
-                    },
-                )
-                .collect();
-            Mat::from_fn(ni, r, |i, q| rows[i][q])
+    assert!(mode < 3, "mode must be 0, 1 or 2, not {mode}");
+    let [a, b, c] = factors.each_ref().map(|f| f.as_ref());
+    let mut out = Mat::zeros(x.dims[mode], r);
+    if mode == 2 {
+        let mut kr = Mat::zeros(ni * nj, r);
+        mttkrp_last(x, a, b, &mut kr, &mut out);
+    } else {
+        let mut p = Mat::zeros(r, ni * nj);
+        contract_last(x, c, &mut p);
+        if mode == 0 {
+            mttkrp_first(&p, b, &mut out);
+        } else {
+            mttkrp_second(&p, a, &mut out);
         }
-        1 | 2 => {
-            // Mode 1: M += Tᵢ ∗ A(i,:) with Tᵢ = X(i,:,:)·C (J × R);
-            // mode 2: M += Wᵢ ∗ A(i,:) with Wᵢ = X(i,:,:)ᵀ·B (K × R).
-            let (rows, other) = if mode == 1 { (nj, c) } else { (nk, b) };
-            (0..ni)
-                .into_par_iter()
-                .fold(
-                    || (Mat::<f64>::zeros(rows, r), Mat::<f64>::zeros(rows, r)),
-                    |(mut acc, mut t), i| {
-                        let slab = if mode == 1 {
-                            x.slab(i)
-                        } else {
-                            x.slab(i).transpose()
-                        };
-                        matmul_into(&mut t, slab, other.as_ref());
-                        for q in 0..r {
-                            let w = a[(i, q)];
-                            let tq = t.col_as_slice(q);
-                            crate::linalg::axpy(w, tq, acc.col_as_slice_mut(q));
-                        }
-                        (acc, t)
-                    },
-                )
-                .map(|(acc, _)| acc)
-                .reduce(
-                    || Mat::<f64>::zeros(rows, r),
-                    |mut s, t| {
-                        for q in 0..r {
-                            crate::linalg::axpy(1.0, t.col_as_slice(q), s.col_as_slice_mut(q));
-                        }
-                        s
-                    },
-                )
+    }
+    out
+}
+
+/// The partial contraction of the dimension tree (Phan, Tichavský & Cichocki 2013):
+/// P = X ×₃ Cᵀ as an R × IJ matrix whose column i·J + j is Σₖ x(i,j,k)·C(k,:)ᵀ. One GEMM,
+/// P = Cᵀ·X₍₃₎, with X₍₃₎ (K × IJ) the flat data read column-major. Both the mode-0 and the
+/// mode-1 MTTKRP follow from P at O(IJR) cost, so a
+/// sweep reads the tensor twice rather than three times.
+fn contract_last(x: &Tensor3, c: MatRef<'_, f64>, p: &mut Mat<f64>) {
+    let [ni, nj, nk] = x.dims;
+    let x3 = MatRef::from_column_major_slice(&x.data, nk, ni * nj);
+    let par = gemm_par(x.data.len() * c.ncols());
+    crate::linalg::matmul(p.as_mut(), Accum::Replace, c.transpose(), x3, 1.0, par);
+}
+
+/// The mode-0 MTTKRP from P = X ×₃ Cᵀ: M(i, r) = Σⱼ P(r, i·J + j)·B(j, r), into `out` (I × R).
+fn mttkrp_first(p: &Mat<f64>, b: MatRef<'_, f64>, out: &mut Mat<f64>) {
+    let (r, nj) = (p.nrows(), b.nrows());
+    let bt = row_major_of(b);
+    let mut acc = vec![0.0; r];
+    for i in 0..p.ncols() / nj.max(1) {
+        acc.fill(0.0);
+        for j in 0..nj {
+            let (pc, bj) = (p.col_as_slice(i * nj + j), &bt[j * r..(j + 1) * r]);
+            for ((s, &pv), &bv) in acc.iter_mut().zip(pc).zip(bj) {
+                *s += pv * bv;
+            }
         }
-        _ => panic!("mode must be 0, 1 or 2, not {mode}"),
+        for (q, &s) in acc.iter().enumerate() {
+            out[(i, q)] = s;
+        }
     }
 }
 
-/// `out = lhs·rhs` on one thread (callers parallelize over slabs).
-fn matmul_into(out: &mut Mat<f64>, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>) {
-    crate::linalg::matmul(out.as_mut(), Accum::Replace, lhs, rhs, 1.0, Par::Seq);
+/// The mode-1 MTTKRP from P = X ×₃ Cᵀ: M(j, r) = Σᵢ P(r, i·J + j)·A(i, r), into `out` (J × R).
+fn mttkrp_second(p: &Mat<f64>, a: MatRef<'_, f64>, out: &mut Mat<f64>) {
+    let (r, ni) = (p.nrows(), a.nrows());
+    let nj = p.ncols() / ni.max(1);
+    let at = row_major_of(a);
+    let mut acc = vec![0.0; nj * r];
+    for i in 0..ni {
+        let ai = &at[i * r..(i + 1) * r];
+        for (j, sj) in acc.chunks_exact_mut(r).enumerate() {
+            for ((s, &pv), &av) in sj.iter_mut().zip(p.col_as_slice(i * nj + j)).zip(ai) {
+                *s += pv * av;
+            }
+        }
+    }
+    for (j, sj) in acc.chunks_exact(r).enumerate() {
+        for (q, &s) in sj.iter().enumerate() {
+            out[(j, q)] = s;
+        }
+    }
+}
+
+/// The mode-2 MTTKRP M = X₍₃₎·(A ⊙ B) into `out` (K × R): the Khatri–Rao product
+/// (A ⊙ B)(i·J + j, r) = A(i,r)·B(j,r) is formed in `kr` (IJ × R), then one GEMM.
+fn mttkrp_last(
+    x: &Tensor3,
+    a: MatRef<'_, f64>,
+    b: MatRef<'_, f64>,
+    kr: &mut Mat<f64>,
+    out: &mut Mat<f64>,
+) {
+    let [ni, nj, nk] = x.dims;
+    for q in 0..a.ncols() {
+        let col = kr.col_as_slice_mut(q);
+        for (i, block) in col.chunks_exact_mut(nj).enumerate().take(ni) {
+            let ai = a[(i, q)];
+            for (v, j) in block.iter_mut().zip(0..nj) {
+                *v = ai * b[(j, q)];
+            }
+        }
+    }
+    let x3 = MatRef::from_column_major_slice(&x.data, nk, ni * nj);
+    let par = gemm_par(x.data.len() * a.ncols());
+    crate::linalg::matmul(out.as_mut(), Accum::Replace, x3, kr.as_ref(), 1.0, par);
+}
+
+/// The entries of `m` row by row.
+fn row_major_of(m: MatRef<'_, f64>) -> Vec<f64> {
+    (0..m.nrows())
+        .flat_map(|i| (0..m.ncols()).map(move |q| m[(i, q)]))
+        .collect()
+}
+
+/// faer's rayon parallelism for a GEMM of `flops` multiply-adds when the pool has more than one
+/// thread and the product is large enough to share, else sequential.
+fn gemm_par(flops: usize) -> Par {
+    if rayon::current_num_threads() > 1 && flops >= 1 << 20 {
+        Par::rayon(0)
+    } else {
+        Par::Seq
+    }
 }
 
 /// How [`CpAls`] starts its first run.
@@ -247,7 +298,8 @@ pub enum CpInit {
 pub struct CpAls {
     /// R, the number of components.
     pub rank: usize,
-    /// Sweeps per run (one sweep updates A, B and C once).
+    /// Sweeps per run (one sweep updates A, B and C once); a compressed first run may take this
+    /// many on the core and again on the full tensor.
     pub max_iter: usize,
     /// Stop when the fit 1 − ‖X − X̂‖/‖X‖ changes by at most `tol` in a sweep.
     pub tol: f64,
@@ -255,6 +307,10 @@ pub struct CpAls {
     /// Further runs from seeded random factors after the first; the best fit is kept.
     pub restarts: usize,
     pub seed: u64,
+    /// Run the first (HOSVD-started) run on a Tucker-compressed tensor before refining on the
+    /// full one (CANDELINC; see [`CpAls::fit`]). It applies when the core has at most 1/8 of the
+    /// tensor's entries.
+    pub compress: bool,
 }
 
 impl Default for CpAls {
@@ -266,6 +322,7 @@ impl Default for CpAls {
             init: CpInit::Svd,
             restarts: 0,
             seed: 0,
+            compress: true,
         }
     }
 }
@@ -288,6 +345,15 @@ pub struct CpReport {
 impl CpAls {
     /// Fits the model. The monitor sees each sweep with `f` = ‖X − X̂‖/‖X‖ and `grad_norm` =
     /// the change of the fit in that sweep; it may stop the run (the model so far is kept).
+    ///
+    /// With `compress` and the HOSVD start, the first run follows Bro & Andersson (1998,
+    /// "Improving the speed of multiway algorithms: Part II. Compression"): X is projected onto
+    /// the leading Lₙ = min(dimₙ, 2R) left singular vectors Uₙ of each unfolding, ALS runs on the
+    /// small core G = X ×₁ U₁ᵀ ×₂ U₂ᵀ ×₃ U₃ᵀ from the same start (the first R columns of the
+    /// identity), and the factors Uₙ·F̂ₙ then seed ALS on X itself, which stops by the same
+    /// fit-change test. Sweeps on the core cost O(L³R) instead of O(IJKR); the fits they report
+    /// are those of the expanded model against X (exact, since ⟨X, X̂⟩ = ⟨G, Ĝ⟩ and
+    /// ‖X̂‖ = ‖Ĝ‖ for orthonormal Uₙ).
     pub fn fit(&self, x: &Tensor3, monitor: &mut impl Monitor) -> Result<(CpModel, CpReport)> {
         if self.rank == 0 {
             return Err(Error::invalid("CP rank must be at least 1"));
@@ -311,25 +377,77 @@ impl CpAls {
         let start = Instant::now();
         let mut best: Option<(CpModel, f64, usize, bool, usize)> = None;
         let mut total = 0;
+        let size = x.data.len() as f64;
         for run in 0..=self.restarts {
             let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
             rng.set_stream(run as u64);
-            let factors = if run == 0 && self.init == CpInit::Svd {
-                svd_init(x, self.rank, &mut rng)?
-            } else {
-                [0, 1, 2].map(|n| random_matrix(x.dims[n], self.rank, &mut rng))
-            };
-            let mut info = |iter: usize, fit: f64, change: f64| {
+            let (mut sweeps, mut passes) = (0, 0.0);
+            // `cost`: the sweep's reads of X, in passes over it.
+            let mut info = |fit: f64, change: f64, cost: f64| {
+                sweeps += 1;
+                passes += cost;
                 monitor.observe(&IterInfo {
-                    iter: total + iter,
+                    iter: total + sweeps,
                     seconds: start.elapsed().as_secs_f64(),
-                    passes: (total + iter) as f64 * 3.0,
+                    passes,
                     f: 1.0 - fit,
                     grad_norm: change,
                 })
             };
-            let (model, fit, iters, converged, stopped) =
-                self.run(x, norm_x, factors, &mut info)?;
+            let svd = run == 0 && self.init == CpInit::Svd;
+            let bases = if svd && self.compress {
+                compression_bases(x, self.rank)?
+            } else {
+                None
+            };
+            let outcome = if let Some(bases) = bases {
+                let core = tucker_core(x, &bases);
+                let cost = 2.0 * core.data.len() as f64 / size;
+                // The HOSVD start in the compressed coordinates: Uₙ's first R columns.
+                let first = [0, 1, 2].map(|n| {
+                    Mat::from_fn(
+                        core.dims[n],
+                        self.rank,
+                        |i, q| if i == q { 1.0 } else { 0.0 },
+                    )
+                });
+                let mut on_core = |fit: f64, change: f64| info(fit, change, cost);
+                let (small, fit, iters, conv, stopped) =
+                    self.run(&core, norm_x, first, f64::NEG_INFINITY, &mut on_core)?;
+                let expanded = [0, 1, 2].map(|n| {
+                    let mut f = Mat::zeros(x.dims[n], self.rank);
+                    crate::linalg::matmul(
+                        f.as_mut(),
+                        Accum::Replace,
+                        bases[n].as_ref(),
+                        small.factors[n].as_ref(),
+                        1.0,
+                        Par::Seq,
+                    );
+                    f
+                });
+                if stopped {
+                    let model = CpModel {
+                        weights: small.weights,
+                        factors: expanded,
+                    };
+                    (model, fit, iters, conv, true)
+                } else {
+                    let mut on_x = |fit: f64, change: f64| info(fit, change, 2.0);
+                    let (model, fit, more, conv, stopped) =
+                        self.run(x, norm_x, expanded, fit, &mut on_x)?;
+                    (model, fit, iters + more, conv, stopped)
+                }
+            } else {
+                let factors = if svd {
+                    svd_init(x, self.rank, &mut rng)?
+                } else {
+                    [0, 1, 2].map(|n| random_matrix(x.dims[n], self.rank, &mut rng))
+                };
+                let mut on_x = |fit: f64, change: f64| info(fit, change, 2.0);
+                self.run(x, norm_x, factors, f64::NEG_INFINITY, &mut on_x)?
+            };
+            let (model, fit, iters, converged, stopped) = outcome;
             total += iters;
             if best.as_ref().is_none_or(|b| fit > b.1) {
                 best = Some((model, fit, iters, converged, run));
@@ -352,33 +470,52 @@ impl CpAls {
         ))
     }
 
-    /// One ALS run from `factors`; returns (model, fit, sweeps, converged, stopped by monitor).
+    /// One ALS run from `factors` (the first is not read), after a model of fit `fit` (−∞ for
+    /// none); returns (model, fit, sweeps, converged, stopped by monitor). `norm_x` is ‖X‖ of the
+    /// tensor whose fit is reported: `x` itself, or the uncompressed tensor when `x` is its
+    /// Tucker core (the residual is then that of the expanded model, see [`CpAls::fit`]).
     fn run(
         &self,
         x: &Tensor3,
         norm_x: f64,
         mut factors: [Mat<f64>; 3],
-        info: &mut impl FnMut(usize, f64, f64) -> bool,
+        mut fit: f64,
+        info: &mut impl FnMut(f64, f64) -> bool,
     ) -> Result<(CpModel, f64, usize, bool, bool)> {
         let r = self.rank;
         let mut weights = vec![1.0; r];
         let mut grams = factors.each_ref().map(gram);
-        let mut fit = f64::NEG_INFINITY;
+        let [ni, nj, _] = x.dims;
+        // Workspaces, reused by every sweep: P = X ×₃ Cᵀ, A ⊙ B, and the three MTTKRPs.
+        let mut p = Mat::zeros(r, ni * nj);
+        let mut kr = Mat::zeros(ni * nj, r);
+        let mut m = x.dims.map(|d| Mat::zeros(d, r));
         for iter in 1..=self.max_iter.max(1) {
-            let mut last = Mat::zeros(0, 0);
+            // C is fixed while A and B are updated, so one contraction serves both.
+            contract_last(x, factors[2].as_ref(), &mut p);
             for n in 0..3 {
-                let m = mttkrp(x, &factors, n);
+                match n {
+                    0 => mttkrp_first(&p, factors[1].as_ref(), &mut m[0]),
+                    1 => mttkrp_second(&p, factors[0].as_ref(), &mut m[1]),
+                    _ => mttkrp_last(
+                        x,
+                        factors[0].as_ref(),
+                        factors[1].as_ref(),
+                        &mut kr,
+                        &mut m[2],
+                    ),
+                }
                 let v = Mat::from_fn(r, r, |p, q| {
                     (0..3)
                         .filter(|&o| o != n)
                         .map(|o| grams[o][(p, q)])
                         .product()
                 });
-                factors[n] = solve_right(&m, &v)?;
+                factors[n] = solve_right(&m[n], &v)?;
                 weights = normalize_columns(&mut factors[n]);
                 grams[n] = gram(&factors[n]);
-                last = m;
             }
+            let last = &m[2];
             // ⟨X, X̂⟩ = Σᵣ λᵣ·C(:,r)ᵀ·M₃(:,r); ‖X̂‖² = λᵀ(AᵀA ∗ BᵀB ∗ CᵀC)λ.
             let c = &factors[2];
             let inner: f64 = (0..r)
@@ -400,7 +537,7 @@ impl CpAls {
             }
             let change = (new_fit - fit).abs();
             fit = new_fit;
-            let keep_going = info(iter, fit, change);
+            let keep_going = info(fit, change);
             let converged = change <= self.tol;
             if converged || !keep_going || iter == self.max_iter {
                 let model = CpModel { weights, factors };
@@ -473,25 +610,120 @@ fn random_matrix(rows: usize, cols: usize, rng: &mut impl Rng) -> Mat<f64> {
 /// (mode 1 is solved for first and needs no start), padded with random columns.
 fn svd_init(x: &Tensor3, r: usize, rng: &mut impl Rng) -> Result<[Mat<f64>; 3]> {
     let [ni, nj, nk] = x.dims;
-    // The transposed unfoldings (tall): X₍₂₎ᵀ is IK × J, X₍₃₎ᵀ is IJ × K (the flat data).
-    let x2t = Mat::from_fn(ni * nk, nj, |ik, j| x.get(ik / nk, j, ik % nk));
-    let x3t = MatRef::from_row_major_slice(&x.data, ni * nj, nk);
-    let mut leading = |xt: MatRef<'_, f64>| -> Result<Mat<f64>> {
-        let svd = xt
-            .thin_svd()
-            .map_err(|e| Error::Numerical(format!("SVD of an unfolding failed: {e:?}")))?;
-        let v = svd.V();
-        let mut f = random_matrix(xt.ncols(), r, rng);
-        for q in 0..r.min(v.ncols()) {
-            for i in 0..v.nrows() {
-                f[(i, q)] = v[(i, q)];
-            }
+    let mut leading = |mode: usize, avail: usize| -> Result<Mat<f64>> {
+        let u = left_singular_vectors(x, mode)?;
+        let mut f = random_matrix(u.nrows(), r, rng);
+        for q in 0..r.min(avail).min(u.ncols()) {
+            f.col_as_slice_mut(q).copy_from_slice(u.col_as_slice(q));
         }
         Ok(f)
     };
-    let b = leading(x2t.as_ref())?;
-    let c = leading(x3t)?;
+    // An unfolding of n rows and `avail` columns has min(n, avail) singular vectors.
+    let b = leading(1, ni * nk)?;
+    let c = leading(2, ni * nj)?;
     Ok([Mat::zeros(ni, r), b, c])
+}
+
+/// The left singular vectors of the unfolding X₍ₙ₎ (mode n = 0, 1, 2), by decreasing singular
+/// value, as the eigenvectors of its small Gram matrix X₍ₙ₎X₍ₙ₎ᵀ (dimₙ × dimₙ): one GEMM over
+/// the tensor and one symmetric eigensolve instead of an SVD of a dimₙ × (IJK/dimₙ) matrix.
+/// X₍₁₎X₍₁₎ᵀ and X₍₃₎X₍₃₎ᵀ are products of the flat data read as I × JK or K × IJ;
+/// X₍₂₎X₍₂₎ᵀ = Σᵢ X(i,:,:)·X(i,:,:)ᵀ.
+fn left_singular_vectors(x: &Tensor3, mode: usize) -> Result<Mat<f64>> {
+    let [ni, nj, nk] = x.dims;
+    let d = x.dims[mode];
+    let par = gemm_par(x.data.len() * d);
+    let g = match mode {
+        1 => (0..ni)
+            .into_par_iter()
+            .fold(
+                || Mat::<f64>::zeros(nj, nj),
+                |mut g, i| {
+                    let s = x.slab(i);
+                    crate::linalg::matmul(g.as_mut(), Accum::Add, s, s.transpose(), 1.0, Par::Seq);
+                    g
+                },
+            )
+            .reduce(
+                || Mat::<f64>::zeros(nj, nj),
+                |mut s, t| {
+                    for q in 0..nj {
+                        crate::linalg::axpy(1.0, t.col_as_slice(q), s.col_as_slice_mut(q));
+                    }
+                    s
+                },
+            ),
+        _ => {
+            let xn = if mode == 0 {
+                MatRef::from_row_major_slice(&x.data, ni, nj * nk)
+            } else {
+                MatRef::from_column_major_slice(&x.data, nk, ni * nj)
+            };
+            let mut g = Mat::<f64>::zeros(d, d);
+            crate::linalg::matmul(g.as_mut(), Accum::Replace, xn, xn.transpose(), 1.0, par);
+            g
+        }
+    };
+    let eig = g.self_adjoint_eigen(Side::Lower).map_err(|e| {
+        Error::Numerical(format!(
+            "eigendecomposition of an unfolding's Gram failed: {e:?}"
+        ))
+    })?;
+    let values = eig.S().column_vector();
+    let mut order: Vec<usize> = (0..d).collect();
+    order.sort_by(|&p, &q| values[q].total_cmp(&values[p]));
+    let u = eig.U();
+    Ok(Mat::from_fn(d, d, |i, q| u[(i, order[q])]))
+}
+
+/// The orthonormal bases Uₙ (dimₙ × Lₙ, Lₙ = min(dimₙ, 2R)) of the compressed first run, or
+/// `None` when the core would keep more than 1/8 of the tensor's entries (or R exceeds a
+/// dimension of the core).
+fn compression_bases(x: &Tensor3, r: usize) -> Result<Option<[Mat<f64>; 3]>> {
+    let sizes = x.dims.map(|d| d.min(2 * r));
+    let core: usize = sizes.iter().product();
+    if sizes.iter().any(|&l| l < r) || core.saturating_mul(8) > x.data.len() {
+        return Ok(None);
+    }
+    let mut bases = [Mat::zeros(0, 0), Mat::zeros(0, 0), Mat::zeros(0, 0)];
+    for n in 0..3 {
+        let u = left_singular_vectors(x, n)?;
+        bases[n] = u.as_ref().subcols(0, sizes[n]).to_owned();
+    }
+    Ok(Some(bases))
+}
+
+/// The Tucker core G = X ×₁ U₁ᵀ ×₂ U₂ᵀ ×₃ U₃ᵀ (L₁ × L₂ × L₃), by contracting the last mode
+/// first (one GEMM over X, [`contract_last`]), then J and I on the smaller result.
+fn tucker_core(x: &Tensor3, bases: &[Mat<f64>; 3]) -> Tensor3 {
+    let [ni, nj, _] = x.dims;
+    let [u, v, w] = bases;
+    let (l1, l2, l3) = (u.ncols(), v.ncols(), w.ncols());
+    // P(c, i·J + j) = Σₖ x(i,j,k)·W(k,c).
+    let mut p = Mat::zeros(l3, ni * nj);
+    contract_last(x, w.as_ref(), &mut p);
+    // Column i of Z, read as an L₃ × L₂ matrix, is Zᵢ(c, b) = Σⱼ P(c, i·J + j)·V(j,b).
+    let mut z = Mat::<f64>::zeros(l3 * l2, ni);
+    for i in 0..ni {
+        let zi = faer::MatMut::from_column_major_slice_mut(z.col_as_slice_mut(i), l3, l2);
+        let pi = p.as_ref().subcols(i * nj, nj);
+        crate::linalg::matmul(zi, Accum::Replace, pi, v.as_ref(), 1.0, Par::Seq);
+    }
+    // Column a of Z·U is G(a, :, :) in C order: entry b·L₃ + c.
+    let mut g = Mat::<f64>::zeros(l3 * l2, l1);
+    crate::linalg::matmul(
+        g.as_mut(),
+        Accum::Replace,
+        z.as_ref(),
+        u.as_ref(),
+        1.0,
+        Par::Seq,
+    );
+    let data = (0..l1).flat_map(|a| g.col_as_slice(a).to_vec()).collect();
+    Tensor3 {
+        dims: [l1, l2, l3],
+        data,
+    }
 }
 
 /// The factor match score of `estimate` against `truth` (Tomasi & Bro 2006, congruence form):
@@ -743,4 +975,78 @@ fn contract_two(t: &Tensor3, theta: &[f64]) -> Vec<f64> {
 /// T(θ, θ, θ).
 fn contract_all(t: &Tensor3, theta: &[f64]) -> f64 {
     crate::linalg::dot(&contract_two(t, theta), theta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn random_tensor(dims: [usize; 3], seed: u64) -> Tensor3 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = dims.iter().product();
+        Tensor3::new(dims, (0..n).map(|_| rng.sample(StandardNormal)).collect()).unwrap()
+    }
+
+    #[test]
+    fn gram_eigenvectors_are_the_unfoldings_singular_vectors() {
+        let x = random_tensor([6, 5, 7], 1);
+        let [ni, nj, nk] = x.dims;
+        for mode in 0..3 {
+            let d = x.dims[mode];
+            // The unfolding X₍ₙ₎ (d × rest), built entry by entry.
+            let rest = ni * nj * nk / d;
+            let mut xn = Mat::<f64>::zeros(d, rest);
+            for i in 0..ni {
+                for j in 0..nj {
+                    for k in 0..nk {
+                        let (row, col) = match mode {
+                            0 => (i, j * nk + k),
+                            1 => (j, i * nk + k),
+                            _ => (k, i * nj + j),
+                        };
+                        xn[(row, col)] = x.get(i, j, k);
+                    }
+                }
+            }
+            let svd = xn.thin_svd().unwrap();
+            let u = left_singular_vectors(&x, mode).unwrap();
+            for q in 0..d.min(rest) {
+                let cos = crate::linalg::dot(
+                    u.col_as_slice(q),
+                    svd.U().col(q).try_as_col_major().unwrap().as_slice(),
+                );
+                assert!(
+                    (cos.abs() - 1.0).abs() < 1e-10,
+                    "mode {mode}, vector {q}: {cos}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn tucker_core_matches_the_naive_contraction() {
+        let x = random_tensor([5, 4, 6], 2);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let bases = [(5, 2), (4, 3), (6, 4)].map(|(d, l)| random_matrix(d, l, &mut rng));
+        let g = tucker_core(&x, &bases);
+        assert_eq!(g.dims, [2, 3, 4]);
+        for a in 0..2 {
+            for b in 0..3 {
+                for c in 0..4 {
+                    let mut naive = 0.0;
+                    for i in 0..5 {
+                        for j in 0..4 {
+                            for k in 0..6 {
+                                naive += x.get(i, j, k)
+                                    * bases[0][(i, a)]
+                                    * bases[1][(j, b)]
+                                    * bases[2][(k, c)];
+                            }
+                        }
+                    }
+                    assert!((g.get(a, b, c) - naive).abs() < 1e-12);
+                }
+            }
+        }
+    }
 }
