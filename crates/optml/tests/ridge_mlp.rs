@@ -161,3 +161,34 @@ fn ridge_riding_reaches_distinct_minima_of_an_mlp() {
         assert_eq!(a.hits, b.hits);
     }
 }
+
+/// Above `dense_limit` the eigenpairs come from Lanczos: the same guarantees at the end points.
+#[test]
+fn ridge_riding_with_lanczos_eigenpairs_also_reaches_minima() {
+    let mlp = blob_mlp();
+    let theta0 = mlp.symmetric_saddle().unwrap();
+    let f0 = mlp.value(&theta0);
+    let rider = RidgeRider {
+        max_depth: 3,
+        branches: 2,
+        dense_limit: 0,
+        ..Default::default()
+    };
+    let report = single_thread(|| {
+        rider
+            .run_modulo(&mlp, &theta0, |a, b| mlp.same_function(a, b, 1e-6))
+            .unwrap()
+    });
+    assert!(report.saddle_curvature[0] < -0.1);
+    assert!(report.minima.len() >= 2, "{}", report.minima.len());
+    for m in &report.minima {
+        let (f, g) = grad_norm(&mlp, &m.x);
+        assert!(g <= 1e-6 && f < f0 - 0.5, "{f} {g}");
+        let s = DenseSpectrum::of(&mlp.hessian(&m.x)).unwrap();
+        assert!(
+            s.values[0] >= -1e-6 && s.values[1] > 1e-5,
+            "{:?}",
+            &s.values[..3]
+        );
+    }
+}

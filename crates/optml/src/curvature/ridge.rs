@@ -4,7 +4,12 @@
 //! ride the direction is updated to the eigenvector of the current Hessian most aligned with the
 //! previous one, and steps continue while the loss decreases; where a ride ends on a point with
 //! new negative curvature it branches again (up to `max_depth`), and otherwise a local solver
-//! finishes. The distinct minima reached are reported.
+//! finishes. The distinct minima reached are reported, each with the branch path that led there;
+//! [`RidgeRider::run_modulo`] counts minima equal up to a symmetry once (for a network started at
+//! its maximally invariant saddle, [`Mlp::symmetric_saddle`], the copies under permutations of
+//! the hidden units; see `examples/ridge_riding_mlp.rs`).
+//!
+//! [`Mlp::symmetric_saddle`]: crate::models::mlp::Mlp::symmetric_saddle
 
 use serde::Serialize;
 
