@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use optml::curvature::{
-    gradient_start, hutch_plus_plus, hutchinson, krylov_trace, DenseSpectrum, Lanczos,
-    PowerIteration, RidgeRider, Slq, Which,
+    gradient_start, hutch_plus_plus, hutchinson, krylov_trace, path_string, DenseSpectrum,
+    Lanczos, PowerIteration, RidgeRider, Slq, Which,
 };
 use optml::data::{read_npy, read_npy_vector, Dataset, NpyOptions};
 use optml::models::glm::{GlmSpec, Loss};
@@ -519,7 +519,24 @@ fn ridge_riding_finds_all_minima_of_a_double_well() {
     assert_eq!(report.saddle_curvature, vec![-12.0, -8.0, -4.0]);
     assert_eq!(report.minima.len(), 8, "{:?}", report.minima);
     for m in &report.minima {
-        assert!(m.f < 1e-12);
+        assert!(m.f < 1e-12 && m.grad_norm < 1e-8);
         assert!(m.x.iter().all(|x| (x.abs() - 1.0).abs() < 1e-6));
+        assert_eq!(m.path.len(), m.depth);
     }
+    // Each minimum has its own branch path, and the two signs of the most negative direction
+    // (a = 3, the last coordinate) at the start lead to opposite x₂.
+    let paths: std::collections::HashSet<String> =
+        report.minima.iter().map(|m| path_string(&m.path)).collect();
+    assert_eq!(paths.len(), 8, "{paths:?}");
+    let first_sign = |sign: i8| -> Vec<f64> {
+        report
+            .minima
+            .iter()
+            .filter(|m| m.path[0].eigen == 0 && m.path[0].sign == sign)
+            .map(|m| m.x[2].signum())
+            .collect()
+    };
+    let (plus, minus) = (first_sign(1), first_sign(-1));
+    assert!(!plus.is_empty() && !minus.is_empty());
+    assert!(plus.iter().all(|s| *s == plus[0]) && minus.iter().all(|s| *s == -plus[0]));
 }

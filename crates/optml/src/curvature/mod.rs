@@ -35,7 +35,7 @@ pub use dense::DenseSpectrum;
 pub use density::{Slq, SpectralDensity};
 pub use lanczos::{gradient_start, Eigenpairs, Lanczos, Which};
 pub use power_iteration::{PowerIteration, PowerReport};
-pub use ridge::{Minimum, RidgeReport, RidgeRider};
+pub use ridge::{path_string, Branch, Minimum, RidgeReport, RidgeRider};
 pub use trace::{hutch_plus_plus, hutchinson, krylov_trace, TraceEstimate};
 
 use rand::Rng;

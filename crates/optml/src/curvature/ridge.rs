@@ -4,7 +4,12 @@
 //! ride the direction is updated to the eigenvector of the current Hessian most aligned with the
 //! previous one, and steps continue while the loss decreases; where a ride ends on a point with
 //! new negative curvature it branches again (up to `max_depth`), and otherwise a local solver
-//! finishes. The distinct minima reached are reported.
+//! finishes. The distinct minima reached are reported, each with the branch path that led there;
+//! [`RidgeRider::run_modulo`] counts minima equal up to a symmetry once (for a network started at
+//! its maximally invariant saddle, [`Mlp::symmetric_saddle`], the copies under permutations of
+//! the hidden units; see `examples/ridge_riding_mlp.rs`).
+//!
+//! [`Mlp::symmetric_saddle`]: crate::models::mlp::Mlp::symmetric_saddle
 
 use serde::Serialize;
 
@@ -57,18 +62,48 @@ impl Default for RidgeRider {
     }
 }
 
+/// One branch of the ride tree: the `eigen`-th negative-curvature direction (0 = most negative)
+/// of the point it left, followed with `sign` ±1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Branch {
+    pub eigen: usize,
+    pub sign: i8,
+}
+
+impl std::fmt::Display for Branch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = if self.sign < 0 { '-' } else { '+' };
+        write!(f, "e{}{s}", self.eigen)
+    }
+}
+
 /// A local minimum reached.
 #[derive(Clone, Debug, Serialize)]
 pub struct Minimum {
     pub x: Vec<f64>,
     pub f: f64,
+    /// ‖∇f(x)‖ where the local solver stopped.
+    pub grad_norm: f64,
     /// Smallest Hessian eigenvalue there (≥ −`neg_tol` for a minimum; less means the solver
     /// stopped on a saddle).
     pub lambda_min: f64,
     /// Branching depth of the first ride that reached it.
     pub depth: usize,
+    /// The branches of the first ride that reached it, from the start down (`depth` of them).
+    pub path: Vec<Branch>,
     /// Rides that ended here.
     pub hits: usize,
+}
+
+/// The path as text, e.g. `e0+ > e1-`; `(start)` when empty.
+pub fn path_string(path: &[Branch]) -> String {
+    if path.is_empty() {
+        return "(start)".into();
+    }
+    path.iter()
+        .map(|b| b.to_string())
+        .collect::<Vec<_>>()
+        .join(" > ")
 }
 
 /// What ridge riding found.
@@ -84,8 +119,25 @@ pub struct RidgeReport {
 }
 
 impl RidgeRider {
-    /// Rides from `x0` (usually a saddle) over `f`.
+    /// Rides from `x0` (usually a saddle) over `f`; two end points are the same minimum when
+    /// they are within `dedup_tol`·(1 + ‖x‖).
     pub fn run<F: Curvature>(&self, f: &F, x0: &[f64]) -> Result<RidgeReport> {
+        let tol = self.dedup_tol;
+        self.run_modulo(f, x0, |a, b| {
+            let diff: Vec<f64> = a.iter().zip(b).map(|(p, q)| p - q).collect();
+            Ok(norm(&diff) <= tol * (1.0 + norm(b)))
+        })
+    }
+
+    /// As [`RidgeRider::run`], with `same(a, b)` deciding whether end point `b` is the minimum
+    /// already recorded at `a`: e.g. equality up to the symmetries of a network
+    /// ([`Mlp::same_function`](crate::models::mlp::Mlp::same_function)), so that copies of one
+    /// minimum under a permutation of hidden units count once.
+    pub fn run_modulo<F, S>(&self, f: &F, x0: &[f64], same: S) -> Result<RidgeReport>
+    where
+        F: Curvature,
+        S: Fn(&[f64], &[f64]) -> Result<bool>,
+    {
         if x0.len() != f.dim() || x0.is_empty() {
             return Err(Error::invalid(format!(
                 "ridge riding: x0 has length {}, the objective dimension {}",
@@ -106,29 +158,37 @@ impl RidgeRider {
         };
         let start = self.negative_directions(f, x0, &mut report.products)?;
         report.saddle_curvature = start.iter().map(|(l, _)| *l).collect();
-        self.explore(f, x0, start, 0, &mut report)?;
+        self.explore(f, x0, start, &mut Vec::new(), &same, &mut report)?;
         report.minima.sort_by(|a, b| a.f.total_cmp(&b.f));
         Ok(report)
     }
 
-    fn explore<F: Curvature>(
+    fn explore<F, S>(
         &self,
         f: &F,
         x: &[f64],
         negative: Vec<(f64, Vec<f64>)>,
-        depth: usize,
+        path: &mut Vec<Branch>,
+        same: &S,
         report: &mut RidgeReport,
-    ) -> Result<()> {
-        if negative.is_empty() || depth >= self.max_depth {
-            return self.finish(f, x, depth, report);
+    ) -> Result<()>
+    where
+        F: Curvature,
+        S: Fn(&[f64], &[f64]) -> Result<bool>,
+    {
+        if negative.is_empty() || path.len() >= self.max_depth {
+            return self.finish(f, x, path, same, report);
         }
-        for (_, e) in negative {
-            for sign in [1.0, -1.0] {
-                let d: Vec<f64> = e.iter().map(|v| sign * v).collect();
+        for (eigen, (_, e)) in negative.into_iter().enumerate() {
+            for sign in [1i8, -1] {
+                let d: Vec<f64> = e.iter().map(|v| f64::from(sign) * v).collect();
                 let end = self.ride(f, x, d, &mut report.products)?;
                 report.rides += 1;
                 let next = self.negative_directions(f, &end, &mut report.products)?;
-                self.explore(f, &end, next, depth + 1, report)?;
+                path.push(Branch { eigen, sign });
+                let r = self.explore(f, &end, next, path, same, report);
+                path.pop();
+                r?;
             }
         }
         Ok(())
@@ -221,31 +281,42 @@ impl RidgeRider {
     }
 
     /// Runs the local solver from `x` and records where it ends.
-    fn finish<F: Curvature>(
+    fn finish<F, S>(
         &self,
         f: &F,
         x: &[f64],
-        depth: usize,
+        path: &[Branch],
+        same: &S,
         report: &mut RidgeReport,
-    ) -> Result<()> {
+    ) -> Result<()>
+    where
+        F: Curvature,
+        S: Fn(&[f64], &[f64]) -> Result<bool>,
+    {
         let mut x = x.to_vec();
         let r = self.solver.minimize(f, &mut x, &mut quiet())?;
         report.products += r.hv_products;
-        let fx = finite(f.value(&x))?;
+        let mut g = vec![0.0; x.len()];
+        let fx = finite(f.value_grad(&x, &mut g))?;
         let (values, _) = self.eigen(f, &x, &mut report.products)?;
         let lambda_min = values.iter().copied().fold(f64::INFINITY, f64::min);
-        let scale = 1.0 + norm(&x);
-        if let Some(m) = report.minima.iter_mut().find(|m| {
-            let diff: Vec<f64> = m.x.iter().zip(&x).map(|(a, b)| a - b).collect();
-            norm(&diff) <= self.dedup_tol * scale
-        }) {
-            m.hits += 1;
+        let mut known = None;
+        for (i, m) in report.minima.iter().enumerate() {
+            if same(&m.x, &x)? {
+                known = Some(i);
+                break;
+            }
+        }
+        if let Some(i) = known {
+            report.minima[i].hits += 1;
         } else {
             report.minima.push(Minimum {
                 x,
                 f: fx,
+                grad_norm: norm(&g),
                 lambda_min,
-                depth,
+                depth: path.len(),
+                path: path.to_vec(),
                 hits: 1,
             });
         }

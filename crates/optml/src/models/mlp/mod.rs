@@ -29,6 +29,7 @@
 mod activation;
 mod curvature;
 mod pool;
+mod symmetry;
 
 pub use activation::Activation;
 pub use curvature::{GaussNewton, MlpHessian};
