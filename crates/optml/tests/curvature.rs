@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use optml::curvature::{
-    gradient_start, hutch_plus_plus, hutchinson, krylov_trace, path_string, DenseSpectrum,
-    Lanczos, PowerIteration, RidgeRider, Slq, Which,
+    gradient_start, hutch_plus_plus, hutchinson, krylov_trace, path_string, DenseSpectrum, Lanczos,
+    PowerIteration, RidgeRider, Slq, Which,
 };
 use optml::data::{read_npy, read_npy_vector, Dataset, NpyOptions};
 use optml::models::glm::{GlmSpec, Loss};
