@@ -136,8 +136,12 @@ fn mgh(args: MghArgs) -> CliResult {
 struct Counted<'a> {
     f: &'a Mgh,
     points: Cell<usize>,
-    last: RefCell<Option<(Vec<f64>, f64, Vec<f64>)>>,
+    /// The last point asked for, with f and ∇f there.
+    last: RefCell<Option<Evaluation>>,
 }
+
+/// (x, f(x), ∇f(x)).
+type Evaluation = (Vec<f64>, f64, Vec<f64>);
 
 impl<'a> Counted<'a> {
     fn new(f: &'a Mgh) -> Self {
