@@ -26,8 +26,13 @@ pub struct Arc {
     pub sigma: Option<f64>,
     /// Accept a step when ρ = (f − f(x + s))/(f − m(s)) ≥ η₁.
     pub eta1: f64,
-    /// Very successful when ρ ≥ η₂: σ halves (down to `sigma_min`). Unsuccessful: σ doubles.
+    /// Very successful when ρ ≥ η₂: σ shrinks by `shrink` (down to `sigma_min`). Unsuccessful:
+    /// σ doubles.
     pub eta2: f64,
+    /// γ₁ of the very successful update σ ← max(γ₁·σ, σ_min); 0.1 as in Agarwal, Boumal,
+    /// Bullins & Cartis (2021, "Adaptive regularization with cubics on manifolds"), which lets σ
+    /// fall fast once Newton steps succeed.
+    pub shrink: f64,
     pub sigma_min: f64,
     /// κ of the subproblem stop ‖∇m(s)‖ ≤ κ·max(min(1, ‖s‖)·‖g‖, ‖s‖²): the "TC.s" rule of
     /// Cartis, Gould & Toint (Part I), or its ‖s‖² form (Part II) that still holds where g = 0.
@@ -49,6 +54,7 @@ impl Default for Arc {
             sigma: None,
             eta1: 0.1,
             eta2: 0.9,
+            shrink: 0.1,
             sigma_min: 1e-8,
             kappa: 0.1,
             max_krylov: 100,
@@ -207,9 +213,15 @@ impl Arc {
     ) -> Result<Report> {
         check_dim(f, x)?;
         let sigma_ok = self.sigma.is_none_or(|s| s > 0.0 && s.is_finite());
-        if !(sigma_ok && self.sigma_min > 0.0 && 0.0 < self.eta1 && self.eta1 <= self.eta2) {
+        let shrink_ok = 0.0 < self.shrink && self.shrink <= 1.0;
+        if !(sigma_ok
+            && shrink_ok
+            && self.sigma_min > 0.0
+            && 0.0 < self.eta1
+            && self.eta1 <= self.eta2)
+        {
             return Err(Error::invalid(
-                "ARC: need σ₀ > 0, σ_min > 0 and 0 < η₁ ≤ η₂",
+                "ARC: need σ₀ > 0, σ_min > 0, 0 < γ₁ ≤ 1 and 0 < η₁ ≤ η₂",
             ));
         }
         let n = x.len();
@@ -275,14 +287,17 @@ impl Arc {
                 let f_trial = f.value(&trial);
                 run.f_evals += 1;
                 let predicted = -step.model_decrease;
+                // Decreases at the level of rounding in f count as agreeing (Conn, Gould &
+                // Toint 2000, "Trust-region methods", §17.4.2), so that σ does not blow up there.
+                let noise = 10.0 * f64::EPSILON * fx.abs().max(1.0);
                 let rho = if predicted > 0.0 && f_trial.is_finite() {
-                    (fx - f_trial) / predicted
+                    (fx - f_trial + noise) / (predicted + noise)
                 } else {
                     f64::NEG_INFINITY
                 };
                 if rho >= self.eta1 {
                     if rho >= self.eta2 {
-                        sigma = (0.5 * sigma).max(self.sigma_min);
+                        sigma = (self.shrink * sigma).max(self.sigma_min);
                     }
                     x.copy_from_slice(&trial);
                     fx = f.value_grad(x, &mut g);
