@@ -5,7 +5,9 @@ use crate::error::{Error, Result};
 use crate::models::glm::{GlmModel, GlmSpec, MODEL_FORMAT_VERSION};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
-use crate::solvers::{inverse_diagonal, Lbfgs, Method, Report, Stop, SubsampledNewton};
+use crate::solvers::{
+    inverse_diagonal, Bfgs, Lbfgs, Method, Rbfgs, Report, Stop, SubsampledNewton,
+};
 
 /// The solver a fit uses: one by name, or `Auto` to pick by the data's shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,9 +53,21 @@ pub fn fit_glm<M: Monitor + ?Sized>(
     };
     let mut w = vec![0.0; f.dim()];
     let report = match method {
-        // Every GLM loss has a positive Hessian diagonal, the scaling L-BFGS needs on badly
-        // scaled features.
+        // Every GLM loss has a positive Hessian diagonal, the scaling quasi-Newton methods need
+        // on badly scaled features.
         Method::Lbfgs => Lbfgs {
+            stop,
+            diagonal: inverse_diagonal(&f, &w),
+            ..Default::default()
+        }
+        .minimize(&f, &mut w, monitor)?,
+        Method::Bfgs => Bfgs {
+            stop,
+            diagonal: inverse_diagonal(&f, &w),
+            ..Default::default()
+        }
+        .minimize(&f, &mut w, monitor)?,
+        Method::Rbfgs => Rbfgs {
             stop,
             diagonal: inverse_diagonal(&f, &w),
             ..Default::default()

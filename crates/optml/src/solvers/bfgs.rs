@@ -5,7 +5,7 @@
 
 use super::linesearch::Wolfe;
 use super::stop::{Run, Stop};
-use super::{check_dim, descent_or_steepest, Report, Status};
+use super::{check_dim, checked_diagonal, descent_or_steepest, Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
@@ -20,6 +20,10 @@ pub struct Bfgs {
     /// sᵀy < θ₀·sᵀBs, y is replaced by θ·y + (1 − θ)·Bs so that sᵀy = θ₀·sᵀBs. 0 disables it;
     /// pairs with sᵀy ≤ 0 are then skipped.
     pub damping: f64,
+    /// A diagonal estimate D of the inverse Hessian: the first step is −D·∇f and the first
+    /// pair scales H₀ = γ·D (γ = sᵀy / yᵀDy) instead of γ·I, as in [`Lbfgs`](super::Lbfgs);
+    /// [`fit_glm`](crate::fit::fit_glm) fills it from diag(∇²f(w₀)).
+    pub diagonal: Option<Vec<f64>>,
 }
 
 impl Default for Bfgs {
@@ -28,6 +32,7 @@ impl Default for Bfgs {
             stop: Stop::default(),
             wolfe: Wolfe::default(),
             damping: 0.2,
+            diagonal: None,
         }
     }
 }
@@ -40,11 +45,29 @@ pub(crate) struct InverseHessian {
 
 impl InverseHessian {
     pub fn identity(n: usize, scale: f64) -> Self {
+        Self::diagonal(&vec![scale; n])
+    }
+
+    /// H = diag(d).
+    pub fn diagonal(d: &[f64]) -> Self {
+        let n = d.len();
         let mut h = vec![0.0; n * n];
-        for i in 0..n {
-            h[i * n + i] = scale;
+        for (i, di) in d.iter().enumerate() {
+            h[i * n + i] = *di;
         }
         InverseHessian { n, h }
+    }
+
+    /// The first H₀: γ·D with γ = sᵀy / yᵀDy for a diagonal D, else (sᵀy / yᵀy)·I.
+    pub fn first(s: &[f64], y: &[f64], d: Option<&[f64]>) -> Self {
+        match d {
+            Some(d) => {
+                let ydy: f64 = y.iter().zip(d).map(|(yi, di)| yi * yi * di).sum();
+                let gamma = dot(s, y) / ydy;
+                Self::diagonal(&d.iter().map(|di| gamma * di).collect::<Vec<_>>())
+            }
+            None => Self::identity(s.len(), dot(s, y) / dot(y, y)),
+        }
     }
 
     /// H·v.
@@ -76,6 +99,7 @@ impl Bfgs {
     ) -> Result<Report> {
         check_dim(f, x)?;
         let n = x.len();
+        let d0 = checked_diagonal(self.diagonal.as_deref(), n, "BFGS")?;
         let mut run = Run::new("bfgs", self.stop, f, monitor);
         let mut g = vec![0.0; n];
         let mut fx = f.value_grad(x, &mut g);
@@ -86,13 +110,14 @@ impl Bfgs {
         let mut g_new = vec![0.0; n];
         while status.is_none() {
             run.iter += 1;
-            let quasi_newton: Vec<f64> = match &h {
-                Some(h) => h.apply(&g).iter().map(|v| -v).collect(),
-                None => g.iter().map(|v| -v).collect(),
+            let quasi_newton: Vec<f64> = match (&h, d0) {
+                (Some(h), _) => h.apply(&g).iter().map(|v| -v).collect(),
+                (None, Some(d0)) => g.iter().zip(d0).map(|(v, d)| -v * d).collect(),
+                (None, None) => g.iter().map(|v| -v).collect(),
             };
             let newton_slope = dot(&quasi_newton, &g);
             let (d, slope) = descent_or_steepest(quasi_newton, &g);
-            let t0 = if h.is_none() {
+            let t0 = if h.is_none() && d0.is_none() {
                 (1.0 / norm(&g)).min(1.0)
             } else {
                 1.0
@@ -126,7 +151,7 @@ impl Bfgs {
                 }
             }
             if sy > f64::EPSILON * dot(&y, &y) && sy.is_finite() {
-                let h = h.get_or_insert_with(|| InverseHessian::identity(n, sy / dot(&y, &y)));
+                let h = h.get_or_insert_with(|| InverseHessian::first(&s, &y, d0));
                 h.update(&s, &y);
             }
             std::mem::swap(&mut g, &mut g_new);
@@ -182,5 +207,38 @@ mod tests {
         let mut g = [0.0; 3];
         f.value_grad(&x, &mut g);
         assert!(norm(&g) <= 1e-12);
+    }
+
+    #[test]
+    fn a_diagonal_initial_matrix_undoes_bad_scaling() {
+        // f = ½Σ cᵢxᵢ² − Σxᵢ with scales cᵢ from 1 to 1e6: with D = diag(1/cᵢ) the first step
+        // −D·∇f is the Newton step; with the identity BFGS needs many more.
+        let c: Vec<f64> = (0..8).map(|i| 10f64.powi(i) / 10.0).collect();
+        let f = crate::FnObjective::new(8, |x: &[f64], g: &mut [f64]| {
+            let mut v = 0.0;
+            for i in 0..8 {
+                g[i] = c[i] * x[i] - 1.0;
+                v += 0.5 * c[i] * x[i] * x[i] - x[i];
+            }
+            v
+        });
+        let run = |diagonal: Option<Vec<f64>>| {
+            let mut x = vec![0.0; 8];
+            Bfgs {
+                stop: Stop::absolute(1e-10),
+                diagonal,
+                ..Default::default()
+            }
+            .minimize(&f, &mut x, &mut crate::monitor::quiet())
+        };
+        let scaled = run(Some(c.iter().map(|ci| 1.0 / ci).collect())).unwrap();
+        let plain = run(None).unwrap();
+        assert!(
+            scaled.status.converged() && scaled.iterations == 1,
+            "{scaled:?}"
+        );
+        assert!(plain.iterations > 5, "{plain:?}");
+        assert!(run(Some(vec![1.0; 7])).is_err());
+        assert!(run(Some(vec![-1.0; 8])).is_err());
     }
 }

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use super::linesearch::Wolfe;
 use super::stop::{Run, Stop};
-use super::{check_dim, descent_or_steepest, Report, Status};
+use super::{check_dim, checked_diagonal, descent_or_steepest, Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
@@ -80,14 +80,7 @@ impl Lbfgs {
     ) -> Result<Report> {
         check_dim(f, x)?;
         let n = x.len();
-        if let Some(d) = &self.diagonal {
-            if d.len() != n || d.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
-                return Err(crate::Error::invalid(
-                    "the L-BFGS diagonal must have one positive entry per parameter",
-                ));
-            }
-        }
-        let d0 = self.diagonal.as_deref();
+        let d0 = checked_diagonal(self.diagonal.as_deref(), n, "L-BFGS")?;
         let mut run = Run::new("lbfgs", self.stop, f, monitor);
         let mut g = vec![0.0; n];
         let mut fx = f.value_grad(x, &mut g);

@@ -242,6 +242,23 @@ impl Method {
     }
 }
 
+/// A quasi-Newton solver's diagonal initial matrix, checked: one positive finite entry per
+/// parameter.
+pub(crate) fn checked_diagonal<'d>(
+    d: Option<&'d [f64]>,
+    n: usize,
+    solver: &str,
+) -> Result<Option<&'d [f64]>> {
+    match d {
+        Some(d) if d.len() != n || d.iter().any(|v| !(v.is_finite() && *v > 0.0)) => {
+            Err(Error::invalid(format!(
+                "the {solver} diagonal must have one positive entry per parameter ({n})"
+            )))
+        }
+        _ => Ok(d),
+    }
+}
+
 /// 1/diag(∇²f(x)) where the Hessian offers a diagonal with every entry positive (and finite);
 /// `None` otherwise, since a non-positive entry (a non-convex point) says nothing about scale.
 pub(crate) fn inverse_diagonal<F: Curvature>(f: &F, x: &[f64]) -> Option<Vec<f64>> {

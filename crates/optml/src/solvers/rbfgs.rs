@@ -20,7 +20,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::linesearch::Wolfe;
 use super::stop::{Run, Stop};
-use super::{check_dim, descent_or_steepest, Report, Status};
+use super::{check_dim, checked_diagonal, descent_or_steepest, Report, Status};
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
@@ -49,9 +49,15 @@ pub struct InverseEstimate {
 impl InverseEstimate {
     /// H = scale·I.
     pub fn identity(n: usize, scale: f64) -> Self {
+        Self::diagonal(vec![scale; n])
+    }
+
+    /// H = diag(d).
+    pub fn diagonal(d: Vec<f64>) -> Self {
+        let n = d.len();
         let mut h = vec![0.0; n * n];
-        for i in 0..n {
-            h[i * n + i] = scale;
+        for (i, di) in d.into_iter().enumerate() {
+            h[i * n + i] = di;
         }
         InverseEstimate { n, h }
     }
@@ -272,6 +278,10 @@ pub struct Rbfgs {
     /// Sketch size τ ≥ 1 (columns of S), at most n.
     pub tau: usize,
     pub seed: u64,
+    /// A diagonal estimate D of the inverse Hessian: the first step is −D·∇f and the estimate
+    /// starts from γ·D (γ = sᵀy / yᵀDy) instead of γ·I, as in [`Lbfgs`](super::Lbfgs);
+    /// [`fit_glm`](crate::fit::fit_glm) fills it from diag(∇²f(w₀)).
+    pub diagonal: Option<Vec<f64>>,
 }
 
 impl Default for Rbfgs {
@@ -282,6 +292,7 @@ impl Default for Rbfgs {
             sketch: Sketch::Adaptive,
             tau: 2,
             seed: 0,
+            diagonal: None,
         }
     }
 }
@@ -301,6 +312,7 @@ impl Rbfgs {
         }
         let n = x.len();
         let tau = self.tau.min(n);
+        let d0 = checked_diagonal(self.diagonal.as_deref(), n, "rbfgs")?;
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut run = Run::new("rbfgs", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
@@ -314,12 +326,13 @@ impl Rbfgs {
         let mut g_new = vec![0.0; n];
         while status.is_none() {
             run.iter += 1;
-            let quasi_newton: Vec<f64> = match &h {
-                Some(h) => h.apply(&g).iter().map(|v| -v).collect(),
-                None => g.iter().map(|v| -v).collect(),
+            let quasi_newton: Vec<f64> = match (&h, d0) {
+                (Some(h), _) => h.apply(&g).iter().map(|v| -v).collect(),
+                (None, Some(d0)) => g.iter().zip(d0).map(|(v, d)| -v * d).collect(),
+                (None, None) => g.iter().map(|v| -v).collect(),
             };
             let (d, slope) = descent_or_steepest(quasi_newton, &g);
-            let t0 = if h.is_none() {
+            let t0 = if h.is_none() && d0.is_none() {
                 (1.0 / norm(&g)).min(1.0)
             } else {
                 1.0
@@ -353,13 +366,20 @@ impl Rbfgs {
             run.hv_products += s.len();
             let est = h.get_or_insert_with(|| {
                 let (s0, y0) = (&s[0], &y[0]);
-                let (sy, yy) = (dot(s0, y0), dot(y0, y0));
-                let scale = if sy > 0.0 && yy > 0.0 && (sy / yy).is_finite() {
-                    sy / yy
+                let sy = dot(s0, y0);
+                let ydy = match d0 {
+                    Some(d0) => y0.iter().zip(d0).map(|(yi, di)| yi * yi * di).sum(),
+                    None => dot(y0, y0),
+                };
+                let scale = if sy > 0.0 && ydy > 0.0 && (sy / ydy).is_finite() {
+                    sy / ydy
                 } else {
                     1.0 / norm(&g_new).max(1.0)
                 };
-                InverseEstimate::identity(n, scale)
+                match d0 {
+                    Some(d0) => InverseEstimate::diagonal(d0.iter().map(|d| scale * d).collect()),
+                    None => InverseEstimate::identity(n, scale),
+                }
             });
             if !est.update(&s, &y) {
                 // The newest step alone, then the secant pair.
