@@ -45,7 +45,7 @@ pub struct Observed {
 }
 
 impl Observed {
-    /// Checks and indexes the entries (row[k], col[k]) = value[k] (0-based): indices in range,
+    /// Checks and indexes the entries (`row[k]`, `col[k]`) = `value[k]` (0-based): indices in range,
     /// values finite, no entry twice.
     pub fn new(
         nrows: usize,

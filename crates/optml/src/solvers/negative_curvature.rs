@@ -87,8 +87,9 @@ pub(crate) fn negative_curvature_step(
 
 /// Line-search Newton-CG that, wherever the gradient test passes (or the Newton step fails),
 /// estimates λ_min(∇²f) by Lanczos and, if it is below −ε, steps along the eigenvector
-/// ([`negative_curvature_step`]). It stops only at approximate second-order stationary points
-/// (or on its budget), and says so in [`Report::second_order`].
+/// (backtracking from t₀ = 2|λ|/‖H‖ until f falls by the model's ¼t²|λ|). It stops only at
+/// approximate second-order stationary points (or on its budget), and says so in
+/// [`Report::second_order`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct NegativeCurvatureNewton {
     pub stop: Stop,
