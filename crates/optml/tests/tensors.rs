@@ -204,6 +204,36 @@ fn cp_als_recovers_a_planted_tensor() {
     }
 }
 
+/// A long mode (dimₙ² above the tensor's size) takes its start from the unfolding's SVD rather
+/// than a dimₙ × dimₙ Gram matrix; a rank whose workspaces dwarf the tensor is refused.
+#[test]
+fn cp_als_handles_a_long_mode_and_refuses_an_absurd_rank() {
+    for dims in [[400, 4, 5], [4, 400, 5], [4, 5, 400]] {
+        let (x, truth) = planted_cp(dims, 3, 0.0, 11).unwrap();
+        let (model, report) = CpAls {
+            rank: 3,
+            tol: 1e-12,
+            ..Default::default()
+        }
+        .fit(&x, &mut quiet())
+        .unwrap();
+        let fms = factor_match_score(&truth, &model).unwrap();
+        assert!(
+            fms >= 0.99 && report.fit >= 1.0 - 1e-6,
+            "{dims:?}: {fms} {report:?}"
+        );
+    }
+    let (x, _) = planted_cp([20, 20, 2], 2, 0.0, 1).unwrap();
+    let absurd = CpAls {
+        rank: 1_000_000,
+        ..Default::default()
+    };
+    assert!(matches!(
+        absurd.fit(&x, &mut quiet()),
+        Err(optml::Error::InvalidInput(_))
+    ));
+}
+
 #[test]
 fn cp_als_random_restarts_are_seeded() {
     let (x, truth) = planted_cp([8, 9, 10], 3, 0.01, 11).unwrap();

@@ -364,6 +364,16 @@ impl CpAls {
                 x.dims
             )));
         }
+        // The sweep's workspaces (P = X ×₃ Cᵀ and A ⊙ B) hold 2·R·I·J values.
+        let [ni, nj, _] = x.dims;
+        let workspace = self.rank.saturating_mul(ni * nj).saturating_mul(2);
+        if workspace > x.data.len().max(1 << 20).saturating_mul(16) {
+            return Err(Error::invalid(format!(
+                "CP rank {} on a {:?} tensor needs {workspace} values of workspace (2·R·I·J), \
+                 over 16 times the tensor: lower the rank, or order the modes longest last",
+                self.rank, x.dims
+            )));
+        }
         if self.tol.is_nan() || self.tol < 0.0 {
             return Err(Error::invalid(format!(
                 "tolerance {} is not non-negative",
@@ -629,9 +639,23 @@ fn svd_init(x: &Tensor3, r: usize, rng: &mut impl Rng) -> Result<[Mat<f64>; 3]> 
 /// the tensor and one symmetric eigensolve instead of an SVD of a dimₙ × (IJK/dimₙ) matrix.
 /// X₍₁₎X₍₁₎ᵀ and X₍₃₎X₍₃₎ᵀ are products of the flat data read as I × JK or K × IJ;
 /// X₍₂₎X₍₂₎ᵀ = Σᵢ X(i,:,:)·X(i,:,:)ᵀ.
+///
+/// Where dimₙ² exceeds the tensor's size (a long mode: the Gram would outgrow the data) the
+/// thin SVD of the unfolding itself gives the min(dimₙ, IJK/dimₙ) vectors instead.
 fn left_singular_vectors(x: &Tensor3, mode: usize) -> Result<Mat<f64>> {
     let [ni, nj, nk] = x.dims;
     let d = x.dims[mode];
+    if d.saturating_mul(d) > x.data.len() {
+        let unfolding = match mode {
+            0 => MatRef::from_row_major_slice(&x.data, ni, nj * nk).to_owned(),
+            1 => Mat::from_fn(nj, ni * nk, |j, c| x.slab(c / nk)[(j, c % nk)]),
+            _ => MatRef::from_column_major_slice(&x.data, nk, ni * nj).to_owned(),
+        };
+        let svd = unfolding
+            .thin_svd()
+            .map_err(|e| Error::Numerical(format!("SVD of a tensor unfolding failed: {e:?}")))?;
+        return Ok(svd.U().to_owned());
+    }
     let par = gemm_par(x.data.len() * d);
     let g = match mode {
         1 => (0..ni)
