@@ -78,11 +78,12 @@ pub struct Args {
     /// Which end of the spectrum.
     #[arg(long, value_enum, default_value = "largest")]
     pub which: WhichArg,
-    /// Lanczos residual tolerance, relative to |λ|.
+    /// Lanczos residual tolerance, relative to |λ| (to 10⁻³·max|λ| for eigenvalues near 0).
     #[arg(long, default_value_t = 1e-8)]
     pub tol: f64,
-    /// Lanczos: also stop once every eigenvalue's error estimate min(r, r²/gap) is below this,
-    /// relative to |λ| (eigenvalues need far fewer products than eigenvectors).
+    /// Lanczos: a pair also converges once its eigenvalue's error estimate min(r, r²/gap) is
+    /// below this, relative like --tol (eigenvalues need far fewer products than eigenvectors);
+    /// 0 turns it off.
     #[arg(long, default_value_t = 1e-10)]
     pub value_tol: f64,
     /// Lanczos start vector: the unit gradient plus a unit random vector (the gradient leans
@@ -242,7 +243,7 @@ pub fn run(args: Args) -> CliResult {
                 WhichArg::Magnitude => Which::Magnitude,
             },
             tol: args.tol,
-            value_tol: Some(args.value_tol),
+            value_tol: (args.value_tol != 0.0).then_some(args.value_tol),
             max_dim: args.max_dim,
             deflation_runs: args.deflation_runs,
             seed: args.seed,

@@ -24,7 +24,8 @@ pub struct Arc {
     /// step about as long as a unit one in the scale of the gradient, as a trust region of
     /// radius ‖∇f(x₀)‖ does.
     pub sigma: Option<f64>,
-    /// Accept a step when ρ = (f − f(x + s))/(f − m(s)) ≥ η₁.
+    /// Accept a step when ρ = (f − f(x + s) + δ)/(f − m(s) + δ) ≥ η₁, δ = 10ε·max(1, |f|)
+    /// the rounding level of f.
     pub eta1: f64,
     /// Very successful when ρ ≥ η₂: σ shrinks by `shrink` (down to `sigma_min`). Unsuccessful:
     /// σ doubles.

@@ -5,7 +5,7 @@
 
 use super::linesearch::Wolfe;
 use super::stop::{Run, Stop};
-use super::{check_dim, checked_diagonal, descent_or_steepest, Report, Status};
+use super::{check_dim, checked_diagonal, descent_or_steepest, initial_scale, Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
@@ -58,15 +58,13 @@ impl InverseHessian {
         InverseHessian { n, h }
     }
 
-    /// The first H₀: γ·D with γ = sᵀy / yᵀDy for a diagonal D, else (sᵀy / yᵀy)·I.
+    /// The first H₀ = γ·D (γ·I without a diagonal), γ from [`initial_scale`] (1 where that
+    /// fails).
     pub fn first(s: &[f64], y: &[f64], d: Option<&[f64]>) -> Self {
+        let gamma = initial_scale(s, y, d).unwrap_or(1.0);
         match d {
-            Some(d) => {
-                let ydy: f64 = y.iter().zip(d).map(|(yi, di)| yi * yi * di).sum();
-                let gamma = dot(s, y) / ydy;
-                Self::diagonal(&d.iter().map(|di| gamma * di).collect::<Vec<_>>())
-            }
-            None => Self::identity(s.len(), dot(s, y) / dot(y, y)),
+            Some(d) => Self::diagonal(&d.iter().map(|di| gamma * di).collect::<Vec<_>>()),
+            None => Self::identity(s.len(), gamma),
         }
     }
 
@@ -99,7 +97,7 @@ impl Bfgs {
     ) -> Result<Report> {
         check_dim(f, x)?;
         let n = x.len();
-        let d0 = checked_diagonal(self.diagonal.as_deref(), n, "BFGS")?;
+        let mut d0 = checked_diagonal(self.diagonal.as_deref(), n, "BFGS")?;
         let mut run = Run::new("bfgs", self.stop, f, monitor);
         let mut g = vec![0.0; n];
         let mut fx = f.value_grad(x, &mut g);
@@ -127,10 +125,14 @@ impl Bfgs {
             run.f_evals += ls.evals;
             if !(ls.t > 0.0 && (ls.accepted || ls.f < fx)) {
                 if h.is_none() {
+                    if d0.take().is_some() {
+                        // The diagonal misled: steepest descent from here on.
+                        continue;
+                    }
                     status = Some(Status::Stalled);
                     break;
                 }
-                // A poor estimate gives a poor direction: restart from steepest descent.
+                // A poor estimate gives a poor direction: restart from H₀ alone.
                 h = None;
                 continue;
             }

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use super::linesearch::Wolfe;
 use super::stop::{Run, Stop};
-use super::{check_dim, checked_diagonal, descent_or_steepest, Report, Status};
+use super::{check_dim, checked_diagonal, descent_or_steepest, initial_scale, Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
@@ -53,12 +53,11 @@ fn two_loop(pairs: &VecDeque<Pair>, g: &[f64], d0: Option<&[f64]>) -> Vec<f64> {
     }
     match (pairs.back(), d0) {
         (Some(p), Some(d0)) => {
-            let ydy: f64 = p.y.iter().zip(d0).map(|(y, d)| y * y * d).sum();
-            let gamma = dot(&p.s, &p.y) / ydy;
+            let gamma = initial_scale(&p.s, &p.y, Some(d0)).unwrap_or(1.0);
             q.iter_mut().zip(d0).for_each(|(v, d)| *v *= gamma * d);
         }
         (Some(p), None) => {
-            let gamma = dot(&p.s, &p.y) / dot(&p.y, &p.y);
+            let gamma = initial_scale(&p.s, &p.y, None).unwrap_or(1.0);
             q.iter_mut().for_each(|v| *v *= gamma);
         }
         (None, Some(d0)) => q.iter_mut().zip(d0).for_each(|(v, d)| *v *= d),
@@ -80,7 +79,7 @@ impl Lbfgs {
     ) -> Result<Report> {
         check_dim(f, x)?;
         let n = x.len();
-        let d0 = checked_diagonal(self.diagonal.as_deref(), n, "L-BFGS")?;
+        let mut d0 = checked_diagonal(self.diagonal.as_deref(), n, "L-BFGS")?;
         let mut run = Run::new("lbfgs", self.stop, f, monitor);
         let mut g = vec![0.0; n];
         let mut fx = f.value_grad(x, &mut g);
@@ -101,22 +100,20 @@ impl Lbfgs {
             run.f_evals += ls.evals;
             if !(ls.t > 0.0 && (ls.accepted || ls.f < fx)) {
                 if pairs.is_empty() {
+                    if d0.take().is_some() {
+                        // The diagonal misled: steepest descent from here on.
+                        continue;
+                    }
                     status = Some(Status::Stalled);
                     break;
                 }
-                // A stale memory can give a poor direction: restart from steepest descent.
+                // A stale memory can give a poor direction: restart from H₀ alone.
                 pairs.clear();
                 continue;
             }
             let s: Vec<f64> = d.iter().map(|v| ls.t * v).collect();
             axpy(1.0, &s, x);
-            fx = match line.last_gradient(ls.t, &mut g_new) {
-                Some(v) => v,
-                None => {
-                    run.g_evals += 1;
-                    f.value_grad(x, &mut g_new)
-                }
-            };
+            fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g_new);
             let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
             let sy = dot(&s, &y);
             if sy > f64::EPSILON * dot(&y, &y) {

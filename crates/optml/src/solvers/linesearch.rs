@@ -23,11 +23,24 @@ const NOISE: f64 = 1e-12;
 /// Backtracking: the first t = t₀·βʲ with φ(t) ≤ φ(0) + c₁·t·φ'(0) (LIBLINEAR uses c₁ = 0.01,
 /// β = ½). `slope0` must be negative. Near a minimizer the decrease drowns in rounding; then a
 /// step is also accepted when φ(t) ≤ φ(0) + ε·|φ(0)| and φ'(t) ≤ (1 − 2c₁)·|φ'(0)|, the
-/// approximate Armijo condition of Hager & Zhang (2005). The first trial asks the line for its
-/// slope too, so that a caller who accepts it (Newton steps nearly always) can take the gradient
-/// there from [`Line::last_gradient`] instead of evaluating again.
+/// approximate Armijo condition of Hager & Zhang (2005).
 pub fn armijo(line: &dyn Line, f0: f64, slope0: f64, t0: f64, c1: f64, max_evals: usize) -> Step {
-    nonmonotone_armijo(line, f0, f0, slope0, t0, c1, max_evals)
+    backtrack(line, f0, f0, slope0, t0, c1, max_evals, false)
+}
+
+/// [`armijo`] whose first trial asks the line for its slope too, so that a caller who accepts
+/// it (Newton steps nearly always pass at t₀ = 1) takes the gradient there from
+/// [`Line::last_gradient`] instead of evaluating again. Worth it where f and ∇f cost little
+/// more together than f alone.
+pub fn armijo_keeping_gradient(
+    line: &dyn Line,
+    f0: f64,
+    slope0: f64,
+    t0: f64,
+    c1: f64,
+    max_evals: usize,
+) -> Step {
+    backtrack(line, f0, f0, slope0, t0, c1, max_evals, true)
 }
 
 /// Backtracking against a reference value f_ref ≥ φ(0): the first t = t₀·βʲ with
@@ -42,6 +55,21 @@ pub fn nonmonotone_armijo(
     c1: f64,
     max_evals: usize,
 ) -> Step {
+    backtrack(line, f_ref, f0, slope0, t0, c1, max_evals, false)
+}
+
+/// The backtracking loop of the Armijo searches; `slope_first`: the first trial evaluates φ'.
+#[allow(clippy::too_many_arguments)]
+fn backtrack(
+    line: &dyn Line,
+    f_ref: f64,
+    f0: f64,
+    slope0: f64,
+    t0: f64,
+    c1: f64,
+    max_evals: usize,
+    slope_first: bool,
+) -> Step {
     let f_ref = f_ref.max(f0);
     let mut t = t0;
     let mut last = Step {
@@ -51,14 +79,15 @@ pub fn nonmonotone_armijo(
         accepted: false,
     };
     for k in 1..=max_evals {
-        let f = if k == 1 {
-            line.value_slope(t).0
+        let (f, slope) = if k == 1 && slope_first {
+            let (f, slope) = line.value_slope(t);
+            (f, Some(slope))
         } else {
-            line.value(t)
+            (line.value(t), None)
         };
         let mut accepted = f.is_finite() && f <= f_ref + c1 * t * slope0;
         if !accepted && f.is_finite() && f <= f0 + NOISE * f0.abs() {
-            let (_, slope) = line.value_slope(t);
+            let slope = slope.unwrap_or_else(|| line.value_slope(t).1);
             accepted = slope <= (1.0 - 2.0 * c1) * slope0.abs();
         }
         last = Step {

@@ -259,6 +259,17 @@ pub(crate) fn checked_diagonal<'d>(
     }
 }
 
+/// γ = sᵀy / yᵀDy (D = I without a diagonal), the scale of a quasi-Newton method's initial
+/// matrix H₀ = γ·D (Nocedal & Wright 2006, eq. 6.20); `None` where it is not positive and finite.
+pub(crate) fn initial_scale(s: &[f64], y: &[f64], d: Option<&[f64]>) -> Option<f64> {
+    let ydy: f64 = match d {
+        Some(d) => y.iter().zip(d).map(|(yi, di)| yi * yi * di).sum(),
+        None => crate::linalg::dot(y, y),
+    };
+    let gamma = crate::linalg::dot(s, y) / ydy;
+    (gamma.is_finite() && gamma > 0.0).then_some(gamma)
+}
+
 /// 1/diag(∇²f(x)) where the Hessian offers a diagonal with every entry positive (and finite);
 /// `None` otherwise, since a non-positive entry (a non-convex point) says nothing about scale.
 pub(crate) fn inverse_diagonal<F: Curvature>(f: &F, x: &[f64]) -> Option<Vec<f64>> {

@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 use super::arc::random_start;
 use super::cg::newton_pcg;
 use super::krylov::smallest_eigenpair;
-use super::linesearch::armijo;
+use super::linesearch::armijo_keeping_gradient;
 use super::newton_cg::jacobi_inverse;
 use super::stop::{Run, Stop};
 use super::{check_dim, descent_or_steepest, Report, Status};
@@ -169,13 +169,16 @@ impl NegativeCurvatureNewton {
                     break;
                 };
                 axpy(t, &test.direction, x);
+                fx = f.value_grad(x, &mut g);
+                run.g_evals += 1;
             } else {
                 run.iter += 1;
                 let m_inv = jacobi_inverse(&h, 0.01);
                 let step = newton_pcg(&h, &g, m_inv.as_deref(), self.cg_eta, self.max_cg);
                 run.hv_products += step.products;
                 let (s, slope) = descent_or_steepest(step.s, &g);
-                let ls = armijo(&*f.line(x, &s), fx, slope, 1.0, 1e-4, 30);
+                let line = f.line(x, &s);
+                let ls = armijo_keeping_gradient(&*line, fx, slope, 1.0, 1e-4, 30);
                 run.f_evals += ls.evals;
                 if !ls.accepted {
                     // No decrease along the Newton direction: look for negative curvature.
@@ -183,9 +186,8 @@ impl NegativeCurvatureNewton {
                     continue;
                 }
                 axpy(ls.t, &s, x);
+                fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g);
             }
-            fx = f.value_grad(x, &mut g);
-            run.g_evals += 1;
             verdict = None;
             status = run.check(f, fx, norm(&g));
             small = status.is_some_and(|s| s.converged());

@@ -4,7 +4,7 @@
 use faer::linalg::solvers::Solve;
 use faer::{Mat, Side};
 
-use super::linesearch::armijo;
+use super::linesearch::armijo_keeping_gradient;
 use super::stop::{Run, Stop};
 use super::{check_dim, descent_or_steepest, Report, Status};
 use crate::error::Result;
@@ -86,7 +86,7 @@ impl Newton {
             };
             let (s, slope) = descent_or_steepest(s, &g);
             let line = f.line(x, &s);
-            let ls = armijo(&*line, fx, slope, 1.0, self.armijo_c1, 40);
+            let ls = armijo_keeping_gradient(&*line, fx, slope, 1.0, self.armijo_c1, 40);
             run.f_evals += ls.evals;
             if !ls.accepted {
                 status = Some(Status::Stalled);

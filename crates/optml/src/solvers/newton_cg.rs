@@ -3,7 +3,7 @@
 //! (1−α)·m·I + α·diag(H), CG stopped by the quadratic-model rule, backtracking Armijo.
 
 use super::cg::newton_pcg;
-use super::linesearch::armijo;
+use super::linesearch::armijo_keeping_gradient;
 use super::stop::{Run, Stop};
 use super::{check_dim, descent_or_steepest, Report, Status};
 use crate::error::Result;
@@ -81,7 +81,7 @@ impl NewtonCg {
             run.hv_products += step.products;
             let (s, slope) = descent_or_steepest(step.s, &g);
             let line = f.line(x, &s);
-            let ls = armijo(&*line, fx, slope, 1.0, self.armijo_c1, 30);
+            let ls = armijo_keeping_gradient(&*line, fx, slope, 1.0, self.armijo_c1, 30);
             run.f_evals += ls.evals;
             if !ls.accepted {
                 status = Some(Status::Stalled);

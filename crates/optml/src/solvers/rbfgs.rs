@@ -20,7 +20,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::linesearch::Wolfe;
 use super::stop::{Run, Stop};
-use super::{check_dim, checked_diagonal, descent_or_steepest, Report, Status};
+use super::{check_dim, checked_diagonal, descent_or_steepest, initial_scale, Report, Status};
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
@@ -312,7 +312,7 @@ impl Rbfgs {
         }
         let n = x.len();
         let tau = self.tau.min(n);
-        let d0 = checked_diagonal(self.diagonal.as_deref(), n, "rbfgs")?;
+        let mut d0 = checked_diagonal(self.diagonal.as_deref(), n, "rbfgs")?;
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut run = Run::new("rbfgs", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
@@ -342,10 +342,14 @@ impl Rbfgs {
             run.f_evals += ls.evals;
             if !(ls.t > 0.0 && (ls.accepted || ls.f < fx)) {
                 if h.is_none() {
+                    if d0.take().is_some() {
+                        // The diagonal misled: steepest descent from here on.
+                        continue;
+                    }
                     status = Some(Status::Stalled);
                     break;
                 }
-                // A poor estimate gives a poor direction: restart from steepest descent.
+                // A poor estimate gives a poor direction: restart from H₀ alone.
                 h = None;
                 steps.clear();
                 continue;
@@ -365,17 +369,8 @@ impl Rbfgs {
             let y = apply_columns(&a, &s);
             run.hv_products += s.len();
             let est = h.get_or_insert_with(|| {
-                let (s0, y0) = (&s[0], &y[0]);
-                let sy = dot(s0, y0);
-                let ydy = match d0 {
-                    Some(d0) => y0.iter().zip(d0).map(|(yi, di)| yi * yi * di).sum(),
-                    None => dot(y0, y0),
-                };
-                let scale = if sy > 0.0 && ydy > 0.0 && (sy / ydy).is_finite() {
-                    sy / ydy
-                } else {
-                    1.0 / norm(&g_new).max(1.0)
-                };
+                let scale =
+                    initial_scale(&s[0], &y[0], d0).unwrap_or_else(|| 1.0 / norm(&g_new).max(1.0));
                 match d0 {
                     Some(d0) => InverseEstimate::diagonal(d0.iter().map(|d| scale * d).collect()),
                     None => InverseEstimate::identity(n, scale),

@@ -7,7 +7,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::linesearch::armijo;
+use super::linesearch::armijo_keeping_gradient;
 use super::stop::{Run, Stop};
 use super::{check_dim, descent_or_steepest, Report, Status};
 use crate::error::{Error, Result};
@@ -133,7 +133,7 @@ impl SubsampledNewton {
             run.hv_products += products;
             let (p, slope) = descent_or_steepest(p, &g);
             let line = f.line(x, &p);
-            let ls = armijo(&*line, fx, slope, 1.0, self.armijo_c1, 40);
+            let ls = armijo_keeping_gradient(&*line, fx, slope, 1.0, self.armijo_c1, 40);
             run.f_evals += ls.evals;
             if !ls.accepted {
                 status = Some(Status::Stalled);
