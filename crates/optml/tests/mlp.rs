@@ -595,3 +595,25 @@ fn solvers_train_a_digits_mlp() {
         );
     }
 }
+
+/// Data passes: a forward or backward sweep over all rows is one; a Hessian product with a block
+/// of vectors is an R-forward and an R-backward sweep.
+#[test]
+fn passes_count_sweeps_over_the_data() {
+    let f = small(Activation::Tanh, MlpLoss::CrossEntropy, 0.0);
+    let theta = random_vec(f.dim(), &mut ChaCha8Rng::seed_from_u64(5));
+    let mut g = vec![0.0; f.dim()];
+    assert_eq!(f.passes(), 0.0);
+    f.value(&theta);
+    assert_eq!(f.passes(), 1.0);
+    f.value_grad(&theta, &mut g);
+    assert_eq!(f.passes(), 3.0);
+    let half: Vec<usize> = (0..20).collect();
+    f.value_grad_batch(&theta, &half, &mut g);
+    assert_eq!(f.passes(), 4.0);
+    let h = f.hessian(&theta);
+    assert_eq!(f.passes(), 6.0);
+    let (v, mut out) = (vec![1.0; 2 * f.dim()], vec![0.0; 2 * f.dim()]);
+    h.apply_block(&v, &mut out);
+    assert_eq!(f.passes(), 8.0);
+}

@@ -88,6 +88,8 @@ impl<'m> MlpHessian<'m> {
         }
         let mlp = self.mlp;
         let (n, nl, sizes) = (mlp.n, mlp.layers(), &mlp.sizes);
+        // One R-forward and one R-backward sweep over the data, whatever k.
+        mlp.count_rows(2 * n);
         let x = &mlp.x[..];
         let input = |l: usize| if l == 0 { x } else { &self.acts[l - 1][..] };
 

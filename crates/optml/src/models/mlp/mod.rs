@@ -34,6 +34,8 @@ mod symmetry;
 pub use activation::Activation;
 pub use curvature::{GaussNewton, MlpHessian};
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use faer::{Accum, MatMut, MatRef, Par};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -109,6 +111,9 @@ pub struct Mlp {
     offsets: Vec<usize>,
     /// Buffers of the passes, reused by the next ones.
     pool: Pool,
+    /// Rows swept so far (a forward or a backward sweep over n rows is one data pass), for
+    /// [`Objective::passes`].
+    rows_swept: AtomicU64,
 }
 
 /// The hidden activations and their derivatives at one point (for the batch of `n` rows).
@@ -283,6 +288,7 @@ impl Mlp {
             targets,
             offsets,
             pool: Pool::default(),
+            rows_swept: AtomicU64::new(0),
         })
     }
 
@@ -380,6 +386,7 @@ impl Mlp {
 
     /// The forward pass on `n` rows of `x`, keeping σ' (order ≥ 1) and σ'' (order 2).
     pub(crate) fn forward(&self, theta: &[f64], x: &[f64], n: usize, order: u8) -> Pass {
+        self.count_rows(n);
         let nl = self.layers();
         let mut pass = Pass {
             acts: Vec::with_capacity(nl - 1),
@@ -524,6 +531,7 @@ impl Mlp {
     ) {
         let nl = self.layers();
         let n = x.len() / self.sizes[0];
+        self.count_rows(n);
         let mut g = std::mem::take(&mut pass.out);
         for l in (0..nl).rev() {
             let (din, dout) = (self.sizes[l], self.sizes[l + 1]);
@@ -601,6 +609,11 @@ impl Mlp {
         x
     }
 
+    /// Counts a sweep over `rows` rows (R-forward and R-backward sweeps included).
+    pub(crate) fn count_rows(&self, rows: usize) {
+        self.rows_swept.fetch_add(rows as u64, Ordering::Relaxed);
+    }
+
     /// The GGN Jᵀ·H_ℓ·J + λ·I (on the weights) at θ, as an operator.
     pub fn gauss_newton(&self, theta: &[f64]) -> MlpHessian<'_> {
         MlpHessian::new(self, theta, false)
@@ -629,6 +642,9 @@ impl Objective for Mlp {
     }
     fn value_grad(&self, theta: &[f64], grad: &mut [f64]) -> f64 {
         self.value_grad_rows(theta, None, grad)
+    }
+    fn passes(&self) -> f64 {
+        self.rows_swept.load(Ordering::Relaxed) as f64 / self.n.max(1) as f64
     }
 }
 
