@@ -152,12 +152,18 @@ pub fn run(args: Args) -> CliResult {
     if let Some(path) = &args.model {
         model.save(path)?;
     }
+    let title = format!("{} on {}", spec.loss, args.data.data.display());
+    finish(&args, &report, trace.records, &title)
+}
+
+/// What every training run ends with: the trace and the plot asked for, and a warning when
+/// the solver stopped short of its tolerance.
+pub fn finish(args: &Args, report: &Report, records: Vec<IterInfo>, title: &str) -> CliResult {
     if let Some(path) = &args.trace {
-        write_trace(path, &trace.records)?;
+        write_trace(path, &records)?;
     }
     if let Some(path) = &args.plot {
-        let title = format!("{} on {}", spec.loss, args.data.data.display());
-        plot::convergence(path, &title, &[(report.solver.to_string(), trace.records)])?;
+        plot::convergence(path, title, &[(report.solver.to_string(), records)])?;
     }
     if !report.status.converged() && !args.quiet {
         eprintln!(

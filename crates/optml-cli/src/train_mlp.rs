@@ -9,8 +9,8 @@ use optml::solvers::Method;
 use optml::Objective;
 
 use crate::progress::Progress;
-use crate::train::{print_report, write_trace, Args};
-use crate::{mlp_args, plot, CliResult};
+use crate::train::{finish, print_report, Args};
+use crate::{mlp_args, CliResult};
 
 pub fn run(args: &Args, mlp: Mlp) -> CliResult {
     let stop = args.stop()?;
@@ -48,23 +48,11 @@ pub fn run(args: &Args, mlp: Mlp) -> CliResult {
     if let Some(path) = &args.params_out {
         mlp_args::write_params(path, &theta)?;
     }
-    if let Some(path) = &args.trace {
-        write_trace(path, &trace.records)?;
-    }
-    if let Some(path) = &args.plot {
-        let title = format!(
-            "MLP {} {} on {}",
-            args.mlp.arch.as_deref().unwrap_or(""),
-            mlp.activation(),
-            args.data.data.display()
-        );
-        plot::convergence(path, &title, &[(report.solver.to_string(), trace.records)])?;
-    }
-    if !report.status.converged() && !args.quiet {
-        eprintln!(
-            "warning: {} stopped before the tolerance was met: {}",
-            report.solver, report.status
-        );
-    }
-    Ok(())
+    let title = format!(
+        "MLP {} {} on {}",
+        args.mlp.arch.as_deref().unwrap_or(""),
+        mlp.activation(),
+        args.data.data.display()
+    );
+    finish(args, &report, trace.records, &title)
 }

@@ -13,9 +13,9 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use super::lanczos::tridiagonal_eigen;
-use super::{apply_checked, check_operator, orthogonalize, rademacher};
+use super::{check_operator, lanczos_extend, orthogonalize, rademacher};
 use crate::error::{Error, Result};
-use crate::linalg::{axpy, dot};
+use crate::linalg::dot;
 use crate::objective::LinearOperator;
 
 /// Options of stochastic Lanczos quadrature.
@@ -177,14 +177,7 @@ fn tridiagonalize<A: LinearOperator + ?Sized>(
     let mut w = vec![0.0; n];
     let mut next = v;
     loop {
-        apply_checked(a, &next, &mut w)?;
-        let aj = dot(&next, &w);
-        axpy(-aj, &next, &mut w);
-        if let (Some(prev), Some(&b)) = (q.last(), beta.last()) {
-            axpy(-b, prev, &mut w);
-        }
-        q.push(std::mem::take(&mut next));
-        alpha.push(aj);
+        lanczos_extend(a, &mut next, &mut q, &mut alpha, &beta, &mut w)?;
         let b = orthogonalize(&mut w, &q);
         let scale = alpha
             .iter()

@@ -12,9 +12,9 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use super::dense::symmetric_eigen;
-use super::{apply_checked, check_operator, gaussian, orthogonalize};
+use super::{check_operator, gaussian, lanczos_extend, orthogonalize};
 use crate::error::{Error, Result};
-use crate::linalg::{axpy, dot};
+use crate::linalg::axpy;
 use crate::objective::LinearOperator;
 
 /// Which end of the spectrum.
@@ -222,15 +222,8 @@ impl Lanczos {
             return Ok(empty_run());
         };
         loop {
-            apply_checked(a, &next, &mut w)?;
+            lanczos_extend(a, &mut next, &mut q, &mut alpha, &beta, &mut w)?;
             products += 1;
-            let aj = dot(&next, &w);
-            axpy(-aj, &next, &mut w);
-            if let (Some(prev), Some(&b)) = (q.last(), beta.last()) {
-                axpy(-b, prev, &mut w);
-            }
-            q.push(std::mem::take(&mut next));
-            alpha.push(aj);
             orthogonalize(&mut w, locked);
             let b = orthogonalize(&mut w, &q);
             let m = q.len();
