@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """optml's solvers against scipy.optimize on the Moré–Garbow–Hillstrom set.
 
-Both sides minimize the same 35 problems from the same standard starting points: optml through
+Both sides minimize the same 35 problems from the same starting points (the standard x0, and
+10·x0 and 100·x0 as Moré, Garbow & Hillstrom also prescribe): optml through
 `optml bench mgh`, scipy through `optml bench mgh-serve`, which evaluates f, ∇f and ∇²f·v for
 it, so the functions are defined once. Both stop at ‖∇f‖ ≤ TOL (scipy's BFGS and CG measure
 the max-norm, which only lets them stop earlier) or after 10000 iterations. A run solves a
@@ -11,7 +12,7 @@ were evaluated plus Hessian-vector products: both sides compute f and ∇f toget
 the last point (scipy through its MemoizeJac, optml through the same rule in `optml bench mgh`),
 so asking for ∇f where f was just evaluated is free on either side.
 
-Usage: bash bench/mgh/setup.sh && bench/mgh/.venv/bin/python bench/mgh/run.py [--tol 1e-10]
+Usage: bash bench/mgh/setup.sh && bench/mgh/.venv/bin/python bench/mgh/run.py [--tol 1e-10] [--scales 1,10,100]
 Writes bench/mgh/results.md and results.json.
 """
 
@@ -67,7 +68,7 @@ def solved(entry, f):
     return any(abs(f - v) <= max(1e-8 * abs(v), 1e-12) for v in targets)
 
 
-def run_scipy(server, k, entry, method, tol):
+def run_scipy(server, k, entry, method, tol, scale=1.0):
     counts = {"fg": 0, "hv": 0}
 
     def fg(x):
@@ -97,7 +98,7 @@ def run_scipy(server, k, entry, method, tol):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            res = minimize(fg, np.array(entry["x0"]), jac=True, method=method, options=options, **kwargs)
+            res = minimize(fg, scale * np.array(entry["x0"]), jac=True, method=method, options=options, **kwargs)
             f, status = float(res.fun), res.message
         except Exception as e:  # a peer's failure is a result, not a crash of the benchmark
             f, status = float("inf"), f"raised {type(e).__name__}: {e}"
@@ -105,42 +106,11 @@ def run_scipy(server, k, entry, method, tol):
             "evaluations": counts["fg"] + counts["hv"], "status": str(status)}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--tol", type=float, default=1e-10, help="gradient-norm tolerance (default 1e-10)")
-    args = ap.parse_args()
-    if not os.path.exists(OPTML):
-        sys.exit(f"{OPTML} is missing: run bench/mgh/setup.sh")
-
-    ours_path = os.path.join(HERE, "optml_runs.json")
-    subprocess.run([OPTML, "bench", "mgh", "--tol", str(args.tol), "--json", ours_path,
-                    "--plot", os.path.join(HERE, "profile.svg")], check=True)
-    with open(ours_path) as fh:
-        ours = json.load(fh)
-    os.remove(ours_path)
-    server = Server()
-    catalogue = server.ask({"op": "list"})
-    theirs = []
-    for k, entry in enumerate(catalogue):
-        for method in SCIPY_METHODS:
-            theirs.append(run_scipy(server, k, entry, method, args.tol))
-        print(f"{entry['name']:>28}: scipy done", file=sys.stderr)
-    server.close()
-
-    names = [f"{e['name']} (n = {e['n']}, m = {e['m']})" for e in catalogue]
-    by_ours = {(r["problem"], r["solver"]): r for r in ours}
-    by_theirs = {(names[r["problem"]], r["solver"]): r for r in theirs}
-    lines = [
-        "# Moré–Garbow–Hillstrom set: optml vs scipy.optimize", "",
-        f"scipy {scipy.__version__}; gradient tolerance {args.tol:g}; cost = points where f/∇f were evaluated + "
-        "Hessian-vector products (a dense Hessian counts as n). `bench/mgh/run.py` reproduces this.", "",
-        "| optml | scipy | both solve | optml fewer evaluations | optml fails where scipy solves | "
-        "scipy fails where optml solves | median cost ratio optml ÷ scipy |",
-        "|---|---|---|---|---|---|---|",
-    ]
+def summarize(names, by_ours, by_theirs):
+    """Per method pair: problems both solve, where optml used fewer evaluations, failures."""
     summary = []
     for mine, peer in PAIRS:
-        if not any(r["solver"] == mine for r in ours):
+        if not any(key[1] == mine for key in by_ours):
             continue
         both = fewer = lost = won = 0
         ratios = []
@@ -155,10 +125,83 @@ def main():
         median = float(np.median(ratios)) if ratios else float("nan")
         summary.append({"optml": mine, "scipy": peer, "both": both, "fewer": fewer, "lost": lost, "won": won,
                         "median_ratio": median})
-        lines.append(f"| {mine} | {peer} | {both}/{len(names)} | {fewer}/{both} ({100 * fewer / max(both, 1):.0f} %) "
-                     f"| {lost} | {won} | {median:.2f} |")
-    lines += ["", "Per problem (evaluations; * = did not reach a listed minimum):", ""]
-    cols = [(m, "optml") for m, _ in PAIRS if any(r["solver"] == m for r in ours)] + [(m, "scipy") for m in SCIPY_METHODS]
+    return summary
+
+
+def summary_table(summary, total):
+    lines = [
+        "| optml | scipy | both solve | optml fewer evaluations | optml fails where scipy solves | "
+        "scipy fails where optml solves | median cost ratio optml ÷ scipy |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in summary:
+        lines.append(f"| {r['optml']} | {r['scipy']} | {r['both']}/{total} | {r['fewer']}/{r['both']} "
+                     f"({100 * r['fewer'] / max(r['both'], 1):.0f} %) | {r['lost']} | {r['won']} | {r['median_ratio']:.2f} |")
+    return lines
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--tol", type=float, default=1e-10, help="gradient-norm tolerance (default 1e-10)")
+    ap.add_argument("--scales", default="1,10,100",
+                    help="comma-separated start scales s: every problem also runs from s·x0 (default 1,10,100, "
+                         "the three starts of Moré, Garbow & Hillstrom 1981)")
+    args = ap.parse_args()
+    scales = [float(v) for v in args.scales.split(",")]
+    if not os.path.exists(OPTML):
+        sys.exit(f"{OPTML} is missing: run bench/mgh/setup.sh")
+
+    server = Server()
+    catalogue = server.ask({"op": "list"})
+    names = [f"{e['name']} (n = {e['n']}, m = {e['m']})" for e in catalogue]
+    ours_all, theirs_all, pooled_ours, pooled_theirs, per_scale = [], [], {}, {}, []
+    for scale in scales:
+        ours_path = os.path.join(HERE, "optml_runs.json")
+        cmd = [OPTML, "bench", "mgh", "--tol", str(args.tol), "--start-scale", str(scale), "--json", ours_path]
+        if scale == scales[0]:
+            cmd += ["--plot", os.path.join(HERE, "profile.svg")]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        with open(ours_path) as fh:
+            ours = json.load(fh)
+        os.remove(ours_path)
+        theirs = []
+        for k, entry in enumerate(catalogue):
+            for method in SCIPY_METHODS:
+                theirs.append(run_scipy(server, k, entry, method, args.tol, scale))
+            print(f"{entry['name']:>28} from {scale:g}·x0: scipy done", file=sys.stderr)
+        for r in ours:
+            r["scale"] = scale
+        for r in theirs:
+            r["scale"] = scale
+        by_ours = {(r["problem"], r["solver"]): r for r in ours}
+        by_theirs = {(names[r["problem"]], r["solver"]): r for r in theirs}
+        per_scale.append((scale, by_ours, by_theirs))
+        for (name, solver), r in by_ours.items():
+            pooled_ours[(f"{name} @ {scale:g}", solver)] = r
+        for (name, solver), r in by_theirs.items():
+            pooled_theirs[(f"{name} @ {scale:g}", solver)] = r
+        ours_all += ours
+        theirs_all += theirs
+    server.close()
+
+    lines = [
+        "# Moré–Garbow–Hillstrom set: optml vs scipy.optimize", "",
+        f"scipy {scipy.__version__}; gradient tolerance {args.tol:g}; cost = points where f/∇f were evaluated + "
+        "Hessian-vector products (a dense Hessian counts as n). `bench/mgh/run.py` reproduces this.", "",
+    ]
+    summaries = {}
+    for scale, by_ours, by_theirs in per_scale:
+        summaries[f"{scale:g}"] = summarize(names, by_ours, by_theirs)
+        lines += [f"## From {scale:g}·x0", ""] + summary_table(summaries[f"{scale:g}"], len(names)) + [""]
+    if len(scales) > 1:
+        pooled_names = [f"{n} @ {s:g}" for s in scales for n in names]
+        summaries["pooled"] = summarize(pooled_names, pooled_ours, pooled_theirs)
+        lines += [f"## All {len(pooled_names)} runs ({', '.join(f'{s:g}' for s in scales)}·x0)", ""]
+        lines += summary_table(summaries["pooled"], len(pooled_names)) + [""]
+    scale, by_ours, by_theirs = per_scale[0]
+    lines += [f"Per problem from {scale:g}·x0 (evaluations; * = did not reach a listed minimum):", ""]
+    ours_solvers = [m for m, _ in PAIRS if any(key[1] == m for key in by_ours)]
+    cols = [(m, "optml") for m in ours_solvers] + [(m, "scipy") for m in SCIPY_METHODS]
     lines.append("| problem | " + " | ".join(f"{m}" for m, _ in cols) + " |")
     lines.append("|---|" + "---|" * len(cols))
     for name in names:
@@ -172,7 +215,8 @@ def main():
     with open(os.path.join(HERE, "results.md"), "w") as fh:
         fh.write(text)
     with open(os.path.join(HERE, "results.json"), "w") as fh:
-        json.dump({"tol": args.tol, "summary": summary, "optml": ours, "scipy": theirs}, fh, indent=1)
+        json.dump({"tol": args.tol, "scales": scales, "summary": summaries, "optml": ours_all, "scipy": theirs_all},
+                  fh, indent=1)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,10 @@ struct MghArgs {
     /// Iteration limit per run.
     #[arg(long, default_value_t = 10_000)]
     max_iter: usize,
+    /// Start from s·x₀ instead of the standard x₀ (Moré, Garbow & Hillstrom also run 10·x₀ and
+    /// 100·x₀).
+    #[arg(long, default_value_t = 1.0)]
+    start_scale: f64,
     /// Comma-separated problem names (default: all 35).
     #[arg(long, value_delimiter = ',')]
     problems: Vec<String>,
@@ -75,6 +79,9 @@ fn mgh(args: MghArgs) -> CliResult {
     if args.tol.is_nan() || args.tol <= 0.0 {
         return Err("--tol must be positive".into());
     }
+    if !args.start_scale.is_finite() {
+        return Err("--start-scale must be finite".into());
+    }
     let methods = args
         .solvers
         .iter()
@@ -89,6 +96,7 @@ fn mgh(args: MghArgs) -> CliResult {
     for f in &problems {
         for &method in &methods {
             let mut x = f.start();
+            x.iter_mut().for_each(|v| *v *= args.start_scale);
             let counted = Counted::new(f);
             let report = method.minimize(stop, &counted, &mut x, &mut optml::monitor::quiet())?;
             runs.push(Run {
