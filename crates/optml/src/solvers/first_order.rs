@@ -255,7 +255,10 @@ pub enum Beta {
 }
 
 /// Nonlinear conjugate gradients dₖ₊₁ = −gₖ₊₁ + β·dₖ with a strong-Wolfe line search
-/// (c₂ = 0.1), restarting along −g when d stops descending.
+/// (c₂ = 0.2), restarting along −g when d stops descending. Each search starts from the step
+/// that a quadratic through fₖ₋₁, fₖ and φ'ₖ(0) puts at its minimum, capped at 1:
+/// t₀ = min(1, 1.01·2(fₖ − fₖ₋₁)/φ'ₖ(0)) (Nocedal & Wright 2006, eq. 3.60 and the remark after
+/// it), since CG directions carry no natural scale.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NonlinearCg {
     pub stop: Stop,
@@ -267,9 +270,9 @@ impl Default for NonlinearCg {
     fn default() -> Self {
         NonlinearCg {
             stop: Stop::default(),
-            beta: Beta::HagerZhang,
+            beta: Beta::PolakRibierePlus,
             wolfe: Wolfe {
-                c2: 0.1,
+                c2: 0.2,
                 ..Wolfe::default()
             },
         }
@@ -312,6 +315,7 @@ impl NonlinearCg {
                 continue;
             }
             axpy(ls.t, &d, x);
+            let f_before = fx;
             fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g_new);
             let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
             let beta = match self.beta {
@@ -337,8 +341,14 @@ impl NonlinearCg {
                 slope = -dot(&g, &g);
                 restarted = true;
             }
-            // Nocedal & Wright (3.60): keep the first-order change of f of the last step.
-            t0 = (ls.t * old_slope / slope).clamp(1e-20, 1e20);
+            // Where f fell by less than rounding, the quadratic says nothing: keep instead the
+            // first-order change of f of the last step (Nocedal & Wright, eq. 3.59).
+            let t_quadratic = 1.01 * 2.0 * (f_before - fx) / -slope;
+            t0 = if t_quadratic > 0.0 && t_quadratic.is_finite() {
+                t_quadratic.min(1.0)
+            } else {
+                (ls.t * old_slope / slope).clamp(1e-20, 1e20)
+            };
         }
         Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
     }
@@ -394,7 +404,7 @@ mod tests {
                     .minimize(&f, &mut x, &mut quiet()),
                     _ => NonlinearCg {
                         stop,
-                        beta: Beta::PolakRibierePlus,
+                        beta: Beta::HagerZhang,
                         ..Default::default()
                     }
                     .minimize(&f, &mut x, &mut quiet()),
