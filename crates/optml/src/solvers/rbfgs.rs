@@ -18,9 +18,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+use super::inverse_estimate::InverseEstimate;
 use super::linesearch::Wolfe;
 use super::stop::{Run, Stop};
-use super::{check_dim, checked_diagonal, descent_or_steepest, initial_scale, Report, Status};
+use super::{check_dim, checked_diagonal, descent_or_steepest, Report, Status};
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
@@ -39,110 +40,7 @@ pub enum Sketch {
     Adaptive,
 }
 
-/// A dense symmetric estimate H of A⁻¹ (row-major), refined by sketched BFGS updates.
-#[derive(Clone, Debug, PartialEq)]
-pub struct InverseEstimate {
-    n: usize,
-    h: Vec<f64>,
-}
-
 impl InverseEstimate {
-    /// H = scale·I.
-    pub fn identity(n: usize, scale: f64) -> Self {
-        Self::diagonal(vec![scale; n])
-    }
-
-    /// H = diag(d).
-    pub fn diagonal(d: Vec<f64>) -> Self {
-        let n = d.len();
-        let mut h = vec![0.0; n * n];
-        for (i, di) in d.into_iter().enumerate() {
-            h[i * n + i] = di;
-        }
-        InverseEstimate { n, h }
-    }
-
-    pub fn dim(&self) -> usize {
-        self.n
-    }
-
-    /// H, row-major.
-    pub fn as_slice(&self) -> &[f64] {
-        &self.h
-    }
-
-    /// H·v.
-    pub fn apply(&self, v: &[f64]) -> Vec<f64> {
-        self.h.chunks_exact(self.n).map(|row| dot(row, v)).collect()
-    }
-
-    /// The sketched update from the columns `s` of S and `y` = A·S. With U = S·M⁻¹,
-    /// M = SᵀY and Z = H·Y it reads H⁺ = H − U·Zᵀ − Z·Uᵀ + U·(M + YᵀZ)·Uᵀ, O(n²τ).
-    /// Returns `false`, leaving H as it was, when M is not numerically positive definite
-    /// (A not positive definite along S, or S rank-deficient).
-    pub fn update(&mut self, s: &[Vec<f64>], y: &[Vec<f64>]) -> bool {
-        let (n, tau) = (self.n, s.len());
-        assert_eq!(y.len(), tau, "S and A·S have different numbers of columns");
-        let mut m = vec![0.0; tau * tau];
-        for a in 0..tau {
-            for b in 0..tau {
-                m[a * tau + b] = 0.5 * (dot(&s[a], &y[b]) + dot(&s[b], &y[a]));
-            }
-        }
-        let Some(chol) = Cholesky::new(&m, tau) else {
-            return false;
-        };
-        let z: Vec<Vec<f64>> = y.iter().map(|yc| self.apply(yc)).collect();
-        // C = M + YᵀZ.
-        let mut c = m;
-        for a in 0..tau {
-            for b in 0..tau {
-                c[a * tau + b] += 0.5 * (dot(&y[a], &z[b]) + dot(&y[b], &z[a]));
-            }
-        }
-        // Rows of U (each τ entries) and of V = U·C.
-        let mut u = vec![0.0; n * tau];
-        let mut row = vec![0.0; tau];
-        for i in 0..n {
-            for (a, r) in row.iter_mut().enumerate() {
-                *r = s[a][i];
-            }
-            chol.solve(&mut row);
-            u[i * tau..(i + 1) * tau].copy_from_slice(&row);
-        }
-        let mut v = vec![0.0; n * tau];
-        for i in 0..n {
-            let ui = &u[i * tau..(i + 1) * tau];
-            for a in 0..tau {
-                v[i * tau + a] = (0..tau).map(|b| ui[b] * c[b * tau + a]).sum();
-            }
-        }
-        if !u.iter().chain(&v).all(|x| x.is_finite()) {
-            return false;
-        }
-        for i in 0..n {
-            let (ui, vi) = (&u[i * tau..(i + 1) * tau], &v[i * tau..(i + 1) * tau]);
-            let hrow = &mut self.h[i * n..(i + 1) * n];
-            for (j, h) in hrow.iter_mut().enumerate() {
-                let uj = &u[j * tau..(j + 1) * tau];
-                let mut delta = 0.0;
-                for a in 0..tau {
-                    delta += vi[a] * uj[a] - ui[a] * z[a][j] - z[a][i] * uj[a];
-                }
-                *h += delta;
-            }
-        }
-        // Rounding leaves H slightly asymmetric; keep it symmetric.
-        for i in 0..n {
-            for j in i + 1..n {
-                let avg = 0.5 * (self.h[i * n + j] + self.h[j * n + i]);
-                self.h[i * n + j] = avg;
-                self.h[j * n + i] = avg;
-            }
-        }
-        true
-    }
-
     /// One step of randomized BFGS for inverting a fixed SPD `a`: draws S (`tau` columns) by
     /// `sketch`, forms A·S and updates. Returns the products with A it used (τ, or 2τ for the
     /// residual sketch) and whether the update was made.
@@ -153,7 +51,7 @@ impl InverseEstimate {
         tau: usize,
         rng: &mut ChaCha8Rng,
     ) -> (usize, bool) {
-        let n = self.n;
+        let n = self.dim();
         let tau = tau.clamp(1, n);
         let mut products = 0;
         let s = match sketch {
@@ -223,47 +121,6 @@ fn gaussian_sketch(n: usize, tau: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> 
     (0..tau)
         .map(|_| (0..n).map(|_| StandardNormal.sample(rng)).collect())
         .collect()
-}
-
-/// The Cholesky factor of a small SPD matrix (row-major k × k), for τ × τ systems.
-pub(crate) struct Cholesky {
-    k: usize,
-    l: Vec<f64>,
-}
-
-impl Cholesky {
-    /// `None` when a pivot is not above 10⁻¹²·max diagonal (not numerically SPD).
-    pub(crate) fn new(m: &[f64], k: usize) -> Option<Self> {
-        let scale = (0..k).map(|i| m[i * k + i]).fold(0.0f64, f64::max);
-        if !(scale > 0.0 && scale.is_finite()) {
-            return None;
-        }
-        let mut l = vec![0.0f64; k * k];
-        for j in 0..k {
-            let d = m[j * k + j] - (0..j).map(|p| l[j * k + p].powi(2)).sum::<f64>();
-            if d.is_nan() || d <= 1e-12 * scale {
-                return None;
-            }
-            let ljj = d.sqrt();
-            l[j * k + j] = ljj;
-            for i in j + 1..k {
-                let v = m[i * k + j] - (0..j).map(|p| l[i * k + p] * l[j * k + p]).sum::<f64>();
-                l[i * k + j] = v / ljj;
-            }
-        }
-        Some(Cholesky { k, l })
-    }
-
-    /// b ← M⁻¹·b.
-    pub(crate) fn solve(&self, b: &mut [f64]) {
-        let (k, l) = (self.k, &self.l);
-        for i in 0..k {
-            b[i] = (b[i] - (0..i).map(|p| l[i * k + p] * b[p]).sum::<f64>()) / l[i * k + i];
-        }
-        for i in (0..k).rev() {
-            b[i] = (b[i] - (i + 1..k).map(|p| l[p * k + i] * b[p]).sum::<f64>()) / l[i * k + i];
-        }
-    }
 }
 
 /// Randomized BFGS as a minimizer: d = −H·∇f, a strong-Wolfe step, then the sketched update
@@ -369,12 +226,7 @@ impl Rbfgs {
             let y = apply_columns(&a, &s);
             run.hv_products += s.len();
             let est = h.get_or_insert_with(|| {
-                let scale =
-                    initial_scale(&s[0], &y[0], d0).unwrap_or_else(|| 1.0 / norm(&g_new).max(1.0));
-                match d0 {
-                    Some(d0) => InverseEstimate::diagonal(d0.iter().map(|d| scale * d).collect()),
-                    None => InverseEstimate::identity(n, scale),
-                }
+                InverseEstimate::scaled(&s[0], &y[0], d0, 1.0 / norm(&g_new).max(1.0))
             });
             if !est.update(&s, &y) {
                 // The newest step alone, then the secant pair.
@@ -401,19 +253,25 @@ mod tests {
 
     #[test]
     fn one_column_is_the_bfgs_update() {
-        // τ = 1 with y = A·s is BFGS with the pair (s, y): H⁺y = s, and it matches the dense
-        // BFGS formula of bfgs.rs.
+        // τ = 1 is BFGS with the pair (s, y): H⁺y = s, and H⁺ is the dense BFGS formula
+        // H⁺ = H − ρ(s·(Hy)ᵀ + (Hy)·sᵀ) + (ρ²·yᵀHy + ρ)·s·sᵀ, ρ = 1/sᵀy, here with H = ½I.
         let mut h = InverseEstimate::identity(3, 0.5);
-        let mut b = super::super::bfgs::InverseHessian::identity(3, 0.5);
         let s = vec![1.0, -2.0, 0.5];
         let y = vec![2.0, -1.0, 1.0];
         assert!(h.update(std::slice::from_ref(&s), std::slice::from_ref(&y)));
-        b.update(&s, &y);
-        let (hy, by) = (h.apply(&y), b.apply(&[0.3, 1.0, -2.0]));
-        let hv = h.apply(&[0.3, 1.0, -2.0]);
+        let rho = 1.0 / dot(&s, &y);
+        let hy: Vec<f64> = y.iter().map(|v| 0.5 * v).collect();
+        let c = rho * rho * dot(&y, &hy) + rho;
         for i in 0..3 {
-            assert!((hy[i] - s[i]).abs() < 1e-14, "{hy:?}");
-            assert!((hv[i] - by[i]).abs() < 1e-14);
+            for j in 0..3 {
+                let base = if i == j { 0.5 } else { 0.0 };
+                let want = base - rho * (s[i] * hy[j] + hy[i] * s[j]) + c * s[i] * s[j];
+                assert!((h.as_slice()[i * 3 + j] - want).abs() < 1e-14);
+            }
+        }
+        let h_y = h.apply(&y);
+        for i in 0..3 {
+            assert!((h_y[i] - s[i]).abs() < 1e-14, "{h_y:?}");
         }
     }
 
