@@ -9,7 +9,7 @@ use optml::nonconvex::triples::{read_pairs, read_triples, write_csv_triples};
 use optml::nonconvex::{recovery_error, Factors};
 use optml::solvers::{Report, Stop};
 
-use crate::iter_log::{parse_dims, IterLog};
+use crate::iter_log::{parse_dims, IterLog, RunFlags};
 use crate::progress::Progress;
 use crate::CliResult;
 
@@ -69,9 +69,6 @@ pub struct Args {
     /// to this fraction of its first value.
     #[arg(long, default_value_t = 1e-12)]
     pub tol: f64,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Write u.npy (m × r) and v.npy (n × r), X̂ = U·Vᵀ, to this directory (created if needed).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -81,13 +78,12 @@ pub struct Args {
     /// Where to write the completed entries of --query as 'row,col,value'.
     #[arg(long, requires = "query")]
     pub predictions: Option<PathBuf>,
-    /// Print only errors and the summary.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: RunFlags,
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.threads)?;
+    crate::set_threads(args.run.threads)?;
     let (obs, truth) = match (&args.observed_file, args.synthetic) {
         (_, Some([m, n])) => {
             let p = planted(m, n, args.rank, args.observed, args.seed)?;
@@ -99,7 +95,7 @@ pub fn run(args: Args) -> CliResult {
         (Some(path), None) => (read_triples(path, args.shape.map(|[m, n]| (m, n)))?, None),
         (None, None) => return Err("give a file of observed entries or --synthetic".into()),
     };
-    if !args.quiet {
+    if !args.run.quiet {
         println!(
             "{} × {} matrix, {} observed entries ({:.3} %), rank {}, {:?}",
             obs.nrows(),
@@ -116,8 +112,8 @@ pub fn run(args: Args) -> CliResult {
         max_iter: args.max_iter,
         max_seconds: f64::INFINITY,
     };
-    let mut progress = Progress::new("complete", args.quiet);
-    let mut log = IterLog::start(args.quiet);
+    let mut progress = Progress::new("complete", args.run.quiet);
+    let mut log = IterLog::start(args.run.quiet);
     let mut mon = Both(&mut progress, &mut log);
     let start = std::time::Instant::now();
     let result = match args.method {

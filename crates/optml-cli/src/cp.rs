@@ -7,7 +7,7 @@ use faer::Mat;
 use optml::monitor::Both;
 use optml::nonconvex::cp::{factor_match_score, planted_cp, CpAls, CpInit, CpModel, Tensor3};
 
-use crate::iter_log::{parse_dims, IterLog};
+use crate::iter_log::{parse_dims, IterLog, RunFlags};
 use crate::progress::Progress;
 use crate::CliResult;
 
@@ -51,20 +51,16 @@ pub struct Args {
     /// compression (the compressed first run applies when the core is at most 1/8 of the tensor).
     #[arg(long)]
     pub no_compress: bool,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Write weights.npy (R) and factor0.npy, factor1.npy, factor2.npy (I × R, J × R, K × R)
     /// to this directory (created if needed).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Print only errors and the summary.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: RunFlags,
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.threads)?;
+    crate::set_threads(args.run.threads)?;
     let (x, truth) = match (&args.tensor, args.synthetic) {
         (_, Some(dims)) => {
             let (x, truth) = planted_cp(dims, args.rank, args.noise, args.seed)?;
@@ -79,7 +75,7 @@ pub fn run(args: Args) -> CliResult {
         (None, None) => return Err("give a tensor file or --synthetic".into()),
     };
     let [i, j, k] = x.dims();
-    if !args.quiet {
+    if !args.run.quiet {
         println!("tensor {i} × {j} × {k}, rank {}", args.rank);
     }
     let als = CpAls {
@@ -95,8 +91,8 @@ pub fn run(args: Args) -> CliResult {
         seed: args.seed,
         compress: !args.no_compress,
     };
-    let mut progress = Progress::new("cp-als", args.quiet);
-    let mut log = IterLog::start(args.quiet);
+    let mut progress = Progress::new("cp-als", args.run.quiet);
+    let mut log = IterLog::start(args.run.quiet);
     let result = als.fit(&x, &mut Both(&mut progress, &mut log));
     progress.finish();
     let (model, report) = result?;

@@ -8,7 +8,7 @@ use optml::monitor::Both;
 use optml::nonconvex::dictionary::{dictionary_recovery, planted_dictionary, Ksvd};
 
 use crate::cp::row_major;
-use crate::iter_log::{parse_dims, IterLog};
+use crate::iter_log::{parse_dims, IterLog, RunFlags};
 use crate::progress::Progress;
 use crate::CliResult;
 
@@ -51,20 +51,16 @@ pub struct Args {
     /// Power iterations per atom update (0: an exact SVD).
     #[arg(long, default_value_t = 3)]
     pub power_iters: usize,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Write dictionary.npy (K × d, one atom per row) and codes.npy (n × K) to this directory
     /// (created if needed).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Print only errors and the summary.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: RunFlags,
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.threads)?;
+    crate::set_threads(args.run.threads)?;
     let (y, truth) = match (&args.data, args.synthetic) {
         (_, Some([d, k])) => {
             let (y, truth, _) =
@@ -91,7 +87,7 @@ pub fn run(args: Args) -> CliResult {
         }
         (None, None) => return Err("give a data file or --synthetic".into()),
     };
-    if !args.quiet {
+    if !args.run.quiet {
         println!(
             "{} signals of length {}, {} atoms, {}-sparse codes",
             y.ncols(),
@@ -108,8 +104,8 @@ pub fn run(args: Args) -> CliResult {
         power_iters: args.power_iters,
         seed: args.seed,
     };
-    let mut progress = Progress::new("k-svd", args.quiet);
-    let mut log = IterLog::start(args.quiet);
+    let mut progress = Progress::new("k-svd", args.run.quiet);
+    let mut log = IterLog::start(args.run.quiet);
     let result = ksvd.fit(y.as_ref(), &mut Both(&mut progress, &mut log));
     progress.finish();
     let (dict, codes, report) = result?;

@@ -1,7 +1,20 @@
-//! One printed line per iteration, for the decomposition subcommands (beside the live
-//! [`Progress`](crate::progress::Progress) line).
+//! What the decomposition subcommands share: their common flags, one printed line per
+//! iteration (beside the live [`Progress`](crate::progress::Progress) line), and sizes such as
+//! `30x40x50`.
 
+use clap::Args as ClapArgs;
 use optml::monitor::{IterInfo, Monitor};
+
+/// The flags every decomposition subcommand takes.
+#[derive(ClapArgs, Debug)]
+pub struct RunFlags {
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print only errors and the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
 
 /// Prints `iter, residual, change, seconds` to stdout for each iteration, unless quiet.
 pub struct IterLog {

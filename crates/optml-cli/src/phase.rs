@@ -11,7 +11,7 @@ use optml::nonconvex::phase_retrieval::{
 use optml::solvers::Stop;
 
 use crate::complete::summary;
-use crate::iter_log::{parse_dims, IterLog};
+use crate::iter_log::{parse_dims, IterLog, RunFlags};
 use crate::phase_sweep::{sweep, write_plot, write_table};
 use crate::progress::Progress;
 use crate::CliResult;
@@ -80,19 +80,15 @@ pub struct Args {
     /// Stop when the relative misfit ‖ |Ax̂|² − y ‖/‖y‖ falls to this.
     #[arg(long, default_value_t = 1e-10)]
     pub tol: f64,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Write x̂ to this .npy file.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Print only errors and the summary.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: RunFlags,
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.threads)?;
+    crate::set_threads(args.run.threads)?;
     if let Some(ratios) = &args.sweep {
         if args.signal_len == 0
             || args.trials == 0
@@ -170,7 +166,7 @@ fn read_y(args: &Args, m: usize) -> CliResult<Vec<f64>> {
 
 fn solve<T: Scalar>(args: &Args, meas: &Measurements<T>, truth: Option<&[T]>) -> CliResult {
     let (m, n) = (meas.len(), meas.dim());
-    if !args.quiet {
+    if !args.run.quiet {
         println!(
             "{m} measurements of a {} signal of length {n} (m/n = {:.2}), {:?}",
             if T::WIDTH == 2 { "complex" } else { "real" },
@@ -184,8 +180,8 @@ fn solve<T: Scalar>(args: &Args, meas: &Measurements<T>, truth: Option<&[T]>) ->
         max_iter: args.max_iter,
         max_seconds: f64::INFINITY,
     };
-    let mut progress = Progress::new("phase", args.quiet);
-    let mut log = IterLog::start(args.quiet);
+    let mut progress = Progress::new("phase", args.run.quiet);
+    let mut log = IterLog::start(args.run.quiet);
     let mut mon = Both(&mut progress, &mut log);
     let start = std::time::Instant::now();
     let result = match args.method {

@@ -10,7 +10,7 @@ use optml::solvers::Stop;
 
 use crate::complete::summary;
 use crate::cp::row_major;
-use crate::iter_log::{parse_dims, IterLog};
+use crate::iter_log::{parse_dims, IterLog, RunFlags};
 use crate::progress::Progress;
 use crate::CliResult;
 
@@ -70,19 +70,15 @@ pub struct Args {
     /// Stop when the residual falls to this fraction of its first value.
     #[arg(long, default_value_t = 1e-10)]
     pub tol: f64,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Write l.npy and s.npy (both m × n) to this directory (created if needed).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Print only errors and the summary.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: RunFlags,
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.threads)?;
+    crate::set_threads(args.run.threads)?;
     let rank = match (args.method, args.rank) {
         (Method::Pcp, r) => r.unwrap_or(1),
         (_, Some(r)) => r,
@@ -103,7 +99,7 @@ pub fn run(args: Args) -> CliResult {
         (Some(path), None) => (read_matrix(path)?, None),
         (None, None) => return Err("give a matrix file or --synthetic".into()),
     };
-    if !args.quiet {
+    if !args.run.quiet {
         println!(
             "{} × {} matrix, {:?}{}",
             m.nrows(),
@@ -121,8 +117,8 @@ pub fn run(args: Args) -> CliResult {
         max_iter: args.max_iter,
         max_seconds: f64::INFINITY,
     };
-    let mut progress = Progress::new("rpca", args.quiet);
-    let mut log = IterLog::start(args.quiet);
+    let mut progress = Progress::new("rpca", args.run.quiet);
+    let mut log = IterLog::start(args.run.quiet);
     let mut mon = Both(&mut progress, &mut log);
     let start = std::time::Instant::now();
     let result = match args.method {
