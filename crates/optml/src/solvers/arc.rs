@@ -28,7 +28,8 @@ pub struct Arc {
     /// the rounding level of f.
     pub eta1: f64,
     /// Very successful when ρ ≥ η₂: σ shrinks by `shrink` (down to `sigma_min`). Unsuccessful:
-    /// σ doubles.
+    /// σ rises to the value at which the model would have matched f, within [2σ, 4σ] (see
+    /// [`sigma_after_rejection`]).
     pub eta2: f64,
     /// γ₁ of the very successful update σ ← max(γ₁·σ, σ_min); 0.1 as in Agarwal, Boumal,
     /// Bullins & Cartis (2021, "Adaptive regularization with cubics on manifolds"), which lets σ
@@ -157,6 +158,22 @@ pub(crate) fn cubic_subproblem(
     Some((y, value))
 }
 
+/// σ after a rejected step: the regularization at which the cubic model would have matched f
+/// at the trial point, σ_fit = σ + 3(f(x + s) − m(s))/‖s‖³ (Gould, Porcelli & Toint 2012,
+/// "Updating the regularization parameter in the adaptive cubic regularization algorithm",
+/// Comput. Optim. Appl. 53), kept inside the interval [γ₂σ, γ₃σ] = [2σ, 4σ] of the ARC framework
+/// (Cartis, Gould & Toint 2011, Part I, Alg. 2.1), which keeps its convergence theory. σ only
+/// doubles where the fit is not finite (a trial value of ±∞ or NaN, or s = 0).
+/// `predicted` is f − m(s), `actual` is f − f(x + s).
+pub(crate) fn sigma_after_rejection(sigma: f64, predicted: f64, actual: f64, snorm: f64) -> f64 {
+    let fit = sigma + 3.0 * (predicted - actual) / snorm.powi(3);
+    if fit.is_finite() {
+        fit.clamp(2.0 * sigma, 4.0 * sigma)
+    } else {
+        2.0 * sigma
+    }
+}
+
 /// A step of the cubic model from a Lanczos subspace.
 pub(crate) struct CubicStep {
     pub s: Vec<f64>,
@@ -165,8 +182,13 @@ pub(crate) struct CubicStep {
 }
 
 /// Grows `lz` (built on H at x) until the subspace minimizer s of the cubic model meets the
-/// stop rule ‖∇m(s)‖ ≤ κ·max(min(1, ‖s‖)·‖g‖, ‖s‖²), the subspace is exhausted, or it holds
-/// `max_dim` vectors. ∇m(s) = g + Hs + σ‖s‖s = (g − QQᵀg) + βₖyₖqₖ₊₁ at the subspace minimizer.
+/// stop rule, the subspace is exhausted, or it holds `max_dim` vectors. The rule is "TC.s" of
+/// Cartis, Gould & Toint (Part I), ‖∇m(s)‖ ≤ κ·min(1, ‖s‖)·‖g‖, a forcing term that shrinks with
+/// the step and so keeps Newton's fast local rate on ill-conditioned Hessians. Where the subspace
+/// starts from a direction of negative curvature (`escape`: g is below the tolerance, so TC.s
+/// would ask for an exact solve) it is the ‖s‖² form of Part II, ‖∇m(s)‖ ≤ κ·max(min(1, ‖s‖)·‖g‖,
+/// ‖s‖²), which still holds where g = 0. ∇m(s) = g + Hs + σ‖s‖s = (g − QQᵀg) + βₖyₖqₖ₊₁ at the
+/// subspace minimizer.
 pub(crate) fn cubic_step(
     h: &impl LinearOperator,
     lz: &mut Lanczos,
@@ -174,6 +196,7 @@ pub(crate) fn cubic_step(
     sigma: f64,
     kappa: f64,
     max_dim: usize,
+    escape: bool,
 ) -> Option<CubicStep> {
     let gn = norm(g);
     loop {
@@ -190,7 +213,8 @@ pub(crate) fn cubic_step(
         }
         let model_grad = norm(&grad_m);
         let sn = norm(&s);
-        let done = model_grad <= kappa * (sn.min(1.0) * gn).max(sn * sn);
+        let tc_s = sn.min(1.0) * gn;
+        let done = model_grad <= kappa * if escape { tc_s.max(sn * sn) } else { tc_s };
         if done || lz.len() >= max_dim || lz.exhausted() || !lz.step(h) {
             return Some(CubicStep {
                 s,
@@ -271,14 +295,18 @@ impl Arc {
             }
             run.iter += 1;
             let h = f.hessian(x);
+            let escape = start.is_some();
             let init = start.take().unwrap_or_else(|| g.clone());
             let Some(mut lz) = Lanczos::new(&init) else {
                 status = Some(Status::Stalled);
                 break;
             };
-            // Rejected steps keep the subspace: only σ changes.
-            loop {
-                let Some(step) = cubic_step(&h, &mut lz, &g, sigma, self.kappa, max_dim) else {
+            // Rejected steps keep the subspace: only σ changes. `flat`: the accepted step was lost
+            // in rounding (its predicted decrease below the rounding level of f, and ‖∇f‖ did
+            // not fall).
+            let flat = loop {
+                let Some(step) = cubic_step(&h, &mut lz, &g, sigma, self.kappa, max_dim, escape)
+                else {
                     run.hv_products += lz.products;
                     status = Some(Status::NonFinite);
                     break 'outer;
@@ -301,22 +329,29 @@ impl Arc {
                         sigma = (self.shrink * sigma).max(self.sigma_min);
                     }
                     x.copy_from_slice(&trial);
+                    let g_before = norm(&g);
                     fx = f.value_grad(x, &mut g);
                     run.g_evals += 1;
                     rejected = 0;
                     min_eig = None;
-                    break;
+                    break predicted <= noise && norm(&g) >= g_before;
                 }
-                sigma *= 2.0;
+                sigma = sigma_after_rejection(sigma, predicted, fx - f_trial, norm(&step.s));
                 rejected += 1;
                 if rejected > 60 || !sigma.is_finite() {
                     run.hv_products += lz.products;
                     status = Some(Status::Stalled);
                     break 'outer;
                 }
-            }
+            };
             run.hv_products += lz.products;
             status = run.check(f, fx, norm(&g));
+            // Neither f nor ∇f can improve any further at this precision: the run has stalled
+            // at the rounding level (as the trust-region method stalls when its radius falls
+            // below the spacing of x), instead of wandering until the iteration limit.
+            if status.is_none() && flat {
+                status = Some(Status::Stalled);
+            }
         }
         let mut report = run.finish(f, status.unwrap(), fx, norm(&g));
         if let Some((v, ok)) = min_eig {
@@ -341,6 +376,27 @@ mod tests {
             }
         }
         v
+    }
+
+    #[test]
+    fn rejected_step_raises_sigma_to_the_fitted_value_within_the_interval() {
+        // f(x + s) − m(s) = 0.5 with ‖s‖ = 1: the model matches f at σ + 1.5.
+        let (predicted, actual) = (1.0, 0.5);
+        assert_eq!(sigma_after_rejection(1.0, predicted, actual, 1.0), 2.5);
+        // The fit is taken only inside [2σ, 4σ].
+        assert_eq!(sigma_after_rejection(1.0, 1.0, 0.9, 1.0), 2.0);
+        assert_eq!(sigma_after_rejection(1.0, 1.0, -10.0, 1.0), 4.0);
+        // With m(s) = f + gᵀs + ½sᵀHs + (σ/3)‖s‖³ and f(x + s) that model at σ_fit, the rule
+        // returns σ_fit: check on a step of length 0.3.
+        let (sigma, sn, fit) = (0.7, 0.3f64, 2.1);
+        let quadratic = -0.4;
+        let model = quadratic + sigma / 3.0 * sn.powi(3);
+        let trial = quadratic + fit / 3.0 * sn.powi(3);
+        let got = sigma_after_rejection(sigma, -model, -trial, sn);
+        assert!((got - fit).abs() < 1e-12, "{got}");
+        // A non-finite trial value or a zero step only doubles σ.
+        assert_eq!(sigma_after_rejection(3.0, 1.0, f64::NEG_INFINITY, 1.0), 6.0);
+        assert_eq!(sigma_after_rejection(3.0, 0.0, 0.0, 0.0), 6.0);
     }
 
     #[test]

@@ -211,3 +211,47 @@ fn converged_status(stop: Stop) -> Status {
         Status::ConvergedAbsoluteGradient
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solvers::krylov::Lanczos;
+
+    /// diag(10, …, 10, −1): one negative eigenvalue behind a cluster.
+    struct Diag(Vec<f64>);
+    impl LinearOperator for Diag {
+        fn dim(&self) -> usize {
+            self.0.len()
+        }
+        fn apply(&self, v: &[f64], out: &mut [f64]) {
+            for ((o, d), x) in out.iter_mut().zip(&self.0).zip(v) {
+                *o = d * x;
+            }
+        }
+    }
+
+    #[test]
+    fn finds_a_negative_eigenvalue_that_one_ritz_pair_hides() {
+        let n = 200;
+        let mut d = vec![10.0; n];
+        d[n - 1] = -1.0;
+        let h = Diag(d);
+        let mut rng = ChaCha8Rng::seed_from_u64(0);
+        // After one Lanczos step from a random start, θ − ‖Hq − θq‖ > 0: the residual bound
+        // only places an eigenvalue near θ and says nothing of those below, so stopping there
+        // with a pass would be wrong.
+        let start = random_start(n, &mut ChaCha8Rng::seed_from_u64(0));
+        let mut lz = Lanczos::new(&start).unwrap();
+        assert!(lz.step(&h));
+        let theta = lz.alpha[0];
+        assert!(theta - lz.residual() > 0.0, "{theta} {}", lz.residual());
+        let test = curvature_test(&h, &vec![0.0; n], 1e-6, 100, &mut rng).unwrap();
+        assert!(!test.passed);
+        assert!(
+            (test.min_eigenvalue + 1.0).abs() < 1e-8,
+            "{}",
+            test.min_eigenvalue
+        );
+        assert!(test.products <= 3, "{}", test.products);
+    }
+}
