@@ -11,34 +11,14 @@
 //! logits' common shift flat (and an unused unit's bias is flat too), and the rest are positive.
 
 use optml::curvature::{path_string, DenseSpectrum, RidgeRider};
+use optml::data::synthetic::circle_blobs;
 use optml::linalg::norm;
 use optml::models::mlp::{Activation, Mlp};
 use optml::{Curvature, Objective};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 
 const HIDDEN: usize = 3;
 /// Eigenvalues with |λ| below this are flat directions.
 const FLAT: f64 = 1e-8;
-
-/// `per` points of each of three Gaussian blobs with centers on the unit circle and standard
-/// deviation `spread`; (x row-major n × 2, labels).
-fn blobs(per: usize, spread: f64, seed: u64) -> (Vec<f64>, Vec<f64>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let (mut x, mut y) = (Vec::new(), Vec::new());
-    for c in 0..3 {
-        let a = std::f64::consts::FRAC_PI_2 + c as f64 * std::f64::consts::TAU / 3.0;
-        for _ in 0..per {
-            // Box–Muller.
-            let r = (-2.0 * (1.0 - rng.random::<f64>()).ln()).sqrt();
-            let t = std::f64::consts::TAU * rng.random::<f64>();
-            x.push(a.cos() + spread * r * t.cos());
-            x.push(a.sin() + spread * r * t.sin());
-            y.push(c as f64);
-        }
-    }
-    (x, y)
-}
 
 /// Fraction of the rows whose largest output (the first one on ties) is their label.
 fn accuracy(mlp: &Mlp, theta: &[f64], x: &[f64], y: &[f64]) -> optml::Result<f64> {
@@ -81,7 +61,7 @@ fn grouped(values: &[f64]) -> Vec<(f64, usize)> {
 }
 
 fn run() -> optml::Result<()> {
-    let (x, y) = blobs(30, 0.6, 1);
+    let (x, y) = circle_blobs(3, 30, 0.6, 1);
     let n = y.len();
     let l2 = 1e-3;
     let mlp = Mlp::classifier(&[2, HIDDEN, 3], Activation::Tanh, n, &x, &y)?.with_l2(l2)?;

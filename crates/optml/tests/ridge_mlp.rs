@@ -3,32 +3,14 @@
 //! exact dense Hessian.
 
 use optml::curvature::{DenseSpectrum, RidgeRider};
+use optml::data::synthetic::circle_blobs;
 use optml::linalg::norm;
 use optml::models::mlp::{Activation, Mlp};
 use optml::{Curvature, Objective};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-
-/// `per` points of each of three Gaussian blobs with centers on the unit circle.
-fn blobs(per: usize, spread: f64, seed: u64) -> (Vec<f64>, Vec<f64>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let (mut x, mut y) = (Vec::new(), Vec::new());
-    for c in 0..3 {
-        let a = std::f64::consts::FRAC_PI_2 + c as f64 * std::f64::consts::TAU / 3.0;
-        for _ in 0..per {
-            let r = (-2.0 * (1.0 - rng.random::<f64>()).ln()).sqrt();
-            let t = std::f64::consts::TAU * rng.random::<f64>();
-            x.push(a.cos() + spread * r * t.cos());
-            x.push(a.sin() + spread * r * t.sin());
-            y.push(c as f64);
-        }
-    }
-    (x, y)
-}
 
 /// The 2-3-3 tanh classifier of the example on 90 blob points.
 fn blob_mlp() -> Mlp {
-    let (x, y) = blobs(30, 0.6, 1);
+    let (x, y) = circle_blobs(3, 30, 0.6, 1);
     Mlp::classifier(&[2, 3, 3], Activation::Tanh, y.len(), &x, &y)
         .unwrap()
         .with_l2(1e-3)
@@ -69,7 +51,7 @@ fn symmetric_saddle_is_stationary_with_negative_curvature() {
 
 #[test]
 fn symmetric_saddle_of_a_regressor_and_missing_classes() {
-    let (x, y) = blobs(5, 0.5, 3);
+    let (x, y) = circle_blobs(3, 5, 0.5, 3);
     let t: Vec<f64> = y.iter().flat_map(|&c| [c, c * c - 1.0]).collect();
     let mlp = Mlp::regressor(&[2, 4, 2], Activation::Sigmoid, y.len(), &x, &t).unwrap();
     let theta = mlp.symmetric_saddle().unwrap();

@@ -1,4 +1,5 @@
-//! Data sets: LIBSVM/SVMlight, CSV and NumPy `.npy` readers and writers.
+//! Data sets: LIBSVM/SVMlight, CSV and NumPy `.npy` readers and writers, and small seeded
+//! [`synthetic`] sets.
 //!
 //! [`load`] reads any of them, by option or by file name; [`read_libsvm`], [`read_csv`] and
 //! [`read_npy`] read one format each (their docs list what they accept), and
@@ -16,6 +17,7 @@ mod csv;
 mod libsvm;
 mod load;
 mod npy;
+pub mod synthetic;
 mod text;
 
 pub use csv::{parse_csv, read_csv, CsvOptions, LabelColumn};
