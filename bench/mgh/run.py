@@ -68,7 +68,8 @@ def solved(entry, f):
     return any(abs(f - v) <= max(1e-8 * abs(v), 1e-12) for v in targets)
 
 
-def run_scipy(server, k, entry, method, tol, scale=1.0):
+def run_scipy(server, k, entry, method, tol, scale=1.0, start=None):
+    """scipy's `method` on problem k from `start` (default scale·x0)."""
     counts = {"fg": 0, "hv": 0}
 
     def fg(x):
@@ -98,7 +99,8 @@ def run_scipy(server, k, entry, method, tol, scale=1.0):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            res = minimize(fg, scale * np.array(entry["x0"]), jac=True, method=method, options=options, **kwargs)
+            x0 = np.array(start) if start is not None else scale * np.array(entry["x0"])
+            res = minimize(fg, x0, jac=True, method=method, options=options, **kwargs)
             f, status = float(res.fun), res.message
         except Exception as e:  # a peer's failure is a result, not a crash of the benchmark
             f, status = float("inf"), f"raised {type(e).__name__}: {e}"

@@ -10,6 +10,8 @@ use clap::{Args as ClapArgs, Subcommand};
 use optml::models::testfns::Mgh;
 use optml::objective::{Curvature, LinearOperator, Objective};
 use optml::solvers::{Method, Report, Stop};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::CliResult;
@@ -44,6 +46,13 @@ struct MghArgs {
     /// 100·x₀).
     #[arg(long, default_value_t = 1.0)]
     start_scale: f64,
+    /// Multiply each start coordinate by 1 + ε·u, u uniform in [−1, 1] drawn from --seed: the
+    /// same problems from nearby starts, to see how much a comparison owes to one start.
+    #[arg(long, default_value_t = 0.0)]
+    start_jitter: f64,
+    /// Seed of --start-jitter.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
     /// Comma-separated problem names (default: all 35).
     #[arg(long, value_delimiter = ',')]
     problems: Vec<String>,
@@ -68,6 +77,8 @@ struct Run {
     problem: String,
     n: usize,
     solver: &'static str,
+    /// The starting point.
+    start: Vec<f64>,
     /// Ended at f* or another published minimum.
     solved: bool,
     /// Points where f and ∇f were evaluated (see [`Counted`]) + Hessian-vector products.
@@ -82,6 +93,9 @@ fn mgh(args: MghArgs) -> CliResult {
     if !args.start_scale.is_finite() {
         return Err("--start-scale must be finite".into());
     }
+    if !(0.0..1.0).contains(&args.start_jitter) {
+        return Err("--start-jitter must be in [0, 1)".into());
+    }
     let methods = args
         .solvers
         .iter()
@@ -93,16 +107,24 @@ fn mgh(args: MghArgs) -> CliResult {
         ..Stop::absolute(args.tol)
     };
     let mut runs = Vec::new();
-    for f in &problems {
+    for (k, f) in problems.iter().enumerate() {
+        let mut rng = ChaCha8Rng::seed_from_u64(args.seed ^ (k as u64).wrapping_mul(0x9E37_79B9));
+        let start: Vec<f64> = f
+            .start()
+            .iter()
+            .map(|v| {
+                v * args.start_scale * (1.0 + args.start_jitter * rng.random_range(-1.0..=1.0))
+            })
+            .collect();
         for &method in &methods {
-            let mut x = f.start();
-            x.iter_mut().for_each(|v| *v *= args.start_scale);
+            let mut x = start.clone();
             let counted = Counted::new(f);
             let report = method.minimize(stop, &counted, &mut x, &mut optml::monitor::quiet())?;
             runs.push(Run {
                 problem: f.to_string(),
                 n: f.n(),
                 solver: method.name(),
+                start: start.clone(),
                 solved: f.reached_a_listed_minimum(report.f),
                 evaluations: counted.points.get() + report.hv_products,
                 report,
