@@ -25,7 +25,35 @@ pub(crate) fn newton_pcg(
     eta: f64,
     max_iter: usize,
 ) -> CgStep {
+    newton_pcg_until(h, g, m_inv, CgStop::Model(eta), max_iter)
+}
+
+/// When [`newton_pcg_until`] ends.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum CgStop {
+    /// The quadratic-model rule i·(Q(sᵢ) − Q(sᵢ₋₁)) ≥ η·Q(sᵢ) (Nash & Sofer 1990); stops at
+    /// non-positive curvature.
+    Model(f64),
+    /// The inexact-Newton residual rule ‖H·s + g‖ ≤ η·‖g‖ (Dembo, Eisenstat & Steihaug 1982,
+    /// "Inexact Newton methods"). Negative curvature met after the first iteration, along a
+    /// direction d with dᵀHd < 0, is followed rather than dropped: s ← s + τ·d with
+    /// τ = rᵀz/|dᵀHd|, the step CG takes when the curvature is |dᵀHd|. Since rᵀd = rᵀz > 0,
+    /// Q(s + τd) = Q(s) − τ·rᵀz + ½τ²·dᵀHd < Q(s): the model decreases further, and the
+    /// direction leaves the saddle-like region along its curvature (cf. Gould, Lucidi, Roma &
+    /// Toint 2000, "Exploiting negative curvature directions in linesearch methods").
+    Residual(f64),
+}
+
+/// Preconditioned CG on H·s = −g with the given stop rule; see [`newton_pcg`].
+pub(crate) fn newton_pcg_until(
+    h: &impl LinearOperator,
+    g: &[f64],
+    m_inv: Option<&[f64]>,
+    stop: CgStop,
+    max_iter: usize,
+) -> CgStep {
     let n = g.len();
+    let g_norm = norm(g);
     let mut s = vec![0.0; n];
     let mut r: Vec<f64> = g.iter().map(|x| -x).collect();
     let precond = |r: &[f64]| -> Vec<f64> {
@@ -44,6 +72,12 @@ pub(crate) fn newton_pcg(
         products += 1;
         let dhd = dot(&d, &hd);
         if dhd <= 0.0 || !dhd.is_finite() {
+            if let (CgStop::Residual(_), true) = (stop, i > 1 && dhd < 0.0) {
+                axpy(rz / -dhd, &d, &mut s);
+                // Q(s + τd) = Q(s) − τ·rᵀz + ½τ²·dᵀHd = Q(s) − (3/2)·(rᵀz)²/|dᵀHd|.
+                q -= 1.5 * rz * rz / -dhd;
+                break;
+            }
             if i == 1 {
                 s = r.clone();
             }
@@ -56,7 +90,11 @@ pub(crate) fn newton_pcg(
         let new_q = -0.5 * (dot(&s, &r) - dot(&s, g));
         let q_diff = new_q - q;
         q = new_q;
-        if new_q > 0.0 || q_diff > 0.0 || (i as f64) * q_diff >= eta * new_q {
+        let converged = match stop {
+            CgStop::Model(eta) => (i as f64) * q_diff >= eta * new_q,
+            CgStop::Residual(eta) => norm(&r) <= eta * g_norm,
+        };
+        if new_q > 0.0 || q_diff > 0.0 || converged {
             break;
         }
         z = precond(&r);
@@ -130,5 +168,103 @@ pub(crate) fn steihaug(
         products,
         on_boundary,
         model_value: q,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small dense symmetric matrix, row-major.
+    struct Dense(Vec<Vec<f64>>);
+
+    impl LinearOperator for Dense {
+        fn dim(&self) -> usize {
+            self.0.len()
+        }
+        fn apply(&self, v: &[f64], out: &mut [f64]) {
+            for (o, row) in out.iter_mut().zip(&self.0) {
+                *o = dot(row, v);
+            }
+        }
+    }
+
+    fn residual(h: &Dense, g: &[f64], s: &[f64]) -> f64 {
+        let mut hs = vec![0.0; s.len()];
+        h.apply(s, &mut hs);
+        let r: Vec<f64> = hs.iter().zip(g).map(|(a, b)| a + b).collect();
+        norm(&r)
+    }
+
+    fn model(h: &Dense, g: &[f64], s: &[f64]) -> f64 {
+        let mut hs = vec![0.0; s.len()];
+        h.apply(s, &mut hs);
+        dot(g, s) + 0.5 * dot(s, &hs)
+    }
+
+    fn spd() -> Dense {
+        // Tridiagonal 2, −1 plus a growing diagonal: SPD with spread eigenvalues.
+        let n: usize = 8;
+        Dense(
+            (0..n)
+                .map(|i| {
+                    (0..n)
+                        .map(|j| match i.abs_diff(j) {
+                            0 => 2.0 + i as f64,
+                            1 => -1.0,
+                            _ => 0.0,
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn residual_rule_meets_its_forcing_term() {
+        let h = spd();
+        let g: Vec<f64> = (0..8).map(|i| (i as f64 * 0.7).sin() + 0.3).collect();
+        let mut products = Vec::new();
+        for eta in [0.5, 1e-2, 1e-8] {
+            let step = newton_pcg_until(&h, &g, None, CgStop::Residual(eta), 50);
+            assert!(residual(&h, &g, &step.s) <= eta * norm(&g) * (1.0 + 1e-9));
+            assert!((step.model_value - model(&h, &g, &step.s)).abs() < 1e-10);
+            products.push(step.products);
+        }
+        // A tighter forcing term costs more products, and the tightest solves H·s = −g.
+        assert!(products[0] < products[1] && products[1] <= products[2]);
+        assert!(products[2] <= 8 + 1);
+    }
+
+    #[test]
+    fn negative_curvature_after_the_first_step_is_followed() {
+        // g has a small part along the negative eigenvector e₂: the first CG step sees positive
+        // curvature, the second direction has dᵀHd < 0.
+        let h = Dense(vec![vec![2.0, 0.0], vec![0.0, -1.0]]);
+        let g = [1.0, 0.1];
+        let model_step = newton_pcg_until(&h, &g, None, CgStop::Model(0.1), 10);
+        let step = newton_pcg_until(&h, &g, None, CgStop::Residual(0.1), 10);
+        assert_eq!(step.products, 2);
+        // The step goes on along the negative curvature and lowers the model further; its
+        // reported model value is the true Q(s).
+        assert!((step.model_value - model(&h, &g, &step.s)).abs() < 1e-12);
+        assert!(step.model_value < model(&h, &g, &model_step.s) - 1e-3);
+        assert!(dot(&g, &step.s) < 0.0);
+        // At once (first step): steepest descent, as before.
+        let h = Dense(vec![vec![-1.0, 0.0], vec![0.0, 1.0]]);
+        let step = newton_pcg_until(&h, &[1.0, 0.0], None, CgStop::Residual(0.1), 10);
+        assert_eq!(step.s, vec![-1.0, 0.0]);
+    }
+
+    #[test]
+    fn model_rule_is_unchanged_by_the_residual_variant() {
+        let h = spd();
+        let g: Vec<f64> = (0..8).map(|i| 1.0 / (1.0 + i as f64)).collect();
+        let a = newton_pcg(&h, &g, None, 0.1, 50);
+        let b = newton_pcg_until(&h, &g, None, CgStop::Model(0.1), 50);
+        assert_eq!(a.s, b.s);
+        assert_eq!(a.products, b.products);
+        // The rule stops once i·(Qᵢ − Qᵢ₋₁) ≥ η·Qᵢ, so before an exact solve here.
+        assert!(a.products < 8);
     }
 }
