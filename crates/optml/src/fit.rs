@@ -6,7 +6,8 @@ use crate::models::glm::{GlmModel, GlmSpec, MODEL_FORMAT_VERSION};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
 use crate::solvers::{
-    inverse_diagonal, Bfgs, Lbfgs, Method, Rbfgs, Report, Stop, SubsampledNewton,
+    inverse_diagonal, Bfgs, Lbfgs, Method, NewtonCg, NewtonPath, Rbfgs, Report, Stop,
+    SubsampledNewton,
 };
 
 /// The solver a fit uses: one by name, or `Auto` to pick by the data's shape.
@@ -78,6 +79,16 @@ pub fn fit_glm<M: Monitor + ?Sized>(
             ..Default::default()
         }
         .minimize(&f, &mut w, monitor)?,
+        // On linear classifiers LIBLINEAR's quadratic-model CG stop reaches moderate accuracy
+        // in fewer data passes than forcing terms that tighten with ‖∇f‖ (Galli & Lin 2021
+        // studied it there; bench/glm).
+        Method::NewtonCg => liblinear_newton_cg(stop).minimize(&f, &mut w, monitor)?,
+        Method::NewtonPath => NewtonPath {
+            stop,
+            inner: liblinear_newton_cg(stop),
+            ..Default::default()
+        }
+        .minimize(&f, &mut w, monitor)?,
         _ => method.minimize(stop, &f, &mut w, monitor)?,
     };
     if w.iter().any(|v| !v.is_finite()) || !report.f.is_finite() {
@@ -98,4 +109,13 @@ pub fn fit_glm<M: Monitor + ?Sized>(
         weights: w,
     };
     Ok((model, report))
+}
+
+/// Newton-CG as LIBLINEAR trains linear classifiers: CG stopped by the quadratic-model rule.
+fn liblinear_newton_cg(stop: Stop) -> NewtonCg {
+    NewtonCg {
+        stop,
+        quadratic_model_stop: true,
+        ..Default::default()
+    }
 }
