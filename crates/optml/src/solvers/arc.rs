@@ -28,8 +28,8 @@ pub struct Arc {
     /// the rounding level of f.
     pub eta1: f64,
     /// Very successful when ρ ≥ η₂: σ shrinks by `shrink` (down to `sigma_min`). Unsuccessful:
-    /// σ rises to the value at which the model would have matched f, within [2σ, 4σ] (see
-    /// [`sigma_after_rejection`]).
+    /// σ rises to the value at which the model would have matched f, kept within [2σ, 4σ]
+    /// (Gould, Porcelli & Toint 2012).
     pub eta2: f64,
     /// γ₁ of the very successful update σ ← max(γ₁·σ, σ_min); 0.1 as in Agarwal, Boumal,
     /// Bullins & Cartis (2021, "Adaptive regularization with cubics on manifolds"), which lets σ
