@@ -3,10 +3,11 @@
 //! for models up to a few thousand parameters; the ground truth the iterative tools are tested
 //! against.
 
-use faer::{Mat, Side};
+use faer::Mat;
 
 use super::check_operator;
 use crate::error::{Error, Result};
+use crate::linalg::symmetric_eigen;
 use crate::objective::LinearOperator;
 
 /// All eigenvalues (ascending) and eigenvectors (columns of `vectors`) of a symmetric operator.
@@ -71,20 +72,5 @@ impl DenseSpectrum {
     /// The i-th eigenvector (ascending order of the eigenvalues).
     pub fn vector(&self, i: usize) -> Vec<f64> {
         self.vectors.col(i).iter().copied().collect()
-    }
-}
-
-/// Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix, lower triangle read.
-pub(crate) fn symmetric_eigen(t: &Mat<f64>) -> Result<(Vec<f64>, Mat<f64>)> {
-    let e = t
-        .self_adjoint_eigen(Side::Lower)
-        .map_err(|e| Error::Numerical(format!("symmetric eigensolver: {e:?}")))?;
-    let values: Vec<f64> = e.S().column_vector().iter().copied().collect();
-    if values.iter().all(|v| v.is_finite()) {
-        Ok((values, e.U().to_owned()))
-    } else {
-        Err(Error::Numerical(
-            "symmetric eigensolver returned non-finite eigenvalues".into(),
-        ))
     }
 }

@@ -11,10 +11,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::dense::symmetric_eigen;
 use super::{check_operator, gaussian, lanczos_extend, orthogonalize};
 use crate::error::{Error, Result};
-use crate::linalg::axpy;
+use crate::linalg::{axpy, symmetric_eigen};
 use crate::objective::LinearOperator;
 
 /// Which end of the spectrum.

@@ -3,6 +3,7 @@
 
 mod dense;
 mod design;
+mod eigen;
 mod gemm;
 mod kernels;
 pub mod randomized;
@@ -10,6 +11,7 @@ mod sparse;
 
 pub use dense::DenseMatrix;
 pub use design::{Design, Layout};
+pub(crate) use eigen::symmetric_eigen;
 pub use gemm::{clear_upper_vector_state, matmul};
 pub use sparse::CsrMatrix;
 

@@ -7,12 +7,12 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::krylov::{symmetric_eigen, Lanczos};
+use super::krylov::Lanczos;
 use super::negative_curvature::curvature_test;
 use super::stop::{Run, Stop};
 use super::{check_dim, Report, Status};
 use crate::error::{Error, Result};
-use crate::linalg::{axpy, dot, norm};
+use crate::linalg::{axpy, dot, norm, symmetric_eigen};
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator};
 
@@ -79,7 +79,7 @@ pub(crate) fn cubic_subproblem(
     sigma: f64,
 ) -> Option<(Vec<f64>, f64)> {
     let k = b.len();
-    let (lam, u) = symmetric_eigen(t)?;
+    let (lam, u) = symmetric_eigen(t).ok()?;
     let gamma: Vec<f64> = (0..k)
         .map(|j| (0..k).map(|i| u[(i, j)] * b[i]).sum())
         .collect();

@@ -3,9 +3,9 @@
 //! subspaces here stay small) and Tₖ tridiagonal. The cubic-regularization subproblem and the
 //! negative-curvature search both work on Tₖ.
 
-use faer::{Mat, Side};
+use faer::Mat;
 
-use crate::linalg::{axpy, dot, norm};
+use crate::linalg::{axpy, dot, norm, symmetric_eigen};
 use crate::objective::LinearOperator;
 
 /// A growing Lanczos basis.
@@ -126,16 +126,6 @@ impl Lanczos {
     }
 }
 
-/// Eigenvalues (ascending) and eigenvectors (columns) of a small symmetric matrix.
-pub(crate) fn symmetric_eigen(t: &Mat<f64>) -> Option<(Vec<f64>, Mat<f64>)> {
-    let e = t.self_adjoint_eigen(Side::Lower).ok()?;
-    let values: Vec<f64> = (0..t.nrows()).map(|i| e.S().column_vector()[i]).collect();
-    values
-        .iter()
-        .all(|v| v.is_finite())
-        .then(|| (values, e.U().to_owned()))
-}
-
 /// An estimate of the smallest eigenpair of H.
 #[derive(Clone, Debug)]
 pub(crate) struct ExtremeEigen {
@@ -161,7 +151,7 @@ pub(crate) fn smallest_eigenpair(
     while lz.len() < max_iter.max(1) && lz.step(h) {
         let k = lz.len();
         // Checking every step costs O(k³) on T, negligible next to a product for k ≲ 100.
-        let (values, vectors) = symmetric_eigen(&lz.tridiagonal())?;
+        let (values, vectors) = symmetric_eigen(&lz.tridiagonal()).ok()?;
         let (theta, largest) = (values[0], values[k - 1]);
         let resid = lz.residual() * vectors[(k - 1, 0)].abs();
         let u: Vec<f64> = (0..k).map(|i| vectors[(i, 0)]).collect();
@@ -239,7 +229,7 @@ mod tests {
     #[test]
     fn smallest_eigenpair_matches_a_dense_solver() {
         let h = test_matrix(30);
-        let exact = h.0.self_adjoint_eigenvalues(Side::Lower).unwrap()[0];
+        let exact = h.0.self_adjoint_eigenvalues(faer::Side::Lower).unwrap()[0];
         let start = vec![1.0; 30];
         let e = smallest_eigenpair(&h, &start, 1e-10, 30).unwrap();
         assert!((e.value - exact).abs() < 1e-9, "{} vs {exact}", e.value);
