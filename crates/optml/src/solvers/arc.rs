@@ -254,15 +254,12 @@ impl Arc {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut run = Run::new("arc", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let mut g = vec![0.0; n];
-        let mut fx = f.value_grad(x, &mut g);
-        run.g_evals += 1;
+        let (mut fx, mut g, mut status) = run.start(f, x);
         let g0 = norm(&g);
         let mut sigma = self
             .sigma
             .unwrap_or(if g0 > 0.0 && g0.is_finite() { g0 } else { 1.0 })
             .max(self.sigma_min);
-        let mut status = run.first(f, fx, norm(&g));
         let mut min_eig: Option<(f64, bool)> = None;
         let mut trial = vec![0.0; n];
         // The Lanczos start: g, or an eigenvector of negative curvature at a saddle.

@@ -49,10 +49,7 @@ impl Bfgs {
         let n = x.len();
         let mut d0 = checked_diagonal(self.diagonal.as_deref(), n, "BFGS")?;
         let mut run = Run::new("bfgs", self.stop, f, monitor);
-        let mut g = vec![0.0; n];
-        let mut fx = f.value_grad(x, &mut g);
-        run.g_evals += 1;
-        let mut status = run.first(f, fx, norm(&g));
+        let (mut fx, mut g, mut status) = run.start(f, x);
         // `None` until the first pair fixes the scale of H₀.
         let mut h: Option<InverseEstimate> = None;
         let mut g_new = vec![0.0; n];

@@ -45,10 +45,7 @@ impl GradientDescent {
         check_dim(f, x)?;
         let n = x.len();
         let mut run = Run::new("gd", self.stop, f, monitor);
-        let mut g = vec![0.0; n];
-        let mut fx = f.value_grad(x, &mut g);
-        run.g_evals += 1;
-        let mut status = run.first(f, fx, norm(&g));
+        let (mut fx, mut g, mut status) = run.start(f, x);
         let rule = self.nonmonotone.unwrap_or(NonMonotone::MaxOfLast(1));
         let mut reference = Reference::new(rule, fx);
         let mut t = (1.0 / norm(&g)).min(1.0);
@@ -139,10 +136,7 @@ impl Nesterov {
         }
         let n = x.len();
         let mut run = Run::new("agd", self.stop, f, monitor);
-        let mut gx = vec![0.0; n];
-        let mut fx = f.value_grad(x, &mut gx);
-        run.g_evals += 1;
-        let mut status = run.first(f, fx, norm(&gx));
+        let (mut fx, mut gx, mut status) = run.start(f, x);
         let mut lip = match self.lipschitz {
             Some(l) if l > 0.0 && l.is_finite() => l,
             Some(_) => {
@@ -289,10 +283,7 @@ impl NonlinearCg {
         check_dim(f, x)?;
         let n = x.len();
         let mut run = Run::new("ncg", self.stop, f, monitor);
-        let mut g = vec![0.0; n];
-        let mut fx = f.value_grad(x, &mut g);
-        run.g_evals += 1;
-        let mut status = run.first(f, fx, norm(&g));
+        let (mut fx, mut g, mut status) = run.start(f, x);
         let mut d: Vec<f64> = g.iter().map(|v| -v).collect();
         let mut slope = -dot(&g, &g);
         let mut t0 = (1.0 / norm(&g)).min(1.0);

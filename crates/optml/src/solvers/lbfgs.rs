@@ -81,10 +81,7 @@ impl Lbfgs {
         let n = x.len();
         let mut d0 = checked_diagonal(self.diagonal.as_deref(), n, "L-BFGS")?;
         let mut run = Run::new("lbfgs", self.stop, f, monitor);
-        let mut g = vec![0.0; n];
-        let mut fx = f.value_grad(x, &mut g);
-        run.g_evals += 1;
-        let mut status = run.first(f, fx, norm(&g));
+        let (mut fx, mut g, mut status) = run.start(f, x);
         let mut pairs: VecDeque<Pair> = VecDeque::with_capacity(self.memory);
         let mut g_new = vec![0.0; n];
         while status.is_none() {

@@ -124,14 +124,10 @@ impl NegativeCurvatureNewton {
         monitor: &mut M,
     ) -> Result<Report> {
         check_dim(f, x)?;
-        let n = x.len();
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut run = Run::new("newton-nc", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let mut g = vec![0.0; n];
-        let mut fx = f.value_grad(x, &mut g);
-        run.g_evals += 1;
-        let mut status = run.first(f, fx, norm(&g));
+        let (mut fx, mut g, mut status) = run.start(f, x);
         let mut verdict: Option<(f64, bool)> = None;
         // Whether the next iteration must try negative curvature (the gradient test passed or
         // the Newton step failed).

@@ -71,10 +71,7 @@ impl Newton {
         check_dim(f, x)?;
         let mut run = Run::new("newton", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let mut g = vec![0.0; x.len()];
-        let mut fx = f.value_grad(x, &mut g);
-        run.g_evals += 1;
-        let mut status = run.first(f, fx, norm(&g));
+        let (mut fx, mut g, mut status) = run.start(f, x);
         while status.is_none() {
             run.iter += 1;
             let h = f.hessian(x).to_dense();

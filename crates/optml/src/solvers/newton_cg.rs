@@ -110,10 +110,7 @@ impl NewtonCg {
         check_dim(f, x)?;
         let mut run = Run::new("newton-cg", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let mut g = vec![0.0; x.len()];
-        let mut fx = f.value_grad(x, &mut g);
-        run.g_evals += 1;
-        let mut status = run.first(f, fx, norm(&g));
+        let (mut fx, mut g, mut status) = run.start(f, x);
         let mut previous = None;
         while status.is_none() {
             run.iter += 1;

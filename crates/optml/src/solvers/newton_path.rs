@@ -142,10 +142,7 @@ impl NewtonPath {
         check_dim(f, x)?;
         let mut run = Run::new("newton-path", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let mut g = vec![0.0; x.len()];
-        let mut fx = f.value_grad(x, &mut g);
-        run.g_evals += 1;
-        let mut status = run.first(f, fx, norm(&g));
+        let (mut fx, mut g, mut status) = run.start(f, x);
         // The path starts where the proximal term dominates the curvature of f at x₀ and ends
         // well below its smallest diagonal curvature (for a GLM, ≥ the regularization 1/C).
         let diag = f

@@ -173,10 +173,7 @@ impl Rbfgs {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut run = Run::new("rbfgs", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let mut g = vec![0.0; n];
-        let mut fx = f.value_grad(x, &mut g);
-        run.g_evals += 1;
-        let mut status = run.first(f, fx, norm(&g));
+        let (mut fx, mut g, mut status) = run.start(f, x);
         let mut h: Option<InverseEstimate> = None;
         // The last steps, newest first, for the adaptive sketch.
         let mut steps: Vec<Vec<f64>> = Vec::new();

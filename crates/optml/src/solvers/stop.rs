@@ -85,6 +85,16 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
         self.start.elapsed().as_secs_f64()
     }
 
+    /// Evaluates f and ∇f at the starting point and records it with [`first`](Self::first):
+    /// returns (f(x), ∇f(x), the status if the start already meets a stopping rule).
+    pub fn start(&mut self, obj: &impl Objective, x: &[f64]) -> (f64, Vec<f64>, Option<Status>) {
+        let mut g = vec![0.0; x.len()];
+        let fx = obj.value_grad(x, &mut g);
+        self.g_evals += 1;
+        let status = self.first(obj, fx, crate::linalg::norm(&g));
+        (fx, g, status)
+    }
+
     /// Records the first point; call once, after the first gradient.
     pub fn first(&mut self, obj: &impl Objective, f: f64, g_norm: f64) -> Option<Status> {
         self.threshold = if self.stop.relative {

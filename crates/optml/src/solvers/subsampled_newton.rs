@@ -118,11 +118,8 @@ impl SubsampledNewton {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut run = Run::new("subsampled-newton", self.stop, f, monitor);
         run.hessian = Some("sub-sampled");
-        let mut g = vec![0.0; x.len()];
-        let mut fx = f.value_grad(x, &mut g);
-        run.g_evals += 1;
+        let (mut fx, mut g, mut status) = run.start(f, x);
         let g0 = norm(&g);
-        let mut status = run.first(f, fx, g0);
         while status.is_none() {
             run.iter += 1;
             let mut batch = rand::seq::index::sample(&mut rng, n_terms, size).into_vec();

@@ -47,12 +47,9 @@ impl TrustRegion {
         check_dim(f, x)?;
         let mut run = Run::new("trust-region", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let mut g = vec![0.0; x.len()];
-        let mut fx = f.value_grad(x, &mut g);
-        run.g_evals += 1;
+        let (mut fx, mut g, mut status) = run.start(f, x);
         let g0 = norm(&g);
         let mut radius = self.radius.unwrap_or(g0).max(f64::MIN_POSITIVE);
-        let mut status = run.first(f, fx, g0);
         let mut trial = vec![0.0; x.len()];
         let mut rejected = 0;
         while status.is_none() {
