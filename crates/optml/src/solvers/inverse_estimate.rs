@@ -123,6 +123,24 @@ impl InverseEstimate {
     }
 }
 
+/// The quasi-Newton direction −H·g, or −D·g (−g without D) before the estimate exists, and the
+/// step to try first along it: 1, or min(1, 1/‖g‖) for the unscaled −g, whose length says
+/// nothing about the distance to a minimizer.
+pub(crate) fn quasi_newton_direction(
+    h: Option<&InverseEstimate>,
+    d0: Option<&[f64]>,
+    g: &[f64],
+) -> (Vec<f64>, f64) {
+    match (h, d0) {
+        (Some(h), _) => (h.apply(g).iter().map(|v| -v).collect(), 1.0),
+        (None, Some(d0)) => (g.iter().zip(d0).map(|(v, d)| -v * d).collect(), 1.0),
+        (None, None) => (
+            g.iter().map(|v| -v).collect(),
+            (1.0 / crate::linalg::norm(g)).min(1.0),
+        ),
+    }
+}
+
 /// The Cholesky factor of a small SPD matrix (row-major k × k), for τ × τ systems.
 struct Cholesky {
     k: usize,

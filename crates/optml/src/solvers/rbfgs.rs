@@ -18,7 +18,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::inverse_estimate::InverseEstimate;
+use super::inverse_estimate::{quasi_newton_direction, InverseEstimate};
 use super::linesearch::Wolfe;
 use super::stop::{Run, Stop};
 use super::{check_dim, checked_diagonal, descent_or_steepest, Report, Status};
@@ -180,17 +180,8 @@ impl Rbfgs {
         let mut g_new = vec![0.0; n];
         while status.is_none() {
             run.iter += 1;
-            let quasi_newton: Vec<f64> = match (&h, d0) {
-                (Some(h), _) => h.apply(&g).iter().map(|v| -v).collect(),
-                (None, Some(d0)) => g.iter().zip(d0).map(|(v, d)| -v * d).collect(),
-                (None, None) => g.iter().map(|v| -v).collect(),
-            };
+            let (quasi_newton, t0) = quasi_newton_direction(h.as_ref(), d0, &g);
             let (d, slope) = descent_or_steepest(quasi_newton, &g);
-            let t0 = if h.is_none() && d0.is_none() {
-                (1.0 / norm(&g)).min(1.0)
-            } else {
-                1.0
-            };
             let line = f.line(x, &d);
             let (ls, _) = self.wolfe.search(&*line, fx, slope, t0);
             run.f_evals += ls.evals;
