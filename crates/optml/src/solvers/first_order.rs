@@ -332,8 +332,9 @@ impl NonlinearCg {
                 slope = -dot(&g, &g);
                 restarted = true;
             }
-            // Where f fell by less than rounding, the quadratic says nothing: keep instead the
-            // first-order change of f of the last step (Nocedal & Wright, eq. 3.59).
+            // Where f did not fall (a step accepted at the rounding level), the quadratic says
+            // nothing: keep instead the first-order change of f of the last step (Nocedal &
+            // Wright, eq. 3.59).
             let t_quadratic = 1.01 * 2.0 * (f_before - fx) / -slope;
             t0 = if t_quadratic > 0.0 && t_quadratic.is_finite() {
                 t_quadratic.min(1.0)
