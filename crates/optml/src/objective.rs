@@ -34,6 +34,27 @@ pub trait LinearOperator {
     }
 }
 
+/// A square dense matrix is the operator v ↦ A·v.
+impl LinearOperator for Mat<f64> {
+    fn dim(&self) -> usize {
+        self.nrows()
+    }
+
+    fn apply(&self, v: &[f64], out: &mut [f64]) {
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = (0..v.len()).map(|j| self[(i, j)] * v[j]).sum();
+        }
+    }
+
+    fn diagonal(&self) -> Option<Vec<f64>> {
+        Some((0..self.nrows()).map(|i| self[(i, i)]).collect())
+    }
+
+    fn to_dense(&self) -> Mat<f64> {
+        self.clone()
+    }
+}
+
 /// A differentiable function f: ℝⁿ → ℝ.
 pub trait Objective {
     /// Number of parameters n.

@@ -11,25 +11,6 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-/// A dense symmetric matrix as an operator, with its diagonal.
-#[derive(Clone)]
-struct Dense(Mat<f64>);
-
-impl LinearOperator for Dense {
-    fn dim(&self) -> usize {
-        self.0.nrows()
-    }
-    fn apply(&self, v: &[f64], out: &mut [f64]) {
-        let n = self.dim();
-        for (i, o) in out.iter_mut().enumerate() {
-            *o = (0..n).map(|j| self.0[(i, j)] * v[j]).sum();
-        }
-    }
-    fn diagonal(&self) -> Option<Vec<f64>> {
-        Some((0..self.dim()).map(|i| self.0[(i, i)]).collect())
-    }
-}
-
 /// A = Q·diag(λ)·Qᵀ with Q a random orthogonal matrix and λ log-spaced on [1, κ].
 fn random_spd(n: usize, kappa: f64, seed: u64) -> Mat<f64> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -64,7 +45,7 @@ fn mean_errors(
     seeds: u64,
 ) -> Vec<f64> {
     let n = a.nrows();
-    let op = Dense(a.clone());
+    let op = a.clone();
     let mut mean = vec![0.0; checkpoints.len()];
     for seed in 0..seeds {
         let mut rng = ChaCha8Rng::seed_from_u64(100 + seed);
@@ -134,14 +115,14 @@ fn gaussian_and_adaptive_sketches_converge_linearly() {
     // τ = n with a full-rank sketch inverts A in one step.
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let mut h = InverseEstimate::identity(n, 1.0);
-    h.step(&Dense(a.clone()), Sketch::Gaussian, n, &mut rng);
+    h.step(&a.clone(), Sketch::Gaussian, n, &mut rng);
     let err = weighted_error(&h, &a);
     assert!(err < 1e-12, "one full step: {err:e}");
 }
 
 /// f = ½xᵀAx − bᵀx.
 struct Quadratic {
-    a: Dense,
+    a: Mat<f64>,
     b: Vec<f64>,
 }
 
@@ -162,8 +143,8 @@ impl Objective for Quadratic {
 }
 
 impl Curvature for Quadratic {
-    type Hessian<'a> = Dense;
-    fn hessian(&self, _: &[f64]) -> Dense {
+    type Hessian<'a> = Mat<f64>;
+    fn hessian(&self, _: &[f64]) -> Mat<f64> {
         self.a.clone()
     }
 }
@@ -174,8 +155,8 @@ fn minimizes_a_quadratic_with_every_sketch() {
     let a = random_spd(n, 1e3, 4);
     let x_star: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
     let mut b = vec![0.0; n];
-    Dense(a.clone()).apply(&x_star, &mut b);
-    let f = Quadratic { a: Dense(a), b };
+    a.clone().apply(&x_star, &mut b);
+    let f = Quadratic { a, b };
     for (sketch, tau) in [
         (Sketch::Adaptive, 1),
         (Sketch::Adaptive, 3),

@@ -174,50 +174,28 @@ pub(crate) fn steihaug(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use faer::{mat, Mat};
 
-    /// A small dense symmetric matrix, row-major.
-    struct Dense(Vec<Vec<f64>>);
-
-    impl LinearOperator for Dense {
-        fn dim(&self) -> usize {
-            self.0.len()
-        }
-        fn apply(&self, v: &[f64], out: &mut [f64]) {
-            for (o, row) in out.iter_mut().zip(&self.0) {
-                *o = dot(row, v);
-            }
-        }
-    }
-
-    fn residual(h: &Dense, g: &[f64], s: &[f64]) -> f64 {
+    fn residual(h: &Mat<f64>, g: &[f64], s: &[f64]) -> f64 {
         let mut hs = vec![0.0; s.len()];
         h.apply(s, &mut hs);
         let r: Vec<f64> = hs.iter().zip(g).map(|(a, b)| a + b).collect();
         norm(&r)
     }
 
-    fn model(h: &Dense, g: &[f64], s: &[f64]) -> f64 {
+    fn model(h: &Mat<f64>, g: &[f64], s: &[f64]) -> f64 {
         let mut hs = vec![0.0; s.len()];
         h.apply(s, &mut hs);
         dot(g, s) + 0.5 * dot(s, &hs)
     }
 
-    fn spd() -> Dense {
+    fn spd() -> Mat<f64> {
         // Tridiagonal 2, −1 plus a growing diagonal: SPD with spread eigenvalues.
-        let n: usize = 8;
-        Dense(
-            (0..n)
-                .map(|i| {
-                    (0..n)
-                        .map(|j| match i.abs_diff(j) {
-                            0 => 2.0 + i as f64,
-                            1 => -1.0,
-                            _ => 0.0,
-                        })
-                        .collect()
-                })
-                .collect(),
-        )
+        Mat::from_fn(8, 8, |i, j| match i.abs_diff(j) {
+            0 => 2.0 + i as f64,
+            1 => -1.0,
+            _ => 0.0,
+        })
     }
 
     #[test]
@@ -240,7 +218,7 @@ mod tests {
     fn negative_curvature_after_the_first_step_is_followed() {
         // g has a small part along the negative eigenvector e₂: the first CG step sees positive
         // curvature, the second direction has dᵀHd < 0.
-        let h = Dense(vec![vec![2.0, 0.0], vec![0.0, -1.0]]);
+        let h = mat![[2.0, 0.0], [0.0, -1.0]];
         let g = [1.0, 0.1];
         let model_step = newton_pcg_until(&h, &g, None, CgStop::Model(0.1), 10);
         let step = newton_pcg_until(&h, &g, None, CgStop::Residual(0.1), 10);
@@ -251,7 +229,7 @@ mod tests {
         assert!(step.model_value < model(&h, &g, &model_step.s) - 1e-3);
         assert!(dot(&g, &step.s) < 0.0);
         // At once (first step): steepest descent, as before.
-        let h = Dense(vec![vec![-1.0, 0.0], vec![0.0, 1.0]]);
+        let h = mat![[-1.0, 0.0], [0.0, 1.0]];
         let step = newton_pcg_until(&h, &[1.0, 0.0], None, CgStop::Residual(0.1), 10);
         assert_eq!(step.s, vec![-1.0, 0.0]);
     }

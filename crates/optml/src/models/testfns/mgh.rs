@@ -253,14 +253,11 @@ impl LinearOperator for DenseHessian {
     }
 
     fn apply(&self, v: &[f64], out: &mut [f64]) {
-        let n = self.dim();
-        for (i, o) in out.iter_mut().enumerate() {
-            *o = (0..n).map(|j| self.a[(i, j)] * v[j]).sum();
-        }
+        self.a.apply(v, out)
     }
 
     fn diagonal(&self) -> Option<Vec<f64>> {
-        Some((0..self.dim()).map(|i| self.a[(i, i)]).collect())
+        LinearOperator::diagonal(&self.a)
     }
 
     fn to_dense(&self) -> Mat<f64> {
