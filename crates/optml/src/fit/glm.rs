@@ -1,5 +1,3 @@
-//! Fitting a GLM end to end: data and spec in, trained model and report out.
-
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::models::glm::{GlmModel, GlmSpec, MODEL_FORMAT_VERSION};

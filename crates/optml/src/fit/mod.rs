@@ -1,0 +1,5 @@
+//! Fitting models end to end: data and a spec in, a trained model and the solver's report out.
+
+mod glm;
+
+pub use glm::{fit_glm, Choice};
