@@ -7,10 +7,10 @@ use optml::monitor::Both;
 use optml::nonconvex::completion::{planted, AltMin, FactoredGd, Observed, SoftImpute};
 use optml::nonconvex::triples::{read_pairs, read_triples, write_csv_triples};
 use optml::nonconvex::{recovery_error, Factors};
-use optml::solvers::{Report, Stop};
 
-use crate::iter_log::{parse_dims, IterLog, RunFlags};
+use crate::output::IterLog;
 use crate::progress::Progress;
+use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -60,9 +60,6 @@ pub struct Args {
     /// Write the planted instance (observed.csv, truth_u.npy, truth_v.npy) to this directory.
     #[arg(long, requires = "synthetic")]
     pub save_instance: Option<PathBuf>,
-    /// Seeds the planted instance and the randomized spectral start.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
     #[arg(long, default_value_t = 500)]
     pub max_iter: usize,
     /// Stop when the residual (gradient norm; for softimpute the change ‖X_{t+1} − X_t‖_F) falls
@@ -86,7 +83,7 @@ pub fn run(args: Args) -> CliResult {
     crate::set_threads(args.run.threads)?;
     let (obs, truth) = match (&args.observed_file, args.synthetic) {
         (_, Some([m, n])) => {
-            let p = planted(m, n, args.rank, args.observed, args.seed)?;
+            let p = planted(m, n, args.rank, args.observed, args.run.seed)?;
             if let Some(dir) = &args.save_instance {
                 save_instance(dir, &p.observed, &p.truth)?;
             }
@@ -106,12 +103,7 @@ pub fn run(args: Args) -> CliResult {
             args.method
         );
     }
-    let stop = Stop {
-        tol: args.tol,
-        relative: true,
-        max_iter: args.max_iter,
-        max_seconds: f64::INFINITY,
-    };
+    let stop = args.run.stop(args.tol, true, args.max_iter);
     let mut progress = Progress::new("complete", args.run.quiet);
     let mut log = IterLog::start(args.run.quiet);
     let mut mon = Both(&mut progress, &mut log);
@@ -120,14 +112,14 @@ pub fn run(args: Args) -> CliResult {
         Method::Gd => FactoredGd {
             rank: args.rank,
             stop,
-            seed: args.seed,
+            seed: args.run.seed,
             ..FactoredGd::default()
         }
         .solve(&obs, &mut mon),
         Method::Altmin => AltMin {
             rank: args.rank,
             stop,
-            seed: args.seed,
+            seed: args.run.seed,
             ..AltMin::default()
         }
         .solve(&obs, &mut mon),
@@ -135,14 +127,14 @@ pub fn run(args: Args) -> CliResult {
             lambda: args.lambda,
             max_rank: args.rank,
             stop,
-            seed: args.seed,
+            seed: args.run.seed,
             ..SoftImpute::default()
         }
         .solve(&obs, &mut mon),
     };
     progress.finish();
     let (x, report) = result?;
-    summary(&report, start.elapsed().as_secs_f64());
+    crate::output::summary(&report, start.elapsed().as_secs_f64());
     let mut res = vec![0.0; obs.len()];
     obs.residuals(&x, &mut res);
     let rmse = (res.iter().map(|r| r * r).sum::<f64>() / res.len() as f64).sqrt();
@@ -170,14 +162,6 @@ pub fn run(args: Args) -> CliResult {
         write_csv_triples(p, &rows)?;
     }
     Ok(())
-}
-
-/// The closing line shared by the recovery subcommands.
-pub fn summary(report: &Report, seconds: f64) {
-    println!(
-        "{}: {} after {} iterations, residual {:.3e}, {:.3} s",
-        report.solver, report.status, report.iterations, report.grad_norm, seconds
-    );
 }
 
 fn save_instance(dir: &Path, obs: &Observed, truth: &Factors) -> CliResult {

@@ -3,12 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args as ClapArgs;
-use faer::Mat;
 use optml::monitor::Both;
 use optml::nonconvex::cp::{factor_match_score, planted_cp, CpAls, CpInit, CpModel, Tensor3};
 
-use crate::iter_log::{parse_dims, IterLog, RunFlags};
+use crate::output::{write_matrix, IterLog};
 use crate::progress::Progress;
+use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(ClapArgs, Debug)]
@@ -32,9 +32,6 @@ pub struct Args {
     /// Write the planted tensor and its factors (tensor.npy, truth_*.npy) to this directory.
     #[arg(long, requires = "synthetic")]
     pub save_instance: Option<PathBuf>,
-    /// Seeds the planted tensor and the random restarts.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
     /// ALS sweeps per run.
     #[arg(long, default_value_t = 500)]
     pub max_iter: usize,
@@ -63,7 +60,7 @@ pub fn run(args: Args) -> CliResult {
     crate::set_threads(args.run.threads)?;
     let (x, truth) = match (&args.tensor, args.synthetic) {
         (_, Some(dims)) => {
-            let (x, truth) = planted_cp(dims, args.rank, args.noise, args.seed)?;
+            let (x, truth) = planted_cp(dims, args.rank, args.noise, args.run.seed)?;
             if let Some(dir) = &args.save_instance {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
                 x.write_npy(&dir.join("tensor.npy"))?;
@@ -88,12 +85,14 @@ pub fn run(args: Args) -> CliResult {
             CpInit::Svd
         },
         restarts: args.restarts,
-        seed: args.seed,
+        seed: args.run.seed,
         compress: !args.no_compress,
     };
     let mut progress = Progress::new("cp-als", args.run.quiet);
     let mut log = IterLog::start(args.run.quiet);
-    let result = als.fit(&x, &mut Both(&mut progress, &mut log));
+    let mut deadline = args.run.deadline();
+    let mut watch = Both(&mut progress, &mut log);
+    let result = als.fit(&x, &mut Both(&mut watch, &mut deadline));
     progress.finish();
     let (model, report) = result?;
     println!(
@@ -131,18 +130,7 @@ fn write_model(dir: &Path, prefix: &str, model: &CpModel) -> CliResult {
         &model.weights,
     )?;
     for (n, f) in model.factors.iter().enumerate() {
-        optml::data::write_npy(
-            &dir.join(format!("{prefix}factor{n}.npy")),
-            &[f.nrows(), r],
-            &row_major(f),
-        )?;
+        write_matrix(&dir.join(format!("{prefix}factor{n}.npy")), f)?;
     }
     Ok(())
-}
-
-/// The values of `m` row by row.
-pub fn row_major(m: &Mat<f64>) -> Vec<f64> {
-    (0..m.nrows())
-        .flat_map(|i| (0..m.ncols()).map(move |j| m[(i, j)]))
-        .collect()
 }

@@ -7,9 +7,9 @@ use faer::MatRef;
 use optml::monitor::Both;
 use optml::nonconvex::dictionary::{dictionary_recovery, planted_dictionary, Ksvd};
 
-use crate::cp::row_major;
-use crate::iter_log::{parse_dims, IterLog, RunFlags};
+use crate::output::{write_matrix, IterLog};
 use crate::progress::Progress;
+use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(ClapArgs, Debug)]
@@ -39,9 +39,6 @@ pub struct Args {
     /// Write the planted signals (data.npy, n × d) and dictionary (truth.npy, K × d) here.
     #[arg(long, requires = "synthetic")]
     pub save_instance: Option<PathBuf>,
-    /// Seeds the planted instance and the starting atoms.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
     /// Iterations (sparse coding and one sweep of atom updates each).
     #[arg(long, default_value_t = 50)]
     pub max_iter: usize,
@@ -64,13 +61,13 @@ pub fn run(args: Args) -> CliResult {
     let (y, truth) = match (&args.data, args.synthetic) {
         (_, Some([d, k])) => {
             let (y, truth, _) =
-                planted_dictionary(d, k, args.sparsity, args.samples, args.noise, args.seed)?;
+                planted_dictionary(d, k, args.sparsity, args.samples, args.noise, args.run.seed)?;
             if let Some(dir) = &args.save_instance {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
                 // Y (d × n, column-major) is data.npy (n × d, row-major) as it lies in memory.
                 let (yt, dt) = (y.transpose().to_owned(), truth.transpose().to_owned());
-                optml::data::write_npy(&dir.join("data.npy"), &[y.ncols(), d], &row_major(&yt))?;
-                optml::data::write_npy(&dir.join("truth.npy"), &[k, d], &row_major(&dt))?;
+                write_matrix(&dir.join("data.npy"), &yt)?;
+                write_matrix(&dir.join("truth.npy"), &dt)?;
             }
             (y, Some(truth))
         }
@@ -102,11 +99,13 @@ pub fn run(args: Args) -> CliResult {
         max_iter: args.max_iter,
         tol: args.tol,
         power_iters: args.power_iters,
-        seed: args.seed,
+        seed: args.run.seed,
     };
     let mut progress = Progress::new("k-svd", args.run.quiet);
     let mut log = IterLog::start(args.run.quiet);
-    let result = ksvd.fit(y.as_ref(), &mut Both(&mut progress, &mut log));
+    let mut deadline = args.run.deadline();
+    let mut watch = Both(&mut progress, &mut log);
+    let result = ksvd.fit(y.as_ref(), &mut Both(&mut watch, &mut deadline));
     progress.finish();
     let (dict, codes, report) = result?;
     println!(
@@ -132,18 +131,10 @@ pub fn run(args: Args) -> CliResult {
     }
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let (d, k) = (dict.nrows(), dict.ncols());
-        let atoms_as_rows = dict.transpose().to_owned();
-        optml::data::write_npy(
-            &dir.join("dictionary.npy"),
-            &[k, d],
-            &row_major(&atoms_as_rows),
-        )?;
-        let codes_t = codes.to_dense().transpose().to_owned();
-        optml::data::write_npy(
+        write_matrix(&dir.join("dictionary.npy"), &dict.transpose().to_owned())?;
+        write_matrix(
             &dir.join("codes.npy"),
-            &[codes.columns.len(), k],
-            &row_major(&codes_t),
+            &codes.to_dense().transpose().to_owned(),
         )?;
     }
     Ok(())

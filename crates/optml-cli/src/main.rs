@@ -1,4 +1,5 @@
-//! `optml`: fit GLMs with Newton-type methods, predict, and see the convergence.
+//! `optml`: fit models with curvature, look at Hessian spectra, solve non-convex recovery
+//! problems, and compare the solvers.
 
 mod bench;
 mod complete;
@@ -8,14 +9,15 @@ mod data_args;
 mod demo;
 mod dictionary;
 mod hessian;
-mod iter_log;
 mod mlp_args;
+mod output;
 mod phase;
 mod phase_sweep;
 mod plot;
 mod predict;
 mod progress;
 mod rpca;
+mod run_args;
 mod train;
 mod train_mlp;
 
@@ -31,9 +33,12 @@ pub type CliResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
     name = "optml",
     version,
     about = "Second-order and non-convex optimization for machine learning",
-    long_about = "Fits L2-regularized logistic, softmax, squared-hinge and least-squares models \
-                  on LIBSVM, CSV or .npy data with Newton-type methods, predicts with them, and \
-                  plots how the solvers converge."
+    long_about = "Fits logistic, softmax, squared-hinge and least-squares models (L2, L1, elastic \
+                  net or group penalties) and multilayer perceptrons on LIBSVM, CSV or .npy data \
+                  with Newton-type and quasi-Newton methods, and predicts with them; computes \
+                  Hessian eigenvalues, traces and spectral densities; solves matrix completion, \
+                  robust PCA, phase retrieval, CP and dictionary learning; and compares the \
+                  solvers on standard test problems, with convergence plots."
 )]
 struct Cli {
     #[command(subcommand)]

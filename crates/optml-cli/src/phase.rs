@@ -8,12 +8,11 @@ use optml::monitor::Both;
 use optml::nonconvex::phase_retrieval::{
     distance_up_to_phase, planted, Measurements, Scalar, TruncatedWirtingerFlow, WirtingerFlow,
 };
-use optml::solvers::Stop;
 
-use crate::complete::summary;
-use crate::iter_log::{parse_dims, IterLog, RunFlags};
+use crate::output::IterLog;
 use crate::phase_sweep::{sweep, write_plot, write_table};
 use crate::progress::Progress;
+use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -72,9 +71,6 @@ pub struct Args {
     /// Write the sweep's plot (SVG) here.
     #[arg(long, requires = "sweep")]
     pub plot: Option<PathBuf>,
-    /// Seeds the planted instance and the power method of the spectral start.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
     #[arg(long, default_value_t = 2500)]
     pub max_iter: usize,
     /// Stop when the relative misfit ‖ |Ax̂|² − y ‖/‖y‖ falls to this.
@@ -101,7 +97,7 @@ pub fn run(args: Args) -> CliResult {
             ratios,
             args.trials,
             args.max_iter,
-            args.seed,
+            args.run.seed,
         )?;
         if let Some(t) = &args.table {
             write_table(t, args.signal_len, args.trials, &rows)?;
@@ -114,10 +110,10 @@ pub fn run(args: Args) -> CliResult {
     match (&args.matrix, args.synthetic) {
         (_, Some([m, n])) => {
             if args.complex {
-                let p = planted::<c64>(n, m, args.seed)?;
+                let p = planted::<c64>(n, m, args.run.seed)?;
                 solve(&args, &p.measurements, Some(&p.signal))
             } else {
-                let p = planted::<f64>(n, m, args.seed)?;
+                let p = planted::<f64>(n, m, args.run.seed)?;
                 solve(&args, &p.measurements, Some(&p.signal))
             }
         }
@@ -174,12 +170,7 @@ fn solve<T: Scalar>(args: &Args, meas: &Measurements<T>, truth: Option<&[T]>) ->
             args.method
         );
     }
-    let stop = Stop {
-        tol: args.tol,
-        relative: false,
-        max_iter: args.max_iter,
-        max_seconds: f64::INFINITY,
-    };
+    let stop = args.run.stop(args.tol, false, args.max_iter);
     let mut progress = Progress::new("phase", args.run.quiet);
     let mut log = IterLog::start(args.run.quiet);
     let mut mon = Both(&mut progress, &mut log);
@@ -187,20 +178,20 @@ fn solve<T: Scalar>(args: &Args, meas: &Measurements<T>, truth: Option<&[T]>) ->
     let result = match args.method {
         Method::Wf => WirtingerFlow {
             stop,
-            seed: args.seed,
+            seed: args.run.seed,
             ..WirtingerFlow::default()
         }
         .solve(meas, &mut mon),
         Method::Twf => TruncatedWirtingerFlow {
             stop,
-            seed: args.seed,
+            seed: args.run.seed,
             ..TruncatedWirtingerFlow::default()
         }
         .solve(meas, &mut mon),
     };
     progress.finish();
     let (z, report) = result?;
-    summary(&report, start.elapsed().as_secs_f64());
+    crate::output::summary(&report, start.elapsed().as_secs_f64());
     if let Some(x) = truth {
         let xn = x.iter().map(|v| v.abs2()).sum::<f64>().sqrt();
         println!(

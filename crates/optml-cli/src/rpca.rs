@@ -6,12 +6,10 @@ use clap::{Args as ClapArgs, ValueEnum};
 use faer::{Mat, MatRef};
 use optml::monitor::Both;
 use optml::nonconvex::robust_pca::{planted, AltProj, Pcp, RpcaGd};
-use optml::solvers::Stop;
 
-use crate::complete::summary;
-use crate::cp::row_major;
-use crate::iter_log::{parse_dims, IterLog, RunFlags};
+use crate::output::{write_matrix, IterLog};
 use crate::progress::Progress;
+use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -62,9 +60,6 @@ pub struct Args {
     /// Write the planted M, L* and S* (m.npy, truth_l.npy, truth_s.npy) to this directory.
     #[arg(long, requires = "synthetic")]
     pub save_instance: Option<PathBuf>,
-    /// Seeds the planted instance and the randomized SVDs.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
     #[arg(long, default_value_t = 500)]
     pub max_iter: usize,
     /// Stop when the residual falls to this fraction of its first value.
@@ -86,13 +81,13 @@ pub fn run(args: Args) -> CliResult {
     };
     let (m, truth) = match (&args.matrix, args.synthetic) {
         (_, Some([r, c])) => {
-            let p = planted(r, c, rank, args.corruption, args.seed)?;
+            let p = planted(r, c, rank, args.corruption, args.run.seed)?;
             let l = p.low_rank.to_dense();
             if let Some(dir) = &args.save_instance {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-                write_mat(&dir.join("m.npy"), &p.observed)?;
-                write_mat(&dir.join("truth_l.npy"), &l)?;
-                write_mat(&dir.join("truth_s.npy"), &p.sparse)?;
+                write_matrix(&dir.join("m.npy"), &p.observed)?;
+                write_matrix(&dir.join("truth_l.npy"), &l)?;
+                write_matrix(&dir.join("truth_s.npy"), &p.sparse)?;
             }
             (p.observed, Some(l))
         }
@@ -111,12 +106,7 @@ pub fn run(args: Args) -> CliResult {
             }
         );
     }
-    let stop = Stop {
-        tol: args.tol,
-        relative: true,
-        max_iter: args.max_iter,
-        max_seconds: f64::INFINITY,
-    };
+    let stop = args.run.stop(args.tol, true, args.max_iter);
     let mut progress = Progress::new("rpca", args.run.quiet);
     let mut log = IterLog::start(args.run.quiet);
     let mut mon = Both(&mut progress, &mut log);
@@ -126,7 +116,7 @@ pub fn run(args: Args) -> CliResult {
             rank,
             alpha: args.alpha,
             stop,
-            seed: args.seed,
+            seed: args.run.seed,
             ..RpcaGd::default()
         }
         .solve(m.as_ref(), &mut mon)
@@ -135,7 +125,7 @@ pub fn run(args: Args) -> CliResult {
             rank,
             beta: args.beta,
             stop,
-            seed: args.seed,
+            seed: args.run.seed,
         }
         .solve(m.as_ref(), &mut mon)
         .map(|(d, r)| (d.low_rank, d.sparse, r)),
@@ -149,7 +139,7 @@ pub fn run(args: Args) -> CliResult {
     };
     progress.finish();
     let (l, s, report) = result?;
-    summary(&report, start.elapsed().as_secs_f64());
+    crate::output::summary(&report, start.elapsed().as_secs_f64());
     let nnz = (0..s.ncols())
         .map(|j| s.col(j).iter().filter(|v| **v != 0.0).count())
         .sum::<usize>();
@@ -165,14 +155,9 @@ pub fn run(args: Args) -> CliResult {
     }
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        write_mat(&dir.join("l.npy"), &l)?;
-        write_mat(&dir.join("s.npy"), &s)?;
+        write_matrix(&dir.join("l.npy"), &l)?;
+        write_matrix(&dir.join("s.npy"), &s)?;
     }
-    Ok(())
-}
-
-fn write_mat(path: &Path, a: &Mat<f64>) -> CliResult {
-    optml::data::write_npy(path, &[a.nrows(), a.ncols()], &row_major(a))?;
     Ok(())
 }
 

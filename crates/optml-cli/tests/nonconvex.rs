@@ -365,3 +365,61 @@ fn phase_complex_from_two_files() {
         &["im.npy", "differs"],
     );
 }
+
+/// `--max-seconds` is one flag of every non-convex subcommand: a tiny limit stops each run early
+/// with what it has, and a limit that is not a positive number is refused.
+#[test]
+fn every_nonconvex_subcommand_takes_a_time_limit() {
+    let runs: [&[&str]; 5] = [
+        &[
+            "complete",
+            "--synthetic",
+            "300x300",
+            "--rank",
+            "5",
+            "--method",
+            "gd",
+        ],
+        &[
+            "rpca",
+            "--synthetic",
+            "200x200",
+            "--rank",
+            "5",
+            "--method",
+            "gd",
+        ],
+        &["phase", "--synthetic", "512x64", "--method", "wf"],
+        &[
+            "cp",
+            "--synthetic",
+            "20x20x20",
+            "--rank",
+            "3",
+            "--random-init",
+        ],
+        &[
+            "dictionary",
+            "--synthetic",
+            "16x32",
+            "--atoms",
+            "32",
+            "--sparsity",
+            "3",
+        ],
+    ];
+    for run in runs {
+        let mut args = run.to_vec();
+        args.extend(["--max-seconds", "1e-9", "--quiet"]);
+        let out = optml(&args);
+        let log = text(&out);
+        assert!(out.status.success(), "{args:?}: {log}");
+        assert!(
+            log.contains("time limit") || log.contains("not converged"),
+            "{args:?} did not stop on time: {log}"
+        );
+        let mut bad = run.to_vec();
+        bad.extend(["--max-seconds", "0"]);
+        fails_with(&bad, &["not a positive number of seconds"]);
+    }
+}

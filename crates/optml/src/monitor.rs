@@ -64,3 +64,54 @@ impl<A: Monitor, B: Monitor> Monitor for Both<'_, A, B> {
         a && b
     }
 }
+
+/// Stops the run once `seconds` of wall-clock time have passed (a time limit for methods whose
+/// options hold no [`Stop`](crate::solvers::Stop)).
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline {
+    pub seconds: f64,
+}
+
+impl Deadline {
+    /// A limit of `seconds` (∞: none).
+    pub fn after(seconds: f64) -> Deadline {
+        Deadline { seconds }
+    }
+}
+
+impl Monitor for Deadline {
+    fn observe(&mut self, info: &IterInfo) -> bool {
+        info.seconds < self.seconds
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: f64) -> IterInfo {
+        IterInfo {
+            iter: 0,
+            seconds,
+            passes: 0.0,
+            f: 0.0,
+            grad_norm: 0.0,
+        }
+    }
+
+    #[test]
+    fn deadline_stops_once_the_time_is_up() {
+        let mut d = Deadline::after(2.0);
+        assert!(d.observe(&at(1.9)));
+        assert!(!d.observe(&at(2.0)));
+        assert!(Deadline::after(f64::INFINITY).observe(&at(1e9)));
+    }
+
+    #[test]
+    fn both_stops_when_either_stops() {
+        let mut a = Deadline::after(1.0);
+        let mut b = Trace::default();
+        assert!(!Both(&mut a, &mut b).observe(&at(1.5)));
+        assert_eq!(b.records.len(), 1, "both monitors see every iteration");
+    }
+}
