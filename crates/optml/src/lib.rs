@@ -3,6 +3,32 @@
 //! Second-order and non-convex optimization for machine learning: regularized GLMs fitted by
 //! Newton-type methods on LIBSVM, CSV or `.npy` data, and solvers that work on any function.
 //!
+//! ## Map
+//!
+//! The crate is built in floors; each module uses only the floors below it.
+//!
+//! | floor | modules | what lives there |
+//! |---|---|---|
+//! | contracts | [`objective`], [`monitor`], [`Error`] | the traits every model meets ([`Objective`], [`Curvature`], [`FiniteSum`], [`SampledCurvature`], [`LinearOperator`]) and the way a run is watched |
+//! | kernels | [`linalg`], [`data`] | design matrices and their products, faer-backed dense algebra, randomized sketches; LIBSVM/CSV/`.npy` readers |
+//! | models | [`models`], [`prox`] | GLMs, MLPs and test functions with exact gradients and Hessian-vector products; non-smooth regularizers |
+//! | methods | [`solvers`], [`curvature`], [`nonconvex`] | minimizers of any [`Objective`]; spectral tools on any Hessian; recovery problems solved to the global optimum |
+//! | policy | [`fit`] | data and a spec in, a trained model out: which solver, which scaling, which checks |
+//!
+//! ## Verbs
+//!
+//! One verb per kind of work, everywhere in the crate:
+//!
+//! * `minimize(f, x, monitor)` — a solver moves `x` in place to a minimizer of `f` and returns a
+//!   [`Report`](solvers::Report) (every type in [`solvers`]).
+//! * `fit(data, …)` — learns a model from data and returns it ([`fit::fit_glm`],
+//!   `CpAls::fit`, `Ksvd::fit`).
+//! * `solve(measurements, monitor)` — recovers an unknown from measurements of it (matrix
+//!   completion, robust PCA, phase retrieval, matrix sensing in [`nonconvex`]).
+//! * `run(operator, …)` — an iterative estimate of a spectrum or decomposition (Lanczos, power
+//!   iteration, spectral density, randomized SVD, the tensor power method, ridge riding).
+//! * `of(…)` — a quantity computed in closed form (a dense spectrum, a sample size).
+//!
 //! ```
 //! use optml::data::parse_libsvm;
 //! use optml::models::glm::{GlmSpec, Loss};

@@ -115,14 +115,14 @@ impl Default for RandomizedSvd {
 
 impl RandomizedSvd {
     /// The leading `rank` singular triplets of `a`, from a seeded Gaussian test block.
-    pub fn compute(&self, a: &impl BlockOperator) -> Result<TruncatedSvd> {
+    pub fn run(&self, a: &impl BlockOperator) -> Result<TruncatedSvd> {
         let width = self.width(a)?;
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let omega = gaussian_matrix(a.ncols(), width, &mut rng);
         self.refine(a, omega.as_ref())
     }
 
-    /// As [`RandomizedSvd::compute`], starting the subspace iteration from `start` (n × ℓ), e.g.
+    /// As [`RandomizedSvd::run`], starting the subspace iteration from `start` (n × ℓ), e.g.
     /// the right singular vectors of a previous, nearby matrix. Columns beyond ℓ are not added.
     pub fn compute_from(
         &self,
@@ -227,7 +227,7 @@ mod tests {
             power_iters: 1,
             seed: 7,
         }
-        .compute(&a)
+        .run(&a)
         .unwrap();
         for (x, y) in exact.s.iter().zip(&rsvd.s) {
             assert!((x - y).abs() <= 1e-10 * exact.s[0], "{x} vs {y}");
@@ -243,10 +243,10 @@ mod tests {
             rank: 3,
             ..Default::default()
         };
-        let x = opts.compute(&a).unwrap();
-        let y = opts.compute(&a).unwrap();
+        let x = opts.run(&a).unwrap();
+        let y = opts.run(&a).unwrap();
         assert_eq!(x.s, y.s);
-        assert!(RandomizedSvd { rank: 0, ..opts }.compute(&a).is_err());
-        assert!(RandomizedSvd { rank: 21, ..opts }.compute(&a).is_err());
+        assert!(RandomizedSvd { rank: 0, ..opts }.run(&a).is_err());
+        assert!(RandomizedSvd { rank: 21, ..opts }.run(&a).is_err());
     }
 }

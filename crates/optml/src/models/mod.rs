@@ -1,4 +1,6 @@
-//! Models: generalized linear models (more to come: MLPs, test functions).
+//! Models, each an [`Objective`](crate::Objective) with exact derivatives: generalized linear
+//! models ([`glm`]), multilayer perceptrons ([`mlp`]) and the classical test functions
+//! ([`testfns`], the Moré–Garbow–Hillstrom set among them).
 
 pub mod glm;
 pub mod mlp;

@@ -286,7 +286,7 @@ pub fn spectral_init(
         power_iters,
         seed,
     }
-    .compute(&op)?;
+    .run(&op)?;
     Ok(Factors::from_svd(&svd))
 }
 

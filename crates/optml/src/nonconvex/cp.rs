@@ -891,7 +891,7 @@ pub struct SymmetricEigen {
 
 impl TensorPower {
     /// Extracts `components` eigenpairs of the symmetric n × n × n tensor `t`.
-    pub fn decompose(&self, t: &Tensor3) -> Result<SymmetricEigen> {
+    pub fn run(&self, t: &Tensor3) -> Result<SymmetricEigen> {
         let [n, n2, n3] = t.dims;
         if n != n2 || n != n3 || n == 0 {
             return Err(Error::invalid(format!(

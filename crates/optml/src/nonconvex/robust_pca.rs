@@ -61,7 +61,7 @@ fn truncated(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<TruncatedSvd> {
             power_iters: 3,
             seed,
         }
-        .compute(&a.to_owned())
+        .run(&a.to_owned())
     }
 }
 
