@@ -320,7 +320,8 @@ fn diagonal_operator_is_exact() {
     for (which, want) in [
         (Which::Largest, vec![7.25, 7.0, 6.75]),
         (Which::Smallest, vec![-7.5, -7.25, -7.0]),
-        (Which::Magnitude, vec![-7.5, 7.25, -7.25]),
+        // ±7.25 tie in magnitude: which comes first is not specified, so compare as sets.
+        (Which::Magnitude, vec![-7.5, -7.25, 7.25]),
     ] {
         let e = Lanczos {
             k: 3,
@@ -330,7 +331,13 @@ fn diagonal_operator_is_exact() {
         }
         .run(&d)
         .unwrap();
-        for (v, w) in e.values.iter().zip(&want) {
+        let mut got = e.values.clone();
+        let mut want = want;
+        if which == Which::Magnitude {
+            got.sort_by(f64::total_cmp);
+            want.sort_by(f64::total_cmp);
+        }
+        for (v, w) in got.iter().zip(&want) {
             assert!(
                 (v - w).abs() < 1e-9,
                 "{which:?}: {:?} vs {want:?}",

@@ -13,9 +13,10 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use super::lanczos::tridiagonal_eigen;
-use super::{check_operator, lanczos_extend, orthogonalize, rademacher};
+use super::{check_operator, lanczos_extend, orthogonalize};
 use crate::error::{Error, Result};
 use crate::linalg::dot;
+use crate::linalg::random::rademacher_vector;
 use crate::objective::LinearOperator;
 
 /// Options of stochastic Lanczos quadrature.
@@ -110,7 +111,7 @@ impl Slq {
         let (mut nodes, mut weights) = (Vec::new(), Vec::new());
         let mut products = 0;
         for _ in 0..self.probes {
-            let mut v = rademacher(n, &mut rng);
+            let mut v = rademacher_vector(n, &mut rng);
             let s = (n as f64).sqrt();
             v.iter_mut().for_each(|x| *x /= s);
             let (alpha, beta, used) = tridiagonalize(a, v, self.steps.min(n))?;

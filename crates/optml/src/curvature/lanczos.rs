@@ -11,8 +11,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::{check_operator, gaussian, lanczos_extend, orthogonalize};
+use super::{check_operator, lanczos_extend, orthogonalize};
 use crate::error::{Error, Result};
+use crate::linalg::random::gaussian_vector;
 use crate::linalg::{axpy, symmetric_eigen};
 use crate::objective::LinearOperator;
 
@@ -316,7 +317,7 @@ fn empty_run() -> Run {
 pub fn gradient_start(grad: &[f64], seed: u64) -> Vec<f64> {
     // Not the stream Lanczos draws its restarts from under the same seed.
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
-    let mut v = gaussian(grad.len(), &mut rng);
+    let mut v = gaussian_vector(grad.len(), &mut rng);
     let z = crate::linalg::norm(&v);
     v.iter_mut().for_each(|x| *x /= z);
     let g = crate::linalg::norm(grad);
@@ -333,7 +334,7 @@ fn fresh_direction(
     basis: &[Vec<f64>],
     rng: &mut ChaCha8Rng,
 ) -> Option<Vec<f64>> {
-    (0..3).find_map(|_| unit_complement(gaussian(n, rng), locked, basis))
+    (0..3).find_map(|_| unit_complement(gaussian_vector(n, rng), locked, basis))
 }
 
 /// `v` orthogonalized against `locked` and `basis` and normalized; `None` when little of it is

@@ -38,8 +38,6 @@ pub use power_iteration::{PowerIteration, PowerReport};
 pub use ridge::{path_string, Branch, Minimum, RidgeReport, RidgeRider};
 pub use trace::{hutch_plus_plus, hutchinson, krylov_trace, TraceEstimate};
 
-use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm};
@@ -85,24 +83,6 @@ fn check_operator<A: LinearOperator + ?Sized>(a: &A) -> Result<usize> {
         0 => Err(Error::invalid("the operator has dimension 0")),
         n => Ok(n),
     }
-}
-
-/// A vector of independent ±1 entries (a Rademacher probe).
-fn rademacher(n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
-    (0..n)
-        .map(|_| if rng.random::<bool>() { 1.0 } else { -1.0 })
-        .collect()
-}
-
-/// A standard normal vector (Box–Muller, so that only `rand` is needed).
-fn gaussian(n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
-    (0..n)
-        .map(|_| {
-            let u: f64 = 1.0 - rng.random::<f64>();
-            let v: f64 = rng.random::<f64>();
-            (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-        })
-        .collect()
 }
 
 /// Removes from `v` its components along the orthonormal `basis` (classical Gram–Schmidt done

@@ -18,9 +18,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::{apply_checked, check_operator, gaussian, normalize, orthogonalize};
+use super::{apply_checked, check_operator, normalize, orthogonalize};
 use crate::error::{Error, Result};
 use crate::linalg::dot;
+use crate::linalg::random::gaussian_vector;
 use crate::objective::LinearOperator;
 
 /// PyHessian's `eigenvalues(top_n, maxIter = 100, tol = 1e-3)`.
@@ -79,7 +80,7 @@ impl PowerIteration {
         };
         let mut hv = vec![0.0; n];
         for _ in 0..self.top_n {
-            let mut v = gaussian(n, &mut rng);
+            let mut v = gaussian_vector(n, &mut rng);
             normalize(&mut v);
             let mut eigenvalue: Option<f64> = None;
             let (mut iters, mut converged) = (0, false);

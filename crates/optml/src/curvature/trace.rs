@@ -12,8 +12,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::{apply_checked, check_operator, orthogonalize, rademacher};
+use super::{apply_checked, check_operator, orthogonalize};
 use crate::error::{Error, Result};
+use crate::linalg::random::rademacher_vector;
 use crate::linalg::{axpy, dot};
 use crate::objective::LinearOperator;
 
@@ -55,7 +56,7 @@ pub fn hutchinson<A: LinearOperator + ?Sized>(
     let mut hz = vec![0.0; n];
     let mut samples = Vec::with_capacity(probes);
     for _ in 0..probes {
-        let z = rademacher(n, &mut rng);
+        let z = rademacher_vector(n, &mut rng);
         apply_checked(a, &z, &mut hz)?;
         samples.push(dot(&z, &hz));
     }
@@ -88,7 +89,7 @@ pub fn hutch_plus_plus<A: LinearOperator + ?Sized>(
     let mut q: Vec<Vec<f64>> = Vec::with_capacity(s);
     let mut hs = vec![0.0; n];
     for _ in 0..s {
-        let z = rademacher(n, &mut rng);
+        let z = rademacher_vector(n, &mut rng);
         apply_checked(a, &z, &mut hs)?;
         used += 1;
         let before = crate::linalg::norm(&hs);
@@ -130,7 +131,7 @@ pub fn krylov_trace<A: LinearOperator + ?Sized>(
     let steps = (products / 2).min(n);
     let mut q: Vec<Vec<f64>> = Vec::with_capacity(steps);
     let mut w = vec![0.0; n];
-    let mut next = rademacher(n, &mut rng);
+    let mut next = rademacher_vector(n, &mut rng);
     let s = (n as f64).sqrt();
     next.iter_mut().for_each(|x| *x /= s);
     let (mut exact, mut used) = (0.0, 0);
@@ -169,7 +170,7 @@ fn deflated_hutchinson<A: LinearOperator + ?Sized>(
     let mut az = vec![0.0; n];
     if q.len() < n {
         for _ in 0..probes {
-            let mut z = rademacher(n, rng);
+            let mut z = rademacher_vector(n, rng);
             for qi in q {
                 let c = dot(qi, &z);
                 axpy(-c, qi, &mut z);

@@ -6,10 +6,10 @@
 //! dominant range; the SVD of the small ℓ × n matrix B = QᵀA = Ũ Σ Vᵀ gives A ≈ (QŨ) Σ Vᵀ. Every
 //! QR and SVD step is faer's.
 
+use super::random::gaussian_matrix;
 use faer::{Accum, Mat, MatRef, Par};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, StandardNormal};
 
 use crate::error::{Error, Result};
 
@@ -199,11 +199,6 @@ fn check_finite(s: &[f64]) -> Result<()> {
 /// An orthonormal basis of the columns of `y` (thin Q of faer's Householder QR).
 pub fn orthonormal(y: Mat<f64>) -> Mat<f64> {
     y.qr().compute_thin_Q()
-}
-
-/// A rows × cols matrix of independent standard normal entries.
-pub fn gaussian_matrix(rows: usize, cols: usize, rng: &mut ChaCha8Rng) -> Mat<f64> {
-    Mat::from_fn(rows, cols, |_, _| StandardNormal.sample(rng))
 }
 
 #[cfg(test)]

@@ -22,9 +22,8 @@ use rayon::prelude::*;
 use super::factored::{add_balance, distance, gradient_descent, top_scale, Factors};
 use super::iterations::Tally;
 use crate::error::{Error, Result};
-use crate::linalg::randomized::{
-    gaussian_matrix, product, BlockOperator, RandomizedSvd, TruncatedSvd,
-};
+use crate::linalg::random::gaussian_matrix;
+use crate::linalg::randomized::{product, BlockOperator, RandomizedSvd, TruncatedSvd};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
 use crate::solvers::{Report, Stop};

@@ -32,7 +32,8 @@ use faer::linalg::solvers::Solve;
 use faer::{Accum, Mat, MatRef, Par, Side};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::StandardNormal;
+
+use crate::linalg::random::{gaussian_matrix, gaussian_vector};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
@@ -452,7 +453,7 @@ impl CpAls {
                 let factors = if svd {
                     svd_init(x, self.rank, &mut rng)?
                 } else {
-                    [0, 1, 2].map(|n| random_matrix(x.dims[n], self.rank, &mut rng))
+                    [0, 1, 2].map(|n| gaussian_matrix(x.dims[n], self.rank, &mut rng))
                 };
                 let mut on_x = |fit: f64, change: f64| info(fit, change, 2.0);
                 self.run(x, norm_x, factors, f64::NEG_INFINITY, &mut on_x)?
@@ -612,17 +613,13 @@ fn normalize_columns(f: &mut Mat<f64>) -> Vec<f64> {
         .collect()
 }
 
-fn random_matrix(rows: usize, cols: usize, rng: &mut impl Rng) -> Mat<f64> {
-    Mat::from_fn(rows, cols, |_, _| rng.sample(StandardNormal))
-}
-
 /// HOSVD start: the leading `r` left singular vectors of the mode-2 and mode-3 unfoldings
 /// (mode 1 is solved for first and needs no start), padded with random columns.
 fn svd_init(x: &Tensor3, r: usize, rng: &mut impl Rng) -> Result<[Mat<f64>; 3]> {
     let [ni, nj, nk] = x.dims;
     let mut leading = |mode: usize, avail: usize| -> Result<Mat<f64>> {
         let u = left_singular_vectors(x, mode)?;
-        let mut f = random_matrix(u.nrows(), r, rng);
+        let mut f = gaussian_matrix(u.nrows(), r, rng);
         for q in 0..r.min(avail).min(u.ncols()) {
             f.col_as_slice_mut(q).copy_from_slice(u.col_as_slice(q));
         }
@@ -812,7 +809,7 @@ pub fn planted_cp(
         )));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut factors = dims.map(|d| random_matrix(d, rank, &mut rng));
+    let mut factors = dims.map(|d| gaussian_matrix(d, rank, &mut rng));
     let mut weights = vec![1.0; rank];
     for f in factors.iter_mut() {
         for (w, n) in weights.iter_mut().zip(normalize_columns(f)) {
@@ -822,9 +819,7 @@ pub fn planted_cp(
     let model = CpModel { weights, factors };
     let mut x = model.to_tensor();
     if noise > 0.0 {
-        let n: Vec<f64> = (0..x.data.len())
-            .map(|_| rng.sample(StandardNormal))
-            .collect();
+        let n = gaussian_vector(x.data.len(), &mut rng);
         let scale = noise * x.norm() / crate::linalg::norm(&n);
         crate::linalg::axpy(scale, &n, &mut x.data);
     }
@@ -845,7 +840,7 @@ pub fn planted_orthogonal_symmetric(
         )));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let g = random_matrix(n, k, &mut rng);
+    let g = gaussian_matrix(n, k, &mut rng);
     let v = g.qr().compute_thin_Q();
     let lambda: Vec<f64> = (0..k).map(|i| 1.0 + i as f64).collect();
     let model = CpModel {
@@ -927,7 +922,7 @@ impl TensorPower {
         for c in 0..self.components {
             let mut best: Option<(Vec<f64>, f64)> = None;
             for _ in 0..self.restarts {
-                let mut theta: Vec<f64> = (0..n).map(|_| rng.sample(StandardNormal)).collect();
+                let mut theta: Vec<f64> = gaussian_vector(n, &mut rng);
                 let norm = crate::linalg::norm(&theta);
                 theta.iter_mut().for_each(|v| *v /= norm);
                 self.iterate(&t, &mut theta);
@@ -1008,7 +1003,7 @@ mod tests {
     fn random_tensor(dims: [usize; 3], seed: u64) -> Tensor3 {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let n = dims.iter().product();
-        Tensor3::new(dims, (0..n).map(|_| rng.sample(StandardNormal)).collect()).unwrap()
+        Tensor3::new(dims, gaussian_vector(n, &mut rng)).unwrap()
     }
 
     #[test]
@@ -1051,7 +1046,7 @@ mod tests {
     fn tucker_core_matches_the_naive_contraction() {
         let x = random_tensor([5, 4, 6], 2);
         let mut rng = ChaCha8Rng::seed_from_u64(3);
-        let bases = [(5, 2), (4, 3), (6, 4)].map(|(d, l)| random_matrix(d, l, &mut rng));
+        let bases = [(5, 2), (4, 3), (6, 4)].map(|(d, l)| gaussian_matrix(d, l, &mut rng));
         let g = tucker_core(&x, &bases);
         assert_eq!(g.dims, [2, 3, 4]);
         for a in 0..2 {

@@ -24,6 +24,8 @@ use faer::{Accum, Mat, MatRef, Par};
 use rand::seq::index::sample;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+use crate::linalg::random::gaussian_matrix;
 use rand_distr::StandardNormal;
 use rayon::prelude::*;
 
@@ -535,7 +537,7 @@ pub fn planted_dictionary(
         )));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut dict = Mat::from_fn(dim, atoms, |_, _| rng.sample::<f64, _>(StandardNormal));
+    let mut dict = gaussian_matrix(dim, atoms, &mut rng);
     for a in 0..atoms {
         let col = dict.col_as_slice_mut(a);
         let n = norm(col);

@@ -18,7 +18,8 @@
 use faer::Side;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, StandardNormal};
+
+use crate::linalg::random::gaussian_vector;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
@@ -57,9 +58,7 @@ impl PSpin {
             )));
         }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let raw: Vec<f64> = (0..n * n * n)
-            .map(|_| StandardNormal.sample(&mut rng))
-            .collect();
+        let raw: Vec<f64> = gaussian_vector(n * n * n, &mut rng);
         let at = |i: usize, j: usize, k: usize| raw[(i * n + j) * n + k];
         let mut j = vec![0.0; n * n * n];
         j.par_chunks_mut(n * n).enumerate().for_each(|(a, slab)| {
@@ -327,7 +326,7 @@ pub fn sample_minima(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..starts)
         .map(|t| {
-            let g: Vec<f64> = (0..n).map(|_| StandardNormal.sample(&mut rng)).collect();
+            let g: Vec<f64> = gaussian_vector(n, &mut rng);
             let mut x = model.project(&g);
             let seed = seed.wrapping_add(t as u64);
             let report = match method {

@@ -19,7 +19,8 @@ use rayon::prelude::*;
 use super::factored::{add_balance, Factors};
 use super::iterations::Tally;
 use crate::error::{Error, Result};
-use crate::linalg::randomized::{gaussian_matrix, product, top_svd, RandomizedSvd, TruncatedSvd};
+use crate::linalg::random::gaussian_matrix;
+use crate::linalg::randomized::{product, top_svd, RandomizedSvd, TruncatedSvd};
 use crate::monitor::Monitor;
 use crate::solvers::{Report, Stop};
 

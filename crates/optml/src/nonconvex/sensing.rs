@@ -10,7 +10,8 @@ use rand_chacha::ChaCha8Rng;
 
 use super::factored::{add_balance, gradient_descent, top_scale, Factors};
 use crate::error::{Error, Result};
-use crate::linalg::randomized::{gaussian_matrix, product, top_svd};
+use crate::linalg::random::gaussian_matrix;
+use crate::linalg::randomized::{product, top_svd};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
 use crate::solvers::{Report, Stop};
