@@ -7,10 +7,11 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::checks::check_dim;
 use super::krylov::Lanczos;
 use super::negative_curvature::curvature_test;
 use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
+use super::{Report, Status};
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm, symmetric_eigen};
 use crate::monitor::Monitor;

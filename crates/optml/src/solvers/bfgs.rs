@@ -3,10 +3,12 @@
 //! H₀ = (sᵀy/yᵀy)·I before the first update (Nocedal & Wright 2006, eq. 6.20), Powell's (1978)
 //! damping where the curvature sᵀy is too small, and a strong-Wolfe line search.
 
+use super::checks::{check_dim, descent_or_steepest};
 use super::inverse_estimate::{quasi_newton_direction, InverseEstimate};
 use super::linesearch::Wolfe;
+use super::scale::checked_diagonal;
 use super::stop::{Run, Stop};
-use super::{check_dim, checked_diagonal, descent_or_steepest, Report, Status};
+use super::{Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;

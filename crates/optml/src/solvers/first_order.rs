@@ -1,9 +1,10 @@
 //! First-order baselines: gradient descent with a (non-monotone) line search, Nesterov's
 //! accelerated gradient with adaptive restart, and nonlinear conjugate gradients.
 
+use super::checks::check_dim;
 use super::linesearch::{nonmonotone_armijo, NonMonotone, Reference, Wolfe};
 use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
+use super::{Report, Status};
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;

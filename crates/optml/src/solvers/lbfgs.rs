@@ -3,9 +3,11 @@
 
 use std::collections::VecDeque;
 
+use super::checks::{check_dim, descent_or_steepest};
 use super::linesearch::Wolfe;
+use super::scale::{checked_diagonal, initial_scale};
 use super::stop::{Run, Stop};
-use super::{check_dim, checked_diagonal, descent_or_steepest, initial_scale, Report, Status};
+use super::{Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;

@@ -10,11 +10,12 @@ use rand_chacha::ChaCha8Rng;
 
 use super::arc::random_start;
 use super::cg::newton_pcg;
+use super::checks::{check_dim, descent_or_steepest};
 use super::krylov::smallest_eigenpair;
 use super::linesearch::armijo_keeping_gradient;
 use super::newton_cg::jacobi_inverse;
 use super::stop::{Run, Stop};
-use super::{check_dim, descent_or_steepest, Report, Status};
+use super::{Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;

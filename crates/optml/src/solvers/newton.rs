@@ -4,9 +4,10 @@
 use faer::linalg::solvers::Solve;
 use faer::{Mat, Side};
 
+use super::checks::{check_dim, descent_or_steepest};
 use super::linesearch::armijo_keeping_gradient;
 use super::stop::{Run, Stop};
-use super::{check_dim, descent_or_steepest, Report, Status};
+use super::{Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, norm};
 use crate::monitor::Monitor;

@@ -6,9 +6,10 @@
 //! LIBLINEAR's quadratic-model rule with a fixed η remains an option.
 
 use super::cg::{newton_pcg_until, CgStop};
+use super::checks::{check_dim, descent_or_steepest};
 use super::linesearch::armijo_keeping_gradient;
 use super::stop::{Run, Stop};
-use super::{check_dim, descent_or_steepest, Report, Status};
+use super::{Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, norm};
 use crate::monitor::Monitor;

@@ -4,9 +4,10 @@
 //! down to μ = 0, with one inexact (preconditioned CG) Newton step per value of μ; μ falls fast
 //! while the steps stay short in the local norm. Then plain Newton-CG finishes.
 
+use super::checks::check_dim;
 use super::newton_cg::NewtonCg;
 use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
+use super::{Report, Status};
 use crate::error::Result;
 use crate::linalg::{dot, norm};
 use crate::monitor::{quiet, Monitor};

@@ -7,8 +7,9 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::checks::check_dim;
 use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
+use super::{Report, Status};
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, norm};
 use crate::monitor::Monitor;

@@ -8,8 +8,9 @@
 //! iteration evaluates ∇f at x⁺ (which also serves the backtracking test) and, under momentum,
 //! at the extrapolated point y.
 
+use super::checks::check_dim;
 use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
+use super::{Report, Status};
 use crate::error::Result;
 use crate::linalg::{dot, norm};
 use crate::monitor::Monitor;

@@ -12,10 +12,11 @@
 //! (Chen, Curtis & Robinson 2017; Curtis, Dai & Robinson 2023).
 
 use super::cg::newton_pcg;
+use super::checks::check_dim;
 use super::coordinate_model::{Columns, CoordinateModel, DenseModel, GlmColumnModel};
 use super::proximal_gradient::check_regularizer;
 use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
+use super::{Report, Status};
 use crate::error::Result;
 use crate::linalg::dot;
 use crate::models::glm::Glm;

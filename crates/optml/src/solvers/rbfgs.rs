@@ -18,10 +18,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+use super::checks::{check_dim, descent_or_steepest};
 use super::inverse_estimate::{quasi_newton_direction, InverseEstimate};
 use super::linesearch::Wolfe;
+use super::scale::checked_diagonal;
 use super::stop::{Run, Stop};
-use super::{check_dim, checked_diagonal, descent_or_steepest, Report, Status};
+use super::{Report, Status};
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;

@@ -7,9 +7,10 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use super::checks::{check_dim, descent_or_steepest};
 use super::linesearch::armijo_keeping_gradient;
 use super::stop::{Run, Stop};
-use super::{check_dim, descent_or_steepest, Report, Status};
+use super::{Report, Status};
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;

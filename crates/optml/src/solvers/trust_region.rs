@@ -3,8 +3,9 @@
 //! default).
 
 use super::cg::steihaug;
+use super::checks::check_dim;
 use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
+use super::{Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, norm};
 use crate::monitor::Monitor;
