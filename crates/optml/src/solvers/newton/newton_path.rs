@@ -4,14 +4,14 @@
 //! down to μ = 0, with one inexact (preconditioned CG) Newton step per value of μ; μ falls fast
 //! while the steps stay short in the local norm. Then plain Newton-CG finishes.
 
-use super::checks::check_dim;
 use super::newton_cg::NewtonCg;
-use super::stop::{Run, Stop};
-use super::{Report, Status};
 use crate::error::Result;
 use crate::linalg::{dot, norm};
 use crate::monitor::{quiet, Monitor};
 use crate::objective::{Curvature, Line, LinearOperator, Objective};
+use crate::solvers::checks::check_dim;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// Newton steps along a decreasing proximal regularization, then Newton-CG.
 #[derive(Clone, Debug, PartialEq)]

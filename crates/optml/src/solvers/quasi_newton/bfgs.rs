@@ -3,16 +3,16 @@
 //! H₀ = (sᵀy/yᵀy)·I before the first update (Nocedal & Wright 2006, eq. 6.20), Powell's (1978)
 //! damping where the curvature sᵀy is too small, and a strong-Wolfe line search.
 
-use super::checks::{check_dim, descent_or_steepest};
 use super::inverse_estimate::{quasi_newton_direction, InverseEstimate};
-use super::linesearch::Wolfe;
 use super::scale::checked_diagonal;
-use super::stop::{Run, Stop};
-use super::{Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
+use crate::solvers::checks::{check_dim, descent_or_steepest};
+use crate::solvers::line_search::Wolfe;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// BFGS with a dense n×n inverse-Hessian estimate (O(n²) memory and work per iteration).
 #[derive(Clone, Debug, PartialEq)]

@@ -9,17 +9,17 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::arc::random_start;
-use super::cg::newton_pcg;
-use super::checks::{check_dim, descent_or_steepest};
-use super::krylov::smallest_eigenpair;
-use super::linesearch::armijo_keeping_gradient;
-use super::newton_cg::jacobi_inverse;
-use super::stop::{Run, Stop};
-use super::{Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator, Objective};
+use crate::solvers::checks::{check_dim, descent_or_steepest};
+use crate::solvers::inner::jacobi_inverse;
+use crate::solvers::inner::newton_pcg;
+use crate::solvers::inner::smallest_eigenpair;
+use crate::solvers::line_search::armijo_keeping_gradient;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// The outcome of the second-order test at a point.
 #[derive(Clone, Debug)]
@@ -96,7 +96,7 @@ pub struct NegativeCurvatureNewton {
     pub stop: Stop,
     /// ε of the test λ_min ≥ −ε·max(1, ‖H‖).
     pub eigen_tol: f64,
-    /// η of the Newton-CG stop rule (see [`NewtonCg`](super::NewtonCg)).
+    /// η of the Newton-CG stop rule (see [`NewtonCg`](crate::solvers::NewtonCg)).
     pub cg_eta: f64,
     pub max_cg: usize,
     /// Largest Lanczos subspace of the eigenvalue estimate.
@@ -212,7 +212,7 @@ fn converged_status(stop: Stop) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solvers::krylov::Lanczos;
+    use crate::solvers::inner::Lanczos;
 
     #[test]
     fn finds_a_negative_eigenvalue_that_one_ritz_pair_hides() {

@@ -7,15 +7,15 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::checks::check_dim;
-use super::krylov::Lanczos;
 use super::negative_curvature::curvature_test;
-use super::stop::{Run, Stop};
-use super::{Report, Status};
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm, symmetric_eigen};
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator};
+use crate::solvers::checks::check_dim;
+use crate::solvers::inner::Lanczos;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// Options of ARC.
 #[derive(Clone, Debug, PartialEq)]
