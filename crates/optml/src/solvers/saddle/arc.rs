@@ -4,10 +4,10 @@
 //! to the ratio of actual to predicted decrease. At a first-order stationary point with
 //! negative curvature the subspace starts from a Lanczos eigenvector, so ARC leaves saddles.
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::negative_curvature::curvature_test;
+use super::second_order::curvature_test;
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm, symmetric_eigen};
 use crate::monitor::Monitor;
@@ -225,11 +225,6 @@ pub(crate) fn cubic_step(
     }
 }
 
-/// A random unit-scale start vector for Lanczos.
-pub(crate) fn random_start(n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
-    (0..n).map(|_| rng.random_range(-1.0..1.0)).collect()
-}
-
 impl Arc {
     pub fn minimize<F: Curvature, M: Monitor + ?Sized>(
         &self,
@@ -364,6 +359,7 @@ impl Arc {
 mod tests {
     use super::*;
     use faer::Mat;
+    use rand::Rng;
 
     fn model(t: &Mat<f64>, b: &[f64], sigma: f64, y: &[f64]) -> f64 {
         let k = b.len();

@@ -4,6 +4,7 @@
 mod arc;
 mod negative_curvature;
 mod pgd;
+mod second_order;
 
 pub use arc::Arc;
 pub use negative_curvature::NegativeCurvatureNewton;
