@@ -4,12 +4,13 @@
 
 use faer::Mat;
 
-use super::{cgls, check_start, grad_norm, Jac, Residuals, SumOfSquares};
+use super::jacobian::{cgls, check_start, grad_norm, sum_sq, Jac};
+use super::residuals::{Residuals, SumOfSquares};
 use crate::error::Result;
 use crate::linalg::{axpy, dot};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
-use crate::solvers::linesearch::armijo;
+use crate::solvers::line_search::armijo;
 use crate::solvers::stop::{Run, Stop};
 use crate::solvers::{Report, Status};
 
@@ -75,7 +76,7 @@ impl GaussNewton {
         let max_cg = if self.max_cg == 0 { 2 * n } else { self.max_cg };
         let mut r = vec![0.0; m];
         let mut jtr = vec![0.0; n];
-        let mut fx = super::sum_sq(f, x, &mut r);
+        let mut fx = sum_sq(f, x, &mut r);
         run.f_evals += 1;
         let (mut jac, cost) = Jac::at(f, x);
         run.g_evals += 1;
@@ -107,7 +108,7 @@ impl GaussNewton {
                 break;
             }
             axpy(ls.t, &p, x);
-            fx = super::sum_sq(f, x, &mut r);
+            fx = sum_sq(f, x, &mut r);
             run.f_evals += 1;
             let (j, cost) = Jac::at(f, x);
             jac = j;

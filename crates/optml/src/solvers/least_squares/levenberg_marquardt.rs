@@ -5,7 +5,8 @@
 
 use faer::Mat;
 
-use super::{check_start, Jac, Residuals, SumOfSquares};
+use super::jacobian::{check_start, sum_sq, Jac};
+use super::residuals::{Residuals, SumOfSquares};
 use crate::error::Result;
 use crate::linalg::{dot, norm};
 use crate::monitor::Monitor;
@@ -155,7 +156,7 @@ impl LevenbergMarquardt {
         let mut run = Run::new("levenberg-marquardt", self.stop, &obj, monitor);
         run.hessian = Some("gauss-newton");
         let mut r = vec![0.0; m];
-        let mut fx = super::sum_sq(f, x, &mut r);
+        let mut fx = sum_sq(f, x, &mut r);
         run.f_evals += 1;
         let dense = |x: &[f64], products: &mut usize| -> faer::Mat<f64> {
             match Jac::at(f, x) {
@@ -205,7 +206,7 @@ impl LevenbergMarquardt {
             let (p, lam) = lm_parameter(&j, &r, &d, delta, lambda);
             lambda = lam;
             let x_new: Vec<f64> = x.iter().zip(&p).map(|(a, b)| a + b).collect();
-            let f_new = super::sum_sq(f, &x_new, &mut r_new);
+            let f_new = sum_sq(f, &x_new, &mut r_new);
             run.f_evals += 1;
             // Predicted decrease ‖r‖² − ‖r + Jp‖² = −2gᵀp − ‖Jp‖².
             let jp2: f64 = (0..m)

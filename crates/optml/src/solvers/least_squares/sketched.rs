@@ -9,8 +9,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+use super::jacobian::{check_start, sum_sq};
 use super::levenberg_marquardt::lm_parameter;
-use super::{check_start, Residuals, SumOfSquares};
+use super::residuals::{Residuals, SumOfSquares};
 use crate::error::{Error, Result};
 use crate::linalg::{dot, norm};
 use crate::monitor::Monitor;
@@ -94,7 +95,7 @@ impl SketchedGaussNewton {
         let mut run = Run::new("sketched-gauss-newton", self.stop, &obj, monitor);
         run.hessian = Some("gauss-newton");
         let mut r = vec![0.0; m];
-        let mut fx = super::sum_sq(f, x, &mut r);
+        let mut fx = sum_sq(f, x, &mut r);
         run.f_evals += 1;
         let mut jtr = vec![0.0; n];
         let grad = |x: &[f64], r: &[f64], jtr: &mut [f64]| {
@@ -154,7 +155,7 @@ impl SketchedGaussNewton {
                 crate::linalg::axpy(*uq, bq, &mut step);
             }
             let x_new: Vec<f64> = x.iter().zip(&step).map(|(a, b)| a + b).collect();
-            let f_new = super::sum_sq(f, &x_new, &mut r_new);
+            let f_new = sum_sq(f, &x_new, &mut r_new);
             run.f_evals += 1;
             let ju2: f64 = (0..m)
                 .map(|i| {

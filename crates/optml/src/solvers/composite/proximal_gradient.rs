@@ -8,13 +8,14 @@
 //! iteration evaluates ∇f at x⁺ (which also serves the backtracking test) and, under momentum,
 //! at the extrapolated point y.
 
-use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
 use crate::error::Result;
 use crate::linalg::{dot, norm};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
 use crate::prox::Regularizer;
+use crate::solvers::checks::check_dim;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// Proximal gradient descent (ISTA) with backtracking; L may also shrink between iterations.
 #[derive(Clone, Debug, PartialEq)]

@@ -5,12 +5,13 @@
 //! while the steps stay short in the local norm. Then plain Newton-CG finishes.
 
 use super::newton_cg::NewtonCg;
-use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
 use crate::error::Result;
 use crate::linalg::{dot, norm};
 use crate::monitor::{quiet, Monitor};
 use crate::objective::{Curvature, Line, LinearOperator, Objective};
+use crate::solvers::checks::check_dim;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// Newton steps along a decreasing proximal regularization, then Newton-CG.
 #[derive(Clone, Debug, PartialEq)]

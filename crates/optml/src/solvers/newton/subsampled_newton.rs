@@ -7,13 +7,14 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::linesearch::armijo_keeping_gradient;
-use super::stop::{Run, Stop};
-use super::{check_dim, descent_or_steepest, Report, Status};
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
 use crate::objective::{LinearOperator, SampledCurvature};
+use crate::solvers::checks::{check_dim, descent_or_steepest};
+use crate::solvers::line_search::armijo_keeping_gradient;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// How many terms the Hessian sample holds.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -4,17 +4,18 @@
 //! to the ratio of actual to predicted decrease. At a first-order stationary point with
 //! negative curvature the subspace starts from a Lanczos eigenvector, so ARC leaves saddles.
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::krylov::Lanczos;
-use super::negative_curvature::curvature_test;
-use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
+use super::second_order::curvature_test;
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm, symmetric_eigen};
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator};
+use crate::solvers::checks::check_dim;
+use crate::solvers::inner::Lanczos;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// Options of ARC.
 #[derive(Clone, Debug, PartialEq)]
@@ -224,11 +225,6 @@ pub(crate) fn cubic_step(
     }
 }
 
-/// A random unit-scale start vector for Lanczos.
-pub(crate) fn random_start(n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
-    (0..n).map(|_| rng.random_range(-1.0..1.0)).collect()
-}
-
 impl Arc {
     pub fn minimize<F: Curvature, M: Monitor + ?Sized>(
         &self,
@@ -363,6 +359,7 @@ impl Arc {
 mod tests {
     use super::*;
     use faer::Mat;
+    use rand::Rng;
 
     fn model(t: &Mat<f64>, b: &[f64], sigma: f64, y: &[f64]) -> f64 {
         let k = b.len();

@@ -19,13 +19,15 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::inverse_estimate::{quasi_newton_direction, InverseEstimate};
-use super::linesearch::Wolfe;
-use super::stop::{Run, Stop};
-use super::{check_dim, checked_diagonal, descent_or_steepest, Report, Status};
+use super::scale::checked_diagonal;
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator};
+use crate::solvers::checks::{check_dim, descent_or_steepest};
+use crate::solvers::line_search::Wolfe;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// How the sketch S (n × τ) is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

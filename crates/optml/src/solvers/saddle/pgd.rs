@@ -7,12 +7,13 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, norm};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
+use crate::solvers::checks::check_dim;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// Options of PGD: the problem's constants (ℓ-smooth gradient, ρ-Lipschitz Hessian, a bound
 /// Δ_f ≥ f(x₀) − f*) and the target ε, from which the paper's constants follow.

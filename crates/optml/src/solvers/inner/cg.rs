@@ -3,6 +3,27 @@
 use crate::linalg::{axpy, dot, norm};
 use crate::objective::LinearOperator;
 
+/// The inverse of the mixed diagonal preconditioner (1−α)·min(diag)·I + α·diag.
+pub(crate) fn jacobi_inverse(h: &impl LinearOperator, alpha: f64) -> Option<Vec<f64>> {
+    if alpha <= 0.0 {
+        return None;
+    }
+    let diag = h.diagonal()?;
+    let base = diag
+        .iter()
+        .copied()
+        .filter(|&x| x > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    if !base.is_finite() {
+        return None;
+    }
+    Some(
+        diag.iter()
+            .map(|&x| 1.0 / ((1.0 - alpha) * base + alpha * x.max(base)))
+            .collect(),
+    )
+}
+
 /// An inexact Newton direction.
 pub(crate) struct CgStep {
     pub s: Vec<f64>,

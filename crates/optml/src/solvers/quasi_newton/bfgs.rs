@@ -4,13 +4,15 @@
 //! damping where the curvature sᵀy is too small, and a strong-Wolfe line search.
 
 use super::inverse_estimate::{quasi_newton_direction, InverseEstimate};
-use super::linesearch::Wolfe;
-use super::stop::{Run, Stop};
-use super::{check_dim, checked_diagonal, descent_or_steepest, Report, Status};
+use super::scale::checked_diagonal;
 use crate::error::Result;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
+use crate::solvers::checks::{check_dim, descent_or_steepest};
+use crate::solvers::line_search::Wolfe;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// BFGS with a dense n×n inverse-Hessian estimate (O(n²) memory and work per iteration).
 #[derive(Clone, Debug, PartialEq)]

@@ -2,13 +2,14 @@
 //! of actual to predicted decrease (Steihaug 1983; Lin & Moré 1999, TRON, LIBLINEAR's former
 //! default).
 
-use super::cg::steihaug;
-use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, norm};
 use crate::monitor::Monitor;
 use crate::objective::Curvature;
+use crate::solvers::checks::check_dim;
+use crate::solvers::inner::steihaug;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// Newton-CG with a trust region.
 #[derive(Clone, Debug, PartialEq)]

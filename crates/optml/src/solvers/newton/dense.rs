@@ -4,13 +4,14 @@
 use faer::linalg::solvers::Solve;
 use faer::{Mat, Side};
 
-use super::linesearch::armijo_keeping_gradient;
-use super::stop::{Run, Stop};
-use super::{check_dim, descent_or_steepest, Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, norm};
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator};
+use crate::solvers::checks::{check_dim, descent_or_steepest};
+use crate::solvers::line_search::armijo_keeping_gradient;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// Newton with a Cholesky solve; for problems with up to a few thousand parameters.
 #[derive(Clone, Debug, PartialEq)]

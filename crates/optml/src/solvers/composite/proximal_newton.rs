@@ -11,17 +11,18 @@
 //! proximal Newton step. This is the subspace acceleration of FaRSA and FaRSA-Group
 //! (Chen, Curtis & Robinson 2017; Curtis, Dai & Robinson 2023).
 
-use super::cg::newton_pcg;
 use super::coordinate_model::{Columns, CoordinateModel, DenseModel, GlmColumnModel};
 use super::proximal_gradient::check_regularizer;
-use super::stop::{Run, Stop};
-use super::{check_dim, Report, Status};
 use crate::error::Result;
 use crate::linalg::dot;
 use crate::models::glm::Glm;
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator};
 use crate::prox::{gather, Regularizer};
+use crate::solvers::checks::check_dim;
+use crate::solvers::inner::newton_pcg;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// Proximal Newton with coordinate-descent subproblems and subspace Newton-CG steps.
 #[derive(Clone, Debug, PartialEq)]

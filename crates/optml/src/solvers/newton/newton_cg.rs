@@ -5,14 +5,15 @@
 //! which tighten as ‖g‖ falls and so turn the linear rate of a fixed η into a superlinear one;
 //! LIBLINEAR's quadratic-model rule with a fixed η remains an option.
 
-use super::cg::{newton_pcg_until, CgStop};
-use super::linesearch::armijo_keeping_gradient;
-use super::stop::{Run, Stop};
-use super::{check_dim, descent_or_steepest, Report, Status};
 use crate::error::Result;
 use crate::linalg::{axpy, norm};
 use crate::monitor::Monitor;
-use crate::objective::{Curvature, LinearOperator};
+use crate::objective::Curvature;
+use crate::solvers::checks::{check_dim, descent_or_steepest};
+use crate::solvers::inner::{jacobi_inverse, newton_pcg_until, CgStop};
+use crate::solvers::line_search::armijo_keeping_gradient;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// Truncated Newton with a line search.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,27 +45,6 @@ impl Default for NewtonCg {
             armijo_c1: 0.01,
         }
     }
-}
-
-/// The inverse of the mixed diagonal preconditioner (1−α)·min(diag)·I + α·diag.
-pub(crate) fn jacobi_inverse(h: &impl LinearOperator, alpha: f64) -> Option<Vec<f64>> {
-    if alpha <= 0.0 {
-        return None;
-    }
-    let diag = h.diagonal()?;
-    let base = diag
-        .iter()
-        .copied()
-        .filter(|&x| x > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    if !base.is_finite() {
-        return None;
-    }
-    Some(
-        diag.iter()
-            .map(|&x| 1.0 / ((1.0 - alpha) * base + alpha * x.max(base)))
-            .collect(),
-    )
 }
 
 /// The forcing term of Eisenstat & Walker (1996), "Choosing the forcing terms in an inexact

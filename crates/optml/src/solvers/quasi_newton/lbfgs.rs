@@ -3,13 +3,15 @@
 
 use std::collections::VecDeque;
 
-use super::linesearch::Wolfe;
-use super::stop::{Run, Stop};
-use super::{check_dim, checked_diagonal, descent_or_steepest, initial_scale, Report, Status};
+use super::scale::{checked_diagonal, initial_scale};
 use crate::error::Result;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
+use crate::solvers::checks::{check_dim, descent_or_steepest};
+use crate::solvers::line_search::Wolfe;
+use crate::solvers::stop::{Run, Stop};
+use crate::solvers::{Report, Status};
 
 /// Limited-memory BFGS.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,7 +24,7 @@ pub struct Lbfgs {
     /// (γ = sᵀy / yᵀDy); `None` uses the identity (γ = sᵀy / yᵀy). [`fit_glm`](crate::fit::fit_glm)
     /// fills it from diag(∇²f(w₀)), which undoes bad feature scaling (bench/glm); on general
     /// functions the diagonal at x₀ misleads more than it helps (bench/mgh), so
-    /// [`Method::Lbfgs`](super::Method) leaves it out.
+    /// [`Method::Lbfgs`](crate::solvers::Method) leaves it out.
     pub diagonal: Option<Vec<f64>>,
 }
 

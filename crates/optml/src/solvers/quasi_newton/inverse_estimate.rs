@@ -4,7 +4,7 @@
 //! secant pair it is the BFGS update of [`Bfgs`](super::Bfgs); with sketches it is randomized
 //! BFGS ([`Rbfgs`](super::Rbfgs)).
 
-use super::initial_scale;
+use super::scale::initial_scale;
 use crate::linalg::dot;
 
 /// A dense symmetric estimate H of A⁻¹ (row-major), refined by sketched BFGS updates.

@@ -1,0 +1,11 @@
+//! Methods that leave saddle points: adaptive cubic regularization, Newton-CG with
+//! negative-curvature steps, and perturbed gradient descent.
+
+mod arc;
+mod negative_curvature;
+mod pgd;
+mod second_order;
+
+pub use arc::Arc;
+pub use negative_curvature::NegativeCurvatureNewton;
+pub use pgd::{PerturbedGd, PgdConstants};
