@@ -12,10 +12,11 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+use super::check_operator;
 use super::lanczos::tridiagonal_eigen;
-use super::{check_operator, lanczos_extend, orthogonalize};
 use crate::error::{Error, Result};
 use crate::linalg::dot;
+use crate::linalg::krylov::LanczosBasis;
 use crate::linalg::random::rademacher_vector;
 use crate::objective::LinearOperator;
 
@@ -172,23 +173,11 @@ fn tridiagonalize<A: LinearOperator + ?Sized>(
     v: Vec<f64>,
     steps: usize,
 ) -> Result<(Vec<f64>, Vec<f64>, usize)> {
-    let n = v.len();
-    let (mut alpha, mut beta): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
-    let mut q: Vec<Vec<f64>> = Vec::with_capacity(steps);
-    let mut w = vec![0.0; n];
-    let mut next = v;
-    loop {
-        lanczos_extend(a, &mut next, &mut q, &mut alpha, &beta, &mut w)?;
-        let b = orthogonalize(&mut w, &q);
-        let scale = alpha
-            .iter()
-            .chain(&beta)
-            .fold(0.0f64, |m, x| m.max(x.abs()));
-        if q.len() >= steps || b <= 1e-12 * scale.max(f64::MIN_POSITIVE) {
-            let used = q.len();
-            return Ok((alpha, beta, used));
-        }
-        beta.push(b);
-        next = w.iter().map(|x| x / b).collect();
-    }
+    let Some(mut lz) = LanczosBasis::new(&v) else {
+        return Err(Error::invalid("the start vector is zero or not finite"));
+    };
+    while lz.len() < steps && lz.step_deflated(a, &[])? {}
+    let used = lz.len();
+    lz.beta.truncate(used.saturating_sub(1));
+    Ok((lz.alpha, lz.beta, used))
 }

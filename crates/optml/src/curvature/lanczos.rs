@@ -11,8 +11,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::{check_operator, lanczos_extend, orthogonalize};
+use super::{check_operator, orthogonalize};
 use crate::error::{Error, Result};
+use crate::linalg::krylov::LanczosBasis;
 use crate::linalg::random::gaussian_vector;
 use crate::linalg::{axpy, symmetric_eigen};
 use crate::objective::LinearOperator;
@@ -211,32 +212,26 @@ impl Lanczos {
         let room = n - locked.len();
         let k = self.k.min(room);
         let max_dim = self.max_dim.min(room);
-        let mut q: Vec<Vec<f64>> = Vec::with_capacity(max_dim);
-        let (mut alpha, mut beta): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
-        let mut w = vec![0.0; n];
-        let mut products = 0;
-        let Some(mut next) = start
-            .and_then(|v| unit_complement(v.to_vec(), locked, &q))
-            .or_else(|| fresh_direction(n, locked, &q, rng))
+        let Some(mut lz) = start
+            .and_then(|v| unit_complement(v.to_vec(), locked, &[]))
+            .or_else(|| fresh_direction(n, locked, &[], rng))
+            .and_then(|v| LanczosBasis::new(&v))
         else {
             return Ok(empty_run());
         };
         loop {
-            lanczos_extend(a, &mut next, &mut q, &mut alpha, &beta, &mut w)?;
-            products += 1;
-            orthogonalize(&mut w, locked);
-            let b = orthogonalize(&mut w, &q);
-            let m = q.len();
+            lz.step_deflated(a, locked)?;
+            let m = lz.len();
+            let b = lz.residual();
             // The test costs O(m³): every step while the basis is small, then every m/16 steps
             // (at most 6 % more products than checking every step).
             let check = m >= k && (m <= 48 || m % (m / 16) == 0);
-            let breakdown_possible = b <= 1e-10 * alpha.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+            let largest_alpha = lz.alpha.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+            let breakdown_possible = b <= 1e-10 * largest_alpha;
             if !(check || breakdown_possible || m >= max_dim) {
-                beta.push(b);
-                next = w.iter().map(|x| x / b).collect();
                 continue;
             }
-            let (theta, s) = tridiagonal_eigen(&alpha, &beta)?;
+            let (theta, s) = tridiagonal_eigen(&lz.alpha, &lz.beta)?;
             let scale = theta.iter().fold(0.0f64, |acc, t| acc.max(t.abs()));
             let mut idx: Vec<usize> = (0..m).collect();
             self.which.order(&theta, &mut idx);
@@ -256,43 +251,29 @@ impl Lanczos {
                     })
             };
             let done = m >= k && idx.iter().zip(&resid).all(|(&i, &r)| converged(i, r));
-            let breakdown = b <= 1e-12 * scale.max(f64::MIN_POSITIVE);
-            let restart = if breakdown && !done && m < max_dim {
-                fresh_direction(n, locked, &q, rng)
+            // An invariant subspace: T gets a zero coupling and a new block starts.
+            let restart = if lz.exhausted() && !done && m < max_dim {
+                fresh_direction(n, locked, &lz.q, rng)
             } else {
                 None
             };
-            let exhausted = breakdown && !done && restart.is_none();
+            let exhausted = lz.exhausted() && !done && restart.is_none();
             if done || m >= max_dim || exhausted {
                 let vectors = idx
                     .iter()
-                    .map(|&i| {
-                        let mut y = vec![0.0; n];
-                        for (j, qj) in q.iter().enumerate() {
-                            axpy(s[(j, i)], qj, &mut y);
-                        }
-                        y
-                    })
+                    .map(|&i| lz.combine(&(0..m).map(|j| s[(j, i)]).collect::<Vec<_>>()))
                     .collect();
                 return Ok(Run {
                     values: idx.iter().map(|&i| theta[i]).collect(),
                     vectors,
                     residuals: resid,
-                    products,
+                    products: lz.products,
                     dim: m,
                     converged: done || exhausted,
                 });
             }
-            match restart {
-                // An invariant subspace: T gets a zero coupling and a new block starts.
-                Some(v) => {
-                    beta.push(0.0);
-                    next = v;
-                }
-                None => {
-                    beta.push(b);
-                    next = w.iter().map(|x| x / b).collect();
-                }
+            if let Some(v) = restart {
+                lz.restart(v);
             }
         }
     }

@@ -38,7 +38,6 @@ pub use power_iteration::{PowerIteration, PowerReport};
 pub use ridge::{path_string, Branch, Minimum, RidgeReport, RidgeRider};
 pub use trace::{hutch_plus_plus, hutchinson, krylov_trace, TraceEstimate};
 
-
 use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm};
 use crate::objective::LinearOperator;
@@ -53,28 +52,6 @@ fn apply_checked<A: LinearOperator + ?Sized>(a: &A, v: &[f64], out: &mut [f64]) 
             "the operator returned a non-finite product".into(),
         ))
     }
-}
-
-/// One step of the Lanczos three-term recurrence from the unit vector `next`: writes
-/// w = A·next − α·next − β·q_last (α = nextᵀA·next, β the last of `beta`), then moves `next`
-/// onto the basis `q` and α onto `alpha`. The caller reorthogonalizes w and takes β from it.
-fn lanczos_extend<A: LinearOperator + ?Sized>(
-    a: &A,
-    next: &mut Vec<f64>,
-    q: &mut Vec<Vec<f64>>,
-    alpha: &mut Vec<f64>,
-    beta: &[f64],
-    w: &mut [f64],
-) -> Result<()> {
-    apply_checked(a, next, w)?;
-    let aj = dot(next, w);
-    axpy(-aj, next, w);
-    if let (Some(prev), Some(&b)) = (q.last(), beta.last()) {
-        axpy(-b, prev, w);
-    }
-    q.push(std::mem::take(next));
-    alpha.push(aj);
-    Ok(())
 }
 
 /// Checks that the operator has at least one row.

@@ -6,6 +6,7 @@ mod design;
 mod eigen;
 mod gemm;
 mod kernels;
+pub(crate) mod krylov;
 pub mod random;
 pub mod randomized;
 mod sparse;

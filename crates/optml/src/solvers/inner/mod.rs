@@ -1,8 +1,6 @@
-//! The inner solvers the Newton-type methods share: conjugate gradients on H·s = −g and a
-//! Lanczos basis of H.
+//! The inner solver the Newton-type methods share: conjugate gradients on H·s = −g (the Lanczos
+//! basis they also use is [`crate::linalg::krylov`]).
 
 mod cg;
-mod krylov;
 
 pub(crate) use cg::{jacobi_inverse, newton_pcg, newton_pcg_until, steihaug, CgStop};
-pub(crate) use krylov::{smallest_eigenpair, Lanczos};

@@ -9,11 +9,11 @@ use rand_chacha::ChaCha8Rng;
 
 use super::second_order::curvature_test;
 use crate::error::{Error, Result};
+use crate::linalg::krylov::LanczosBasis;
 use crate::linalg::{axpy, dot, norm, symmetric_eigen};
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator};
 use crate::solvers::checks::check_dim;
-use crate::solvers::inner::Lanczos;
 use crate::solvers::stop::{Run, Stop};
 use crate::solvers::{Report, Status};
 
@@ -192,7 +192,7 @@ pub(crate) struct CubicStep {
 /// subspace minimizer.
 pub(crate) fn cubic_step(
     h: &impl LinearOperator,
-    lz: &mut Lanczos,
+    lz: &mut LanczosBasis,
     g: &[f64],
     sigma: f64,
     kappa: f64,
@@ -290,7 +290,7 @@ impl Arc {
             let h = f.hessian(x);
             let escape = start.is_some();
             let init = start.take().unwrap_or_else(|| g.clone());
-            let Some(mut lz) = Lanczos::new(&init) else {
+            let Some(mut lz) = LanczosBasis::new(&init) else {
                 status = Some(Status::Stalled);
                 break;
             };

@@ -7,8 +7,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::linalg::dot;
+use crate::linalg::krylov::smallest_eigenpair;
 use crate::objective::LinearOperator;
-use crate::solvers::inner::smallest_eigenpair;
 
 /// A random unit-scale start vector for Lanczos.
 fn random_start(n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
@@ -56,7 +56,7 @@ pub(crate) fn curvature_test(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solvers::inner::Lanczos;
+    use crate::linalg::krylov::LanczosBasis;
     use rand::SeedableRng;
 
     #[test]
@@ -73,7 +73,7 @@ mod tests {
         // only places an eigenvalue near θ and says nothing of those below, so stopping there
         // with a pass would be wrong.
         let start = random_start(n, &mut ChaCha8Rng::seed_from_u64(0));
-        let mut lz = Lanczos::new(&start).unwrap();
+        let mut lz = LanczosBasis::new(&start).unwrap();
         assert!(lz.step(&h));
         let theta = lz.alpha[0];
         assert!(theta - lz.residual() > 0.0, "{theta} {}", lz.residual());

@@ -1,38 +1,44 @@
 //! Lanczos tridiagonalization (Lanczos 1950) of a symmetric operator H in the Krylov subspace of
 //! a start vector: H·Qₖ = Qₖ·Tₖ + βₖ·qₖ₊₁·eₖᵀ with Qₖ orthonormal (fully re-orthogonalized, as the
-//! subspaces here stay small) and Tₖ tridiagonal. The cubic-regularization subproblem and the
-//! negative-curvature search both work on Tₖ.
+//! subspaces here stay small) and Tₖ tridiagonal. The one Krylov basis of the crate: the
+//! cubic-regularization subproblem and the negative-curvature search work on Tₖ, and the
+//! eigenvalue, trace and density estimators of [`crate::curvature`] on its Ritz pairs.
 
 use faer::Mat;
 
+use crate::error::{Error, Result};
 use crate::linalg::{axpy, dot, norm, symmetric_eigen};
 use crate::objective::LinearOperator;
 
-/// A growing Lanczos basis.
-pub(crate) struct Lanczos {
+/// A growing Lanczos basis, optionally kept orthogonal to `locked` vectors (deflation).
+pub(crate) struct LanczosBasis {
     /// The orthonormal basis q₁ … qₖ.
     pub q: Vec<Vec<f64>>,
     /// Diagonal α₁ … αₖ of T.
     pub alpha: Vec<f64>,
-    /// Off-diagonal β₁ … βₖ: βᵢ couples qᵢ and qᵢ₊₁ (the last is the residual norm).
+    /// Off-diagonal β₁ … βₖ: βᵢ couples qᵢ and qᵢ₊₁ (the last is the residual norm; 0 where the
+    /// subspace became invariant, or where [`restart`](Self::restart) began a new block).
     pub beta: Vec<f64>,
-    /// The next basis vector qₖ₊₁ (unnormalized residual direction, normalized), if any.
+    /// The next basis vector qₖ₊₁, if any.
     next: Option<Vec<f64>>,
+    /// max |αᵢ|, |βᵢ| so far: the scale below which a residual counts as zero.
+    scale: f64,
     pub products: usize,
 }
 
-impl Lanczos {
+impl LanczosBasis {
     /// Starts from `start` (normalized here); `None` when it is zero or not finite.
     pub fn new(start: &[f64]) -> Option<Self> {
         let s = norm(start);
         if !(s > 0.0 && s.is_finite()) {
             return None;
         }
-        Some(Lanczos {
+        Some(LanczosBasis {
             q: Vec::new(),
             alpha: Vec::new(),
             beta: Vec::new(),
             next: Some(start.iter().map(|v| v / s).collect()),
+            scale: 0.0,
             products: 0,
         })
     }
@@ -56,15 +62,31 @@ impl Lanczos {
         self.next.as_deref()
     }
 
-    /// Adds one vector: w = H·qₖ − βₖ₋₁·qₖ₋₁, αₖ = qₖᵀw, w ⊥ all q, βₖ = ‖w‖.
-    /// Returns `false` when there is nothing left to add.
-    pub fn step(&mut self, h: &impl LinearOperator) -> bool {
+    /// Adds one vector: w = H·qₖ − βₖ₋₁·qₖ₋₁, αₖ = qₖᵀw, w ⊥ every q (and `locked`), βₖ = ‖w‖.
+    /// Returns `false` when there is nothing left to add (an invariant subspace, or a product
+    /// that is not finite: T then ends there).
+    pub fn step(&mut self, h: &(impl LinearOperator + ?Sized)) -> bool {
+        self.step_deflated(h, &[]).unwrap_or(false)
+    }
+
+    /// [`step`](Self::step) with w also kept orthogonal to the orthonormal `locked` vectors;
+    /// a product that is not finite is an error, so no NaN reaches an estimate.
+    pub fn step_deflated(
+        &mut self,
+        h: &(impl LinearOperator + ?Sized),
+        locked: &[Vec<f64>],
+    ) -> Result<bool> {
         let Some(q) = self.next.take() else {
-            return false;
+            return Ok(false);
         };
         let mut w = vec![0.0; q.len()];
         h.apply(&q, &mut w);
         self.products += 1;
+        if !w.iter().all(|v| v.is_finite()) {
+            return Err(Error::NonFinite(
+                "the operator returned a non-finite product".into(),
+            ));
+        }
         if let (Some(prev), Some(&b)) = (self.q.last(), self.beta.last()) {
             axpy(-b, prev, &mut w);
         }
@@ -73,26 +95,29 @@ impl Lanczos {
         self.q.push(q);
         // Twice is enough (Kahan–Parlett): keeps Q orthonormal to rounding.
         for _ in 0..2 {
-            for qi in &self.q {
+            for qi in locked.iter().chain(&self.q) {
                 let c = dot(qi, &w);
                 axpy(-c, qi, &mut w);
             }
         }
         let b = norm(&w);
-        let scale = a.abs().max(self.beta.last().copied().unwrap_or(0.0));
         self.alpha.push(a);
-        if !a.is_finite() || !b.is_finite() {
-            self.beta.push(0.0);
-            return true;
-        }
-        let dim = self.q[0].len();
-        if b <= 1e-12 * scale.max(f64::MIN_POSITIVE) || self.q.len() == dim {
+        self.scale = self.scale.max(a.abs()).max(self.residual());
+        let room = self.q[0].len() - locked.len();
+        if b <= 1e-12 * self.scale.max(f64::MIN_POSITIVE) || self.q.len() >= room {
             self.beta.push(0.0);
         } else {
             self.beta.push(b);
             self.next = Some(w.iter().map(|v| v / b).collect());
         }
-        true
+        Ok(true)
+    }
+
+    /// Continues an exhausted basis from the unit vector `v` (orthogonal to the basis): T gets
+    /// a zero coupling and a new block starts.
+    pub fn restart(&mut self, v: Vec<f64>) {
+        debug_assert!(self.exhausted());
+        self.next = Some(v);
     }
 
     /// T as a dense k×k matrix.
@@ -146,7 +171,7 @@ pub(crate) fn smallest_eigenpair(
     tol: f64,
     max_iter: usize,
 ) -> Option<ExtremeEigen> {
-    let mut lz = Lanczos::new(start)?;
+    let mut lz = LanczosBasis::new(start)?;
     let mut best = None;
     while lz.len() < max_iter.max(1) && lz.step(h) {
         let k = lz.len();
@@ -190,7 +215,7 @@ mod tests {
     fn lanczos_relation_holds() {
         let h = test_matrix(12);
         let start: Vec<f64> = (0..12).map(|i| 1.0 + (i as f64).sin()).collect();
-        let mut lz = Lanczos::new(&start).unwrap();
+        let mut lz = LanczosBasis::new(&start).unwrap();
         for _ in 0..6 {
             assert!(lz.step(&h));
         }
