@@ -20,13 +20,12 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::factored::{add_balance, distance, gradient_descent, top_scale, Factors};
-use super::iterations::Tally;
 use crate::error::{Error, Result};
 use crate::linalg::random::gaussian_matrix;
 use crate::linalg::randomized::{product, BlockOperator, RandomizedSvd, TruncatedSvd};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
-use crate::solvers::{Report, Stop};
+use crate::solvers::{Report, Run, Stop};
 
 /// The observed entries of an m × n matrix, kept sorted by row (and indexed by column), with no
 /// duplicates.
@@ -441,26 +440,26 @@ impl AltMin {
             rank: r,
             balance: 0.0,
         };
-        let mut tally = Tally::new("altmin", self.stop, monitor);
+        let mut run = Run::counting("altmin", self.stop, monitor);
         let mut g = vec![0.0; f.dim()];
         let measure = |x: &Factors, g: &mut [f64]| {
             let fx = f.value_grad(&x.to_params(), g);
             (fx, crate::linalg::norm(g))
         };
         let (mut fx, mut gn) = measure(x, &mut g);
-        if let Some(s) = tally.first(fx, gn) {
-            return Ok(tally.finish(s, fx, gn));
+        if let Some(s) = run.first_residual(fx, gn) {
+            return Ok(run.finish_residual(s, fx, gn));
         }
         loop {
-            tally.iter += 1;
+            run.iter += 1;
             let rows = (&obs.row_ptr[..], None, &obs.cols[..]);
             least_squares(obs, rows, &x.v, r, &mut x.u)?;
             let cols = (&obs.col_ptr[..], Some(&obs.by_col[..]), &obs.rows[..]);
             least_squares(obs, cols, &x.u, r, &mut x.v)?;
-            tally.evals += 1;
+            run.g_evals += 1;
             (fx, gn) = measure(x, &mut g);
-            if let Some(s) = tally.check(fx, gn) {
-                return Ok(tally.finish(s, fx, gn));
+            if let Some(s) = run.check_residual(fx, gn) {
+                return Ok(run.finish_residual(s, fx, gn));
             }
         }
     }
@@ -570,7 +569,7 @@ impl SoftImpute {
         };
         let mut xf = Factors::from_svd(&z);
         let mut res = vec![0.0; obs.len()];
-        let mut tally = Tally::new("soft-impute", self.stop, monitor);
+        let mut run = Run::counting("soft-impute", self.stop, monitor);
         let mut first = true;
         loop {
             // S = P_Ω(M − X): the negative residual.
@@ -593,19 +592,19 @@ impl SoftImpute {
             let gap = distance(&nf, &xf);
             xf = nf;
             z = next;
-            tally.iter += 1;
-            tally.evals += 1;
+            run.iter += 1;
+            run.g_evals += 1;
             obs.residuals(&xf, &mut res);
             let value = 0.5 * res.iter().map(|t| t * t).sum::<f64>()
                 + self.lambda * z.s.iter().sum::<f64>();
             let status = if first {
                 first = false;
-                tally.first(value, gap)
+                run.first_residual(value, gap)
             } else {
-                tally.check(value, gap)
+                run.check_residual(value, gap)
             };
             if let Some(s) = status {
-                return Ok((xf, tally.finish(s, value, gap)));
+                return Ok((xf, run.finish_residual(s, value, gap)));
             }
         }
     }

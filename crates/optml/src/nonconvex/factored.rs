@@ -4,13 +4,12 @@
 
 use faer::{Accum, Mat, MatMut, MatRef, Par};
 
-use super::iterations::Tally;
 use crate::error::{Error, Result};
 use crate::linalg::randomized::{product, TruncatedSvd};
 use crate::linalg::{axpy, norm};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
-use crate::solvers::{Report, Status, Stop};
+use crate::solvers::{Report, Run, Status, Stop};
 
 /// X = U·Vᵀ with U (nrows × rank) and V (ncols × rank) stored row by row.
 #[derive(Clone, Debug, PartialEq)]
@@ -214,21 +213,21 @@ pub(crate) fn gradient_descent<M: Monitor + ?Sized>(
     if !(eta > 0.0 && eta.is_finite()) {
         return Err(Error::invalid(format!("step size {eta} is not positive")));
     }
-    let mut tally = Tally::new(name, stop, monitor);
+    let mut run = Run::counting(name, stop, monitor);
     let n = x.len();
     let (mut g, mut trial, mut gt) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     let mut fx = f.value_grad(x, &mut g);
-    tally.evals += 1;
+    run.g_evals += 1;
     let mut gn = norm(&g);
-    if let Some(s) = tally.first(fx, gn) {
-        return Ok(tally.finish(s, fx, gn));
+    if let Some(s) = run.first_residual(fx, gn) {
+        return Ok(run.finish_residual(s, fx, gn));
     }
     let eta_min = eta * 1e-12;
     loop {
         trial.copy_from_slice(x);
         axpy(-eta, &g, &mut trial);
         let ft = f.value_grad(&trial, &mut gt);
-        tally.evals += 1;
+        run.g_evals += 1;
         let decreased = ft <= fx;
         if !decreased {
             eta *= 0.5;
@@ -238,17 +237,17 @@ pub(crate) fn gradient_descent<M: Monitor + ?Sized>(
                 } else {
                     Status::NonFinite
                 };
-                return Ok(tally.finish(s, fx, gn));
+                return Ok(run.finish_residual(s, fx, gn));
             }
             continue;
         }
-        tally.iter += 1;
+        run.iter += 1;
         x.copy_from_slice(&trial);
         std::mem::swap(&mut g, &mut gt);
         fx = ft;
         gn = norm(&g);
-        if let Some(s) = tally.check(fx, gn) {
-            return Ok(tally.finish(s, fx, gn));
+        if let Some(s) = run.check_residual(fx, gn) {
+            return Ok(run.finish_residual(s, fx, gn));
         }
     }
 }

@@ -7,7 +7,6 @@ pub mod completion;
 pub mod cp;
 pub mod dictionary;
 mod factored;
-mod iterations;
 mod matching;
 pub mod phase_retrieval;
 pub mod pspin;

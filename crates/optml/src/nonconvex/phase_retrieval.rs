@@ -20,11 +20,10 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
-use super::iterations::Tally;
 use crate::error::{Error, Result};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
-use crate::solvers::{Report, Stop};
+use crate::solvers::{Report, Run, Stop};
 
 /// The scalars of a phase-retrieval problem: `f64` or `c64`.
 pub trait Scalar:
@@ -345,24 +344,24 @@ impl WirtingerFlow {
         if !(z0 > 0.0 && z0.is_finite()) {
             return Err(Error::invalid("the measurements are all zero"));
         }
-        let mut tally = Tally::new("wirtinger-flow", self.stop, monitor);
+        let mut run = Run::counting("wirtinger-flow", self.stop, monitor);
         let (mut az, mut g) = (vec![T::default(); meas.m], vec![T::default(); meas.n]);
         let mut t = 0usize;
         loop {
             meas.forward(&z, &mut az);
             let res = meas.misfit(&az);
             let f = wf_gradient(meas, &z, &mut az, &mut g);
-            tally.evals += 1;
+            run.g_evals += 1;
             let status = if t == 0 {
-                tally.first(f, res)
+                run.first_residual(f, res)
             } else {
-                tally.check(f, res)
+                run.check_residual(f, res)
             };
             if let Some(s) = status {
-                return Ok((z, tally.finish(s, f, res)));
+                return Ok((z, run.finish_residual(s, f, res)));
             }
             t += 1;
-            tally.iter = t;
+            run.iter = t;
             let mu = (1.0 - (-(t as f64) / self.tau0).exp()).min(self.mu_max) / z0;
             z.iter_mut()
                 .zip(&g)
@@ -426,7 +425,7 @@ impl TruncatedWirtingerFlow {
             return Err(Error::invalid("the measurements are all zero"));
         }
         let (m, n) = (meas.m as f64, meas.n as f64);
-        let mut tally = Tally::new("truncated-wirtinger-flow", self.stop, monitor);
+        let mut run = Run::counting("truncated-wirtinger-flow", self.stop, monitor);
         let (mut az, mut v, mut g) = (
             vec![T::default(); meas.m],
             vec![T::default(); meas.m],
@@ -440,16 +439,16 @@ impl TruncatedWirtingerFlow {
                     .zip(&meas.y)
                     .map(|(w, y)| (w.abs2() - y).powi(2))
                     .sum::<f64>();
-            tally.evals += 1;
-            let status = if tally.iter == 0 {
-                tally.first(f, res)
+            run.g_evals += 1;
+            let status = if run.iter == 0 {
+                run.first_residual(f, res)
             } else {
-                tally.check(f, res)
+                run.check_residual(f, res)
             };
             if let Some(s) = status {
-                return Ok((z, tally.finish(s, f, res)));
+                return Ok((z, run.finish_residual(s, f, res)));
             }
-            tally.iter += 1;
+            run.iter += 1;
             let zn = norm(&z);
             let k = az
                 .iter()

@@ -17,12 +17,11 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::factored::{add_balance, Factors};
-use super::iterations::Tally;
 use crate::error::{Error, Result};
 use crate::linalg::random::gaussian_matrix;
 use crate::linalg::randomized::{product, top_svd, RandomizedSvd, TruncatedSvd};
 use crate::monitor::Monitor;
-use crate::solvers::{Report, Stop};
+use crate::solvers::{Report, Run, Stop};
 
 /// M = L + S.
 #[derive(Clone, Debug)]
@@ -132,20 +131,20 @@ impl Pcp {
         let mu_max = mu * 1e7;
         let mut l = Mat::<f64>::zeros(r, c);
         let mut s = Mat::<f64>::zeros(r, c);
-        let mut tally = Tally::new("pcp", self.stop, monitor);
+        let mut run = Run::counting("pcp", self.stop, monitor);
         let m_norm = m.norm_l2();
-        if let Some(st) = tally.first(0.0, m_norm) {
+        if let Some(st) = run.first_residual(0.0, m_norm) {
             return Ok((
                 Decomposition {
                     low_rank: l,
                     sparse: s,
                 },
                 y,
-                tally.finish(st, 0.0, m_norm),
+                run.finish_residual(st, 0.0, m_norm),
             ));
         }
         loop {
-            tally.iter += 1;
+            run.iter += 1;
             let a = m - &s + &y * (1.0 / mu);
             let (nl, _, nuclear) = svt(a.as_ref(), 1.0 / mu)?;
             l = nl;
@@ -156,9 +155,9 @@ impl Pcp {
             mu = (mu * self.rho).min(mu_max);
             let f = nuclear + lambda * l1(s.as_ref());
             let res = gap.norm_l2();
-            tally.evals += 1;
-            if let Some(st) = tally.check(f, res) {
-                let report = tally.finish(st, f, res);
+            run.g_evals += 1;
+            if let Some(st) = run.check_residual(f, res) {
+                let report = run.finish_residual(st, f, res);
                 return Ok((
                     Decomposition {
                         low_rank: l,
@@ -221,10 +220,10 @@ impl AltProj {
         let sigma1 = truncated(m, 1, self.seed)?.s[0];
         let mut s = hard_threshold(m, beta * sigma1);
         let mut l = Mat::<f64>::zeros(nr, nc);
-        let mut tally = Tally::new("altproj", self.stop, monitor);
+        let mut run = Run::counting("altproj", self.stop, monitor);
         let m_norm = m.norm_l2();
-        if let Some(st) = tally.first(0.0, m_norm) {
-            let report = tally.finish(st, 0.0, m_norm);
+        if let Some(st) = run.first_residual(0.0, m_norm) {
+            let report = run.finish_residual(st, 0.0, m_norm);
             return Ok((
                 Decomposition {
                     low_rank: l,
@@ -234,21 +233,21 @@ impl AltProj {
             ));
         }
         loop {
-            tally.iter += 1;
+            run.iter += 1;
             let svd = truncated(
                 (m - &s).as_ref(),
                 r + 1,
-                self.seed.wrapping_add(tally.iter as u64),
+                self.seed.wrapping_add(run.iter as u64),
             )?;
             let (sr, sr1) = (svd.s[r - 1], svd.s[r]);
             let us = Mat::from_fn(nr, r, |i, j| svd.u[(i, j)] * svd.s[j]);
             l = product(us.as_ref(), svd.v.subcols(0, r).transpose());
-            let zeta = beta * (sr1 + 0.5f64.powi(tally.iter.min(1000) as i32) * sr);
+            let zeta = beta * (sr1 + 0.5f64.powi(run.iter.min(1000) as i32) * sr);
             s = hard_threshold((m - &l).as_ref(), zeta);
             let res = (m - &l - &s).norm_l2();
-            tally.evals += 1;
-            if let Some(st) = tally.check(sr1, res) {
-                let report = tally.finish(st, sr1, res);
+            run.g_evals += 1;
+            if let Some(st) = run.check_residual(sr1, res) {
+                let report = run.finish_residual(st, sr1, res);
                 return Ok((
                     Decomposition {
                         low_rank: l,
@@ -340,7 +339,7 @@ impl RpcaGd {
         let svd = truncated((m - &s0).as_ref(), r, self.seed)?;
         let eta = self.step / svd.s[0];
         let mut x = Factors::from_svd(&svd);
-        let mut tally = Tally::new("rpca-gd", self.stop, monitor);
+        let mut run = Run::counting("rpca-gd", self.stop, monitor);
         let (mut gu, mut gv) = (vec![0.0; nr * r], vec![0.0; nc * r]);
         let mut s;
         let mut first = true;
@@ -364,17 +363,17 @@ impl RpcaGd {
             let bal = add_balance(&x.u, &x.v, (nr, nc, r), self.balance, &mut gu, &mut gv);
             let f = 0.5 * resid.norm_l2().powi(2) + bal;
             let gn = (gu.iter().chain(&gv).map(|g| g * g).sum::<f64>()).sqrt();
-            tally.evals += 1;
+            run.g_evals += 1;
             let status = if first {
                 first = false;
-                tally.first(f, gn)
+                run.first_residual(f, gn)
             } else {
-                tally.check(f, gn)
+                run.check_residual(f, gn)
             };
             if let Some(st) = status {
-                return Ok((x, s, tally.finish(st, f, gn)));
+                return Ok((x, s, run.finish_residual(st, f, gn)));
             }
-            tally.iter += 1;
+            run.iter += 1;
             crate::linalg::axpy(-eta, &gu, &mut x.u);
             crate::linalg::axpy(-eta, &gv, &mut x.v);
         }

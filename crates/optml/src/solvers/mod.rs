@@ -28,4 +28,5 @@ pub(crate) use quasi_newton::inverse_diagonal;
 pub use quasi_newton::{Bfgs, InverseEstimate, Lbfgs, Rbfgs, Sketch};
 pub use report::{Report, Status};
 pub use saddle::{Arc, NegativeCurvatureNewton, PerturbedGd, PgdConstants};
+pub(crate) use stop::Run;
 pub use stop::Stop;

@@ -97,20 +97,30 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
 
     /// Records the first point; call once, after the first gradient.
     pub fn first(&mut self, obj: &impl Objective, f: f64, g_norm: f64) -> Option<Status> {
+        self.set_threshold(g_norm);
+        self.check(obj, f, g_norm)
+    }
+
+    fn set_threshold(&mut self, g_norm: f64) {
         self.threshold = if self.stop.relative {
             self.stop.tol * g_norm
         } else {
             self.stop.tol
         };
-        self.check(obj, f, g_norm)
     }
 
     /// Reports the current iterate to the monitor and tests every stopping rule.
     pub fn check(&mut self, obj: &impl Objective, f: f64, g_norm: f64) -> Option<Status> {
+        self.check_at(obj.passes() - self.passes0, f, g_norm)
+    }
+
+    /// The stop rules, in one order: non-finite, converged, stopped by the monitor, iteration
+    /// limit, time limit.
+    fn check_at(&mut self, passes: f64, f: f64, g_norm: f64) -> Option<Status> {
         let info = IterInfo {
             iter: self.iter,
             seconds: self.seconds(),
-            passes: obj.passes() - self.passes0,
+            passes,
             f,
             grad_norm: g_norm,
         };
@@ -177,6 +187,11 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
 
     /// The report for a run that ended with `status` at (f, ‖∇f‖).
     pub fn finish(self, obj: &impl Objective, status: Status, f: f64, g_norm: f64) -> Report {
+        let passes = obj.passes() - self.passes0;
+        self.finish_at(passes, status, f, g_norm)
+    }
+
+    fn finish_at(self, passes: f64, status: Status, f: f64, g_norm: f64) -> Report {
         Report {
             solver: self.solver,
             status,
@@ -184,7 +199,7 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
             f_evals: self.f_evals,
             g_evals: self.g_evals,
             hv_products: self.hv_products,
-            passes: obj.passes() - self.passes0,
+            passes,
             f,
             grad_norm: g_norm,
             seconds: self.seconds(),
@@ -192,5 +207,45 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
             min_eigenvalue: None,
             second_order: None,
         }
+    }
+}
+
+/// Runs of methods that work on matrices or measurements rather than an [`Objective`] (the
+/// recovery problems of [`crate::nonconvex`]): the stop test applies to the residual each method
+/// documents (a gradient norm, a gradient-mapping norm or a feasibility gap), and a pass counts
+/// one iteration.
+impl<'m, M: Monitor + ?Sized> Run<'m, M> {
+    /// Starts the clock of a run without a data objective.
+    pub fn counting(solver: &'static str, stop: Stop, monitor: &'m mut M) -> Self {
+        Run {
+            solver,
+            stop,
+            start: Instant::now(),
+            passes0: 0.0,
+            threshold: 0.0,
+            monitor,
+            iter: 0,
+            f_evals: 0,
+            g_evals: 0,
+            hv_products: 0,
+            hessian: None,
+        }
+    }
+
+    /// Records the starting point; `residual` fixes the relative threshold.
+    pub fn first_residual(&mut self, f: f64, residual: f64) -> Option<Status> {
+        self.set_threshold(residual);
+        self.check_residual(f, residual)
+    }
+
+    /// Reports the iterate to the monitor and tests every stopping rule on `residual`.
+    pub fn check_residual(&mut self, f: f64, residual: f64) -> Option<Status> {
+        self.check_at(self.iter as f64, f, residual)
+    }
+
+    /// The report for a run that ended with `status` at (f, residual).
+    pub fn finish_residual(self, status: Status, f: f64, residual: f64) -> Report {
+        let passes = self.iter as f64;
+        self.finish_at(passes, status, f, residual)
     }
 }
