@@ -17,7 +17,7 @@ mod saddle;
 mod stop;
 
 pub use composite::{
-    Columns, CoordinateModel, DenseModel, Fista, GlmColumnModel, ProximalGradient, ProximalNewton,
+    CoordinateCurvature, CoordinateModel, DenseModel, Fista, ProximalGradient, ProximalNewton,
 };
 pub use first_order::{Beta, GradientDescent, Nesterov, NonlinearCg, Restart};
 pub use method::Method;

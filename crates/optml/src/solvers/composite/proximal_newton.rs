@@ -11,11 +11,10 @@
 //! proximal Newton step. This is the subspace acceleration of FaRSA and FaRSA-Group
 //! (Chen, Curtis & Robinson 2017; Curtis, Dai & Robinson 2023).
 
-use super::coordinate_model::{Columns, CoordinateModel, DenseModel, GlmColumnModel};
+use super::coordinate_model::{CoordinateCurvature, CoordinateModel, DenseModel};
 use super::proximal_gradient::check_regularizer;
 use crate::error::Result;
 use crate::linalg::dot;
-use crate::models::glm::Glm;
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator};
 use crate::prox::{gather, Regularizer};
@@ -61,39 +60,38 @@ impl ProximalNewton {
         monitor: &mut M,
     ) -> Result<Report> {
         let n = x.len();
-        self.run(f, h, x, monitor, n, |w| {
-            Box::new(DenseModel::new(&f.hessian(w)))
+        self.run(f, h, x, monitor, |w| {
+            (
+                Box::new(DenseModel::new(&f.hessian(w))) as Box<dyn CoordinateModel>,
+                n,
+            )
         })
     }
 
-    /// Minimizes a GLM loss + h; for single-score losses each coordinate update costs one
-    /// column of X (the design is transposed once), softmax uses the dense model.
-    pub fn minimize_glm<R: Regularizer, M: Monitor + ?Sized>(
+    /// Minimizes f + h with the coordinate models f offers (for a single-score GLM, each
+    /// coordinate update costs one column of X, the design transposed once per run).
+    pub fn minimize_coordinatewise<F: CoordinateCurvature, R: Regularizer, M: Monitor + ?Sized>(
         &self,
-        f: &Glm<'_>,
+        f: &F,
         h: &R,
         x: &mut [f64],
         monitor: &mut M,
     ) -> Result<Report> {
-        if f.layout().k != 1 {
-            return self.minimize(f, h, x, monitor);
-        }
-        let cols = Columns::new(f.design(), f.layout());
-        self.run(f, h, x, monitor, 1, |w| {
-            Box::new(GlmColumnModel::new(f, &cols, w))
-        })
+        check_dim(f, x)?;
+        check_regularizer(f, h)?;
+        let prepared = f.prepare_coordinates();
+        self.run(f, h, x, monitor, |w| f.coordinate_model(&prepared, w))
     }
 
-    /// The method with `model(w)` building the coordinate model of ∇²f(w) at a cost of
-    /// `model_products` Hessian-vector products.
+    /// The method with `model(w)` building the coordinate model of ∇²f(w) and saying how many
+    /// Hessian-vector products it cost.
     fn run<'m, F: Curvature, R: Regularizer, M: Monitor + ?Sized>(
         &self,
         f: &F,
         h: &R,
         x: &mut [f64],
         monitor: &mut M,
-        model_products: usize,
-        model: impl Fn(&[f64]) -> Box<dyn CoordinateModel + 'm>,
+        model: impl Fn(&[f64]) -> (Box<dyn CoordinateModel + 'm>, usize),
     ) -> Result<Report> {
         check_dim(f, x)?;
         check_regularizer(f, h)?;
@@ -132,7 +130,7 @@ impl ProximalNewton {
                 moved = true;
             }
             if !moved {
-                let mut m = model(x);
+                let (mut m, model_products) = model(x);
                 run.hv_products += model_products;
                 let d = self.direction(m.as_mut(), h, x, &g, eta * opt);
                 inner_passes += m.passes();
