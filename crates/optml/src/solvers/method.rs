@@ -1,8 +1,8 @@
 //! The solvers a user picks by name, and the rule that picks one for a linear model.
 
 use super::{
-    Arc, Bfgs, GradientDescent, Lbfgs, NegativeCurvatureNewton, Nesterov, Newton, NewtonCg,
-    NewtonPath, NonlinearCg, Rbfgs, Report, Stop, TrustRegion,
+    AdaptiveCubic, Bfgs, GradientDescent, Lbfgs, NegativeCurvatureNewton, Nesterov, Newton,
+    NewtonCg, NewtonPath, NonlinearCg, Rbfgs, Report, Stop, TrustRegion,
 };
 use crate::error::{Error, Result};
 use crate::monitor::Monitor;
@@ -157,7 +157,7 @@ impl Method {
                 ..Default::default()
             }
             .minimize(f, x, monitor),
-            Method::Arc => Arc {
+            Method::Arc => AdaptiveCubic {
                 stop,
                 ..Default::default()
             }

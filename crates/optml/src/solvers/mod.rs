@@ -27,5 +27,5 @@ pub use newton::{
 pub(crate) use quasi_newton::inverse_diagonal;
 pub use quasi_newton::{Bfgs, InverseEstimate, Lbfgs, Rbfgs, Sketch};
 pub use report::{Report, Status};
-pub use saddle::{Arc, NegativeCurvatureNewton, PerturbedGd, PgdConstants};
+pub use saddle::{AdaptiveCubic, NegativeCurvatureNewton, PerturbedGd, PgdConstants};
 pub use stop::Stop;

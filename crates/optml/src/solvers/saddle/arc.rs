@@ -19,7 +19,7 @@ use crate::solvers::{Report, Status};
 
 /// Options of ARC.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Arc {
+pub struct AdaptiveCubic {
     pub stop: Stop,
     /// Initial regularization σ₀; `None`: ‖∇f(x₀)‖ (1 where that is 0), which makes the first
     /// step about as long as a unit one in the scale of the gradient, as a trust region of
@@ -50,9 +50,9 @@ pub struct Arc {
     pub seed: u64,
 }
 
-impl Default for Arc {
+impl Default for AdaptiveCubic {
     fn default() -> Self {
-        Arc {
+        AdaptiveCubic {
             stop: Stop::default(),
             sigma: None,
             eta1: 0.1,
@@ -225,7 +225,7 @@ pub(crate) fn cubic_step(
     }
 }
 
-impl Arc {
+impl AdaptiveCubic {
     pub fn minimize<F: Curvature, M: Monitor + ?Sized>(
         &self,
         f: &F,
