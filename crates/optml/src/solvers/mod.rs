@@ -1,7 +1,21 @@
-//! Solvers for smooth problems. Each is a struct of options with `Default` and one method,
-//! `minimize(&self, f, x, monitor) -> Result<Report>`, that works on any
+//! Solvers, one folder per family. Each is a struct of options with `Default` and one method,
+//! `minimize`, that moves `x` in place and returns a [`Report`]: the smooth ones take any
 //! [`Objective`](crate::objective::Objective) (first order) or
-//! [`Curvature`](crate::objective::Curvature) (second order), not only on GLMs.
+//! [`Curvature`](crate::objective::Curvature) (second order), the composite ones also a
+//! regularizer h, the least-squares ones a [`Residuals`](least_squares::Residuals) function.
+//! [`Method`] names the smooth ones for the command line and [`fit_glm`](crate::fit::fit_glm).
+//!
+//! | family | solvers |
+//! |---|---|
+//! | Newton | [`Newton`], [`NewtonCg`], [`TrustRegion`], [`NewtonPath`], [`SubsampledNewton`] |
+//! | quasi-Newton | [`Lbfgs`], [`Bfgs`], [`Rbfgs`] |
+//! | first order | [`GradientDescent`], [`Nesterov`], [`NonlinearCg`] |
+//! | saddle points | [`AdaptiveCubic`], [`NegativeCurvatureNewton`], [`PerturbedGd`] |
+//! | composite f + h | [`ProximalGradient`], [`Fista`], [`ProximalNewton`] |
+//! | least squares | [`least_squares`]: Gauss–Newton, Levenberg–Marquardt, sketched Gauss–Newton |
+//!
+//! [`line_search`] holds the Armijo and strong-Wolfe searches they share; [`Stop`] says when a
+//! run ends and [`Report`] what it did.
 
 mod checks;
 mod composite;
