@@ -104,12 +104,15 @@ impl ProximalNewton {
         let mut big_f = fx + h.value(x);
         let mut opt = h.optimality(x, &g);
         let opt0 = opt.max(f64::MIN_POSITIVE);
-        let mut status = run.first(f, big_f, opt);
+        let mut ended = run.first(f, big_f, opt);
         let mut inner_passes = 0.0;
         let mut previous: Option<Vec<bool>> = None;
         let mut stable = 0;
         let mut xt = vec![0.0; n];
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let eta = 0.1 * (opt / opt0).sqrt().min(1.0);
             let zero = zero_blocks(h, x);
@@ -140,8 +143,7 @@ impl ProximalNewton {
                 }
                 let delta = dot(&g, &d) + h.value(&xt) - hx;
                 if delta.is_nan() || delta >= 0.0 {
-                    status = Some(Status::Stalled);
-                    break;
+                    break Status::Stalled;
                 }
                 let line = f.line(x, &d);
                 let mut t = 1.0;
@@ -163,8 +165,7 @@ impl ProximalNewton {
                 match accepted {
                     Some(_) => x.copy_from_slice(&xt),
                     None => {
-                        status = Some(Status::Stalled);
-                        break;
+                        break Status::Stalled;
                     }
                 }
             }
@@ -172,9 +173,9 @@ impl ProximalNewton {
             run.g_evals += 1;
             big_f = fx + h.value(x);
             opt = h.optimality(x, &g);
-            status = run.check(f, big_f, opt);
-        }
-        let mut report = run.finish(f, status.unwrap_or(Status::MaxIterations), big_f, opt);
+            ended = run.check(f, big_f, opt);
+        };
+        let mut report = run.finish(f, status, big_f, opt);
         report.passes += inner_passes;
         Ok(report)
     }
