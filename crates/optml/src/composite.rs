@@ -180,7 +180,7 @@ fn solve<R: Regularizer, M: Monitor + ?Sized>(
             stop,
             ..Default::default()
         }
-        .minimize_glm(f, h, w, monitor),
+        .minimize_coordinatewise(f, h, w, monitor),
         CompositeMethod::Fista => Fista {
             stop,
             ..Default::default()

@@ -4,7 +4,7 @@
 
 use optml::models::testfns::{Mgh, MghProblem};
 use optml::monitor::quiet;
-use optml::solvers::{Arc, Status, Stop};
+use optml::solvers::{AdaptiveCubic, Status, Stop};
 
 fn stop() -> Stop {
     Stop {
@@ -23,7 +23,7 @@ fn stops_where_rounding_hides_further_progress() {
     ] {
         let f = Mgh::new(problem);
         let mut x: Vec<f64> = f.start().iter().map(|v| 100.0 * v).collect();
-        let r = Arc {
+        let r = AdaptiveCubic {
             stop: stop(),
             ..Default::default()
         }
@@ -47,7 +47,7 @@ fn keeps_a_fast_local_rate_on_watson() {
     // ‖g‖ (the ‖s‖² form alone) took 111 iterations here.
     let f = Mgh::new(MghProblem::Watson);
     let mut x = f.start();
-    let r = Arc {
+    let r = AdaptiveCubic {
         stop: stop(),
         ..Default::default()
     }

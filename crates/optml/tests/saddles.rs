@@ -6,7 +6,7 @@ use optml::models::testfns::RankOneFactorization;
 use optml::monitor::quiet;
 use optml::objective::{Curvature, LinearOperator, Objective};
 use optml::solvers::{
-    Arc, GradientDescent, Method, NegativeCurvatureNewton, PerturbedGd, Report, Stop,
+    AdaptiveCubic, GradientDescent, Method, NegativeCurvatureNewton, PerturbedGd, Report, Stop,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -137,7 +137,7 @@ fn arc_escapes_along_negative_curvature() {
     let f = problem();
     for (i, x0) in starts().into_iter().enumerate() {
         let mut x = x0;
-        let r = Arc {
+        let r = AdaptiveCubic {
             stop: Stop::absolute(1e-9),
             ..Default::default()
         }
@@ -152,7 +152,7 @@ fn arc_escapes_along_negative_curvature() {
     }
     // Without the second-order test ARC stops at once at 0, where g = 0.
     let mut x = vec![0.0; D];
-    let r = Arc {
+    let r = AdaptiveCubic {
         eigen_tol: None,
         ..Default::default()
     }

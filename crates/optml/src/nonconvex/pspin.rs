@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::linalg::{dot, norm};
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator, Objective};
-use crate::solvers::{Arc, NegativeCurvatureNewton, PerturbedGd, Report, Stop};
+use crate::solvers::{AdaptiveCubic, NegativeCurvatureNewton, PerturbedGd, Report, Stop};
 
 /// The threshold energy E_∞ = −2√((p−1)/p) for p = 3.
 pub fn threshold_energy() -> f64 {
@@ -284,7 +284,7 @@ impl LinearOperator for ExtensionHessian<'_> {
 /// The second-order method that descends from each random start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Descent {
-    /// Adaptive cubic regularization ([`Arc`]).
+    /// Adaptive cubic regularization ([`AdaptiveCubic`]).
     Arc,
     /// Newton-CG with negative-curvature steps ([`NegativeCurvatureNewton`]).
     NegativeCurvature,
@@ -330,10 +330,10 @@ pub fn sample_minima(
             let mut x = model.project(&g);
             let seed = seed.wrapping_add(t as u64);
             let report = match method {
-                Descent::Arc => Arc {
+                Descent::Arc => AdaptiveCubic {
                     stop,
                     seed,
-                    ..Arc::default()
+                    ..AdaptiveCubic::default()
                 }
                 .minimize(model, &mut x, monitor)?,
                 Descent::NegativeCurvature => NegativeCurvatureNewton {

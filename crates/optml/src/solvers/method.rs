@@ -1,8 +1,8 @@
 //! The solvers a user picks by name, and the rule that picks one for a linear model.
 
 use super::{
-    Arc, Bfgs, GradientDescent, Lbfgs, NegativeCurvatureNewton, Nesterov, Newton, NewtonCg,
-    NewtonPath, NonlinearCg, Rbfgs, Report, Stop, TrustRegion,
+    AdaptiveCubic, Bfgs, GradientDescent, Lbfgs, NegativeCurvatureNewton, Nesterov, Newton,
+    NewtonCg, NewtonPath, NonlinearCg, Rbfgs, Report, Stop, TrustRegion,
 };
 use crate::error::{Error, Result};
 use crate::monitor::Monitor;
@@ -11,11 +11,14 @@ use crate::objective::Curvature;
 /// The solvers a user picks by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
-    /// Line-search Newton-CG with a diagonal preconditioner (LIBLINEAR's method).
+    /// Line-search Newton-CG with a mixed diagonal preconditioner ([`NewtonCg`]): CG stops by
+    /// Eisenstat–Walker forcing terms; [`fit_glm`](crate::fit::fit_glm) uses LIBLINEAR's
+    /// quadratic-model CG stop instead (Galli & Lin 2021).
     NewtonCg,
     /// Trust-region Newton-CG (Steihaug).
     TrustRegion,
-    /// Newton with a dense Cholesky solve.
+    /// Newton with a dense Cholesky solve, shifted by τI where the Hessian is not positive
+    /// definite.
     Newton,
     /// L-BFGS with a strong-Wolfe line search.
     Lbfgs,
@@ -27,7 +30,8 @@ pub enum Method {
     Gd,
     /// Nesterov's accelerated gradient with adaptive restart.
     Agd,
-    /// Nonlinear conjugate gradients (Hager–Zhang β).
+    /// Nonlinear conjugate gradients with a strong-Wolfe search: β = PR+ (Gilbert & Nocedal
+    /// 1992) by default, Hager–Zhang an option of [`NonlinearCg`].
     Ncg,
     /// Adaptive cubic regularization with a Lanczos subproblem solver.
     Arc,
@@ -157,7 +161,7 @@ impl Method {
                 ..Default::default()
             }
             .minimize(f, x, monitor),
-            Method::Arc => Arc {
+            Method::Arc => AdaptiveCubic {
                 stop,
                 ..Default::default()
             }

@@ -1,7 +1,21 @@
-//! Solvers for smooth problems. Each is a struct of options with `Default` and one method,
-//! `minimize(&self, f, x, monitor) -> Result<Report>`, that works on any
+//! Solvers, one folder per family. Each is a struct of options with `Default` and one method,
+//! `minimize`, that moves `x` in place and returns a [`Report`]: the smooth ones take any
 //! [`Objective`](crate::objective::Objective) (first order) or
-//! [`Curvature`](crate::objective::Curvature) (second order), not only on GLMs.
+//! [`Curvature`](crate::objective::Curvature) (second order), the composite ones also a
+//! regularizer h, the least-squares ones a [`Residuals`](least_squares::Residuals) function.
+//! [`Method`] names the smooth ones for the command line and [`fit_glm`](crate::fit::fit_glm).
+//!
+//! | family | solvers |
+//! |---|---|
+//! | Newton | [`Newton`], [`NewtonCg`], [`TrustRegion`], [`NewtonPath`], [`SubsampledNewton`] |
+//! | quasi-Newton | [`Lbfgs`], [`Bfgs`], [`Rbfgs`] |
+//! | first order | [`GradientDescent`], [`Nesterov`], [`NonlinearCg`] |
+//! | saddle points | [`AdaptiveCubic`], [`NegativeCurvatureNewton`], [`PerturbedGd`] |
+//! | composite f + h | [`ProximalGradient`], [`Fista`], [`ProximalNewton`] |
+//! | least squares | [`least_squares`]: Gauss–Newton, Levenberg–Marquardt, sketched Gauss–Newton |
+//!
+//! [`line_search`] holds the Armijo and strong-Wolfe searches they share; [`Stop`] says when a
+//! run ends and [`Report`] what it did.
 
 mod checks;
 mod composite;
@@ -17,7 +31,7 @@ mod saddle;
 mod stop;
 
 pub use composite::{
-    Columns, CoordinateModel, DenseModel, Fista, GlmColumnModel, ProximalGradient, ProximalNewton,
+    CoordinateCurvature, CoordinateModel, DenseModel, Fista, ProximalGradient, ProximalNewton,
 };
 pub use first_order::{Beta, GradientDescent, Nesterov, NonlinearCg, Restart};
 pub use method::Method;
@@ -27,6 +41,6 @@ pub use newton::{
 pub(crate) use quasi_newton::inverse_diagonal;
 pub use quasi_newton::{Bfgs, InverseEstimate, Lbfgs, Rbfgs, Sketch};
 pub use report::{Report, Status};
-pub use saddle::{Arc, NegativeCurvatureNewton, PerturbedGd, PgdConstants};
+pub use saddle::{AdaptiveCubic, NegativeCurvatureNewton, PerturbedGd, PgdConstants};
 pub(crate) use stop::Run;
 pub use stop::Stop;

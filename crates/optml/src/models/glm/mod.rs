@@ -4,10 +4,12 @@
 //! [`GlmSpec`] says which model; [`GlmSpec::objective`] turns a data set into a [`Glm`]
 //! objective that every solver accepts; [`GlmModel`] is the trained result, saved as JSON.
 
+mod columns;
 mod loss;
 mod model;
 mod objective;
 
+pub use columns::{Columns, GlmColumnModel};
 pub use loss::Loss;
 pub use model::{GlmModel, Metrics, MODEL_FORMAT_VERSION};
 pub use objective::{Glm, GlmBatchHessian, GlmHessian};

@@ -9,6 +9,7 @@ use super::scalar::{Dual, HyperDual, Scalar};
 use super::variable::*;
 use crate::error::{Error, Result};
 use crate::objective::{Curvature, LinearOperator, Objective};
+use crate::solvers::least_squares::Residuals;
 
 /// A Moré–Garbow–Hillstrom problem f(x) = Σᵢ rᵢ(x)² with n variables and m residuals.
 ///
@@ -289,5 +290,31 @@ impl Curvature for Mgh {
             xh[j].a = 0.0;
         }
         DenseHessian { a }
+    }
+}
+
+/// The residuals of the problem, for the least-squares solvers.
+impl Residuals for Mgh {
+    fn n_params(&self) -> usize {
+        self.n()
+    }
+    fn n_residuals(&self) -> usize {
+        self.m()
+    }
+    fn residuals(&self, x: &[f64], r: &mut [f64]) {
+        r.copy_from_slice(&Mgh::residuals(self, x));
+    }
+    fn jvp(&self, x: &[f64], v: &[f64], out: &mut [f64]) {
+        out.copy_from_slice(&self.jacobian_vector(x, v));
+    }
+    /// Jᵀ·u from the dense Jacobian (n forward evaluations).
+    fn vjp(&self, x: &[f64], u: &[f64], out: &mut [f64]) {
+        let j = Mgh::jacobian(self, x);
+        for (k, o) in out.iter_mut().enumerate() {
+            *o = (0..self.m()).map(|i| j[(i, k)] * u[i]).sum();
+        }
+    }
+    fn jacobian(&self, x: &[f64]) -> Option<Mat<f64>> {
+        Some(Mgh::jacobian(self, x))
     }
 }

@@ -5,6 +5,6 @@ mod coordinate_model;
 mod proximal_gradient;
 mod proximal_newton;
 
-pub use coordinate_model::{Columns, CoordinateModel, DenseModel, GlmColumnModel};
+pub use coordinate_model::{CoordinateCurvature, CoordinateModel, DenseModel};
 pub use proximal_gradient::{Fista, ProximalGradient};
 pub use proximal_newton::ProximalNewton;

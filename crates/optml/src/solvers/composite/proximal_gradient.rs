@@ -161,7 +161,7 @@ fn run<F: Objective, R: Regularizer, M: Monitor + ?Sized>(
     let mut fx = f.value_grad(x, &mut gx);
     run.g_evals += 1;
     let mut big_f = fx + h.value(x);
-    let mut status = run.first(f, big_f, h.optimality(x, &gx));
+    let mut ended = run.first(f, big_f, h.optimality(x, &gx));
     let mut y = x.to_vec();
     let (mut gy, mut fy) = (gx.clone(), fx);
     let mut l = o.l0;
@@ -170,7 +170,10 @@ fn run<F: Objective, R: Regularizer, M: Monitor + ?Sized>(
     let mut xn = vec![0.0; n];
     let mut gn = vec![0.0; n];
     let mut d = vec![0.0; n];
-    while status.is_none() {
+    let status = loop {
+        if let Some(status) = ended {
+            break status;
+        }
         run.iter += 1;
         l *= o.shrink;
         let fxn = loop {
@@ -193,8 +196,7 @@ fn run<F: Objective, R: Regularizer, M: Monitor + ?Sized>(
             l *= o.grow;
         };
         if !fxn.is_finite() {
-            status = Some(Status::NonFinite);
-            break;
+            break Status::NonFinite;
         }
         let fn_big = fxn + h.value(&xn);
         let opt = h.optimality(&xn, &gn);
@@ -238,12 +240,12 @@ fn run<F: Objective, R: Regularizer, M: Monitor + ?Sized>(
         gx.copy_from_slice(&gn);
         fx = fxn;
         big_f = fn_big;
-        status = run.check(f, big_f, opt);
-        if status.is_none() && moved == 0.0 && !o.momentum {
-            status = Some(Status::Stalled);
+        ended = run.check(f, big_f, opt);
+        if ended.is_none() && moved == 0.0 && !o.momentum {
+            break Status::Stalled;
         }
-    }
+    };
     let _ = fx;
     let opt = h.optimality(x, &gx);
-    Ok(run.finish(f, status.unwrap_or(Status::MaxIterations), big_f, opt))
+    Ok(run.finish(f, status, big_f, opt))
 }

@@ -11,11 +11,10 @@
 //! proximal Newton step. This is the subspace acceleration of FaRSA and FaRSA-Group
 //! (Chen, Curtis & Robinson 2017; Curtis, Dai & Robinson 2023).
 
-use super::coordinate_model::{Columns, CoordinateModel, DenseModel, GlmColumnModel};
+use super::coordinate_model::{CoordinateCurvature, CoordinateModel, DenseModel};
 use super::proximal_gradient::check_regularizer;
 use crate::error::Result;
 use crate::linalg::dot;
-use crate::models::glm::Glm;
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator};
 use crate::prox::{gather, Regularizer};
@@ -61,39 +60,38 @@ impl ProximalNewton {
         monitor: &mut M,
     ) -> Result<Report> {
         let n = x.len();
-        self.run(f, h, x, monitor, n, |w| {
-            Box::new(DenseModel::new(&f.hessian(w)))
+        self.run(f, h, x, monitor, |w| {
+            (
+                Box::new(DenseModel::new(&f.hessian(w))) as Box<dyn CoordinateModel>,
+                n,
+            )
         })
     }
 
-    /// Minimizes a GLM loss + h; for single-score losses each coordinate update costs one
-    /// column of X (the design is transposed once), softmax uses the dense model.
-    pub fn minimize_glm<R: Regularizer, M: Monitor + ?Sized>(
+    /// Minimizes f + h with the coordinate models f offers (for a single-score GLM, each
+    /// coordinate update costs one column of X, the design transposed once per run).
+    pub fn minimize_coordinatewise<F: CoordinateCurvature, R: Regularizer, M: Monitor + ?Sized>(
         &self,
-        f: &Glm<'_>,
+        f: &F,
         h: &R,
         x: &mut [f64],
         monitor: &mut M,
     ) -> Result<Report> {
-        if f.layout().k != 1 {
-            return self.minimize(f, h, x, monitor);
-        }
-        let cols = Columns::new(f.design(), f.layout());
-        self.run(f, h, x, monitor, 1, |w| {
-            Box::new(GlmColumnModel::new(f, &cols, w))
-        })
+        check_dim(f, x)?;
+        check_regularizer(f, h)?;
+        let prepared = f.prepare_coordinates();
+        self.run(f, h, x, monitor, |w| f.coordinate_model(&prepared, w))
     }
 
-    /// The method with `model(w)` building the coordinate model of ∇²f(w) at a cost of
-    /// `model_products` Hessian-vector products.
+    /// The method with `model(w)` building the coordinate model of ∇²f(w) and saying how many
+    /// Hessian-vector products it cost.
     fn run<'m, F: Curvature, R: Regularizer, M: Monitor + ?Sized>(
         &self,
         f: &F,
         h: &R,
         x: &mut [f64],
         monitor: &mut M,
-        model_products: usize,
-        model: impl Fn(&[f64]) -> Box<dyn CoordinateModel + 'm>,
+        model: impl Fn(&[f64]) -> (Box<dyn CoordinateModel + 'm>, usize),
     ) -> Result<Report> {
         check_dim(f, x)?;
         check_regularizer(f, h)?;
@@ -106,12 +104,15 @@ impl ProximalNewton {
         let mut big_f = fx + h.value(x);
         let mut opt = h.optimality(x, &g);
         let opt0 = opt.max(f64::MIN_POSITIVE);
-        let mut status = run.first(f, big_f, opt);
+        let mut ended = run.first(f, big_f, opt);
         let mut inner_passes = 0.0;
         let mut previous: Option<Vec<bool>> = None;
         let mut stable = 0;
         let mut xt = vec![0.0; n];
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let eta = 0.1 * (opt / opt0).sqrt().min(1.0);
             let zero = zero_blocks(h, x);
@@ -132,7 +133,7 @@ impl ProximalNewton {
                 moved = true;
             }
             if !moved {
-                let mut m = model(x);
+                let (mut m, model_products) = model(x);
                 run.hv_products += model_products;
                 let d = self.direction(m.as_mut(), h, x, &g, eta * opt);
                 inner_passes += m.passes();
@@ -142,8 +143,7 @@ impl ProximalNewton {
                 }
                 let delta = dot(&g, &d) + h.value(&xt) - hx;
                 if delta.is_nan() || delta >= 0.0 {
-                    status = Some(Status::Stalled);
-                    break;
+                    break Status::Stalled;
                 }
                 let line = f.line(x, &d);
                 let mut t = 1.0;
@@ -165,8 +165,7 @@ impl ProximalNewton {
                 match accepted {
                     Some(_) => x.copy_from_slice(&xt),
                     None => {
-                        status = Some(Status::Stalled);
-                        break;
+                        break Status::Stalled;
                     }
                 }
             }
@@ -174,9 +173,9 @@ impl ProximalNewton {
             run.g_evals += 1;
             big_f = fx + h.value(x);
             opt = h.optimality(x, &g);
-            status = run.check(f, big_f, opt);
-        }
-        let mut report = run.finish(f, status.unwrap_or(Status::MaxIterations), big_f, opt);
+            ended = run.check(f, big_f, opt);
+        };
+        let mut report = run.finish(f, status, big_f, opt);
         report.passes += inner_passes;
         Ok(report)
     }

@@ -45,12 +45,15 @@ impl GradientDescent {
         check_dim(f, x)?;
         let n = x.len();
         let mut run = Run::new("gd", self.stop, f, monitor);
-        let (mut fx, mut g, mut status) = run.start(f, x);
+        let (mut fx, mut g, mut ended) = run.start(f, x);
         let rule = self.nonmonotone.unwrap_or(NonMonotone::MaxOfLast(1));
         let mut reference = Reference::new(rule, fx);
         let mut t = (1.0 / norm(&g)).min(1.0);
         let mut g_new = vec![0.0; n];
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let d: Vec<f64> = g.iter().map(|v| -v).collect();
             let slope = -dot(&g, &g);
@@ -58,8 +61,7 @@ impl GradientDescent {
             let ls = nonmonotone_armijo(&*line, reference.value(), fx, slope, t, self.c1, 60);
             run.f_evals += ls.evals;
             if !ls.accepted {
-                status = Some(Status::Stalled);
-                break;
+                break Status::Stalled;
             }
             axpy(ls.t, &d, x);
             fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g_new);
@@ -77,8 +79,8 @@ impl GradientDescent {
                 2.0 * ls.t
             };
             std::mem::swap(&mut g, &mut g_new);
-            status = run.check(f, fx, norm(&g));
-        }
-        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+            ended = run.check(f, fx, norm(&g));
+        };
+        Ok(run.finish(f, status, fx, norm(&g)))
     }
 }

@@ -61,7 +61,7 @@ impl Nesterov {
         }
         let n = x.len();
         let mut run = Run::new("agd", self.stop, f, monitor);
-        let (mut fx, mut gx, mut status) = run.start(f, x);
+        let (mut fx, mut gx, mut ended) = run.start(f, x);
         let mut lip = match self.lipschitz {
             Some(l) if l > 0.0 && l.is_finite() => l,
             Some(_) => {
@@ -91,7 +91,10 @@ impl Nesterov {
         let mut theta = 1.0f64;
         let mut trial = vec![0.0; n];
         let mut gt = vec![0.0; n];
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let gy2 = dot(&gy, &gy);
             // Backtrack on L until the sufficient-decrease test holds at y − ∇f(y)/L.
@@ -113,8 +116,7 @@ impl Nesterov {
                 lip *= self.grow;
             }
             if tries > 60 {
-                status = Some(Status::Stalled);
-                break;
+                break Status::Stalled;
             }
             let restart = match self.restart {
                 Restart::Never => false,
@@ -155,8 +157,8 @@ impl Nesterov {
                 }
             }
             lip *= self.shrink;
-            status = run.check(f, fx, norm(&gx));
-        }
-        Ok(run.finish(f, status.unwrap(), fx, norm(&gx)))
+            ended = run.check(f, fx, norm(&gx));
+        };
+        Ok(run.finish(f, status, fx, norm(&gx)))
     }
 }

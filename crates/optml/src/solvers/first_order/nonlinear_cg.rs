@@ -56,21 +56,23 @@ impl NonlinearCg {
         check_dim(f, x)?;
         let n = x.len();
         let mut run = Run::new("ncg", self.stop, f, monitor);
-        let (mut fx, mut g, mut status) = run.start(f, x);
+        let (mut fx, mut g, mut ended) = run.start(f, x);
         let mut d: Vec<f64> = g.iter().map(|v| -v).collect();
         let mut slope = -dot(&g, &g);
         let mut t0 = (1.0 / norm(&g)).min(1.0);
         let mut g_new = vec![0.0; n];
         let mut restarted = true;
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let line = f.line(x, &d);
             let (ls, _) = self.wolfe.search(&*line, fx, slope, t0);
             run.f_evals += ls.evals;
             if !(ls.t > 0.0 && (ls.accepted || ls.f < fx)) {
                 if restarted {
-                    status = Some(Status::Stalled);
-                    break;
+                    break Status::Stalled;
                 }
                 d = g.iter().map(|v| -v).collect();
                 slope = -dot(&g, &g);
@@ -93,7 +95,7 @@ impl NonlinearCg {
                 }
             };
             std::mem::swap(&mut g, &mut g_new);
-            status = run.check(f, fx, norm(&g));
+            ended = run.check(f, fx, norm(&g));
             let old_slope = slope;
             for (di, gi) in d.iter_mut().zip(&g) {
                 *di = -gi + if beta.is_finite() { beta } else { 0.0 } * *di;
@@ -114,7 +116,7 @@ impl NonlinearCg {
             } else {
                 (ls.t * old_slope / slope).clamp(1e-20, 1e20)
             };
-        }
-        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+        };
+        Ok(run.finish(f, status, fx, norm(&g)))
     }
 }

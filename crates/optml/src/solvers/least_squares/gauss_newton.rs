@@ -81,8 +81,11 @@ impl GaussNewton {
         let (mut jac, cost) = Jac::at(f, x);
         run.g_evals += 1;
         run.hv_products += cost + usize::from(jac.counts());
-        let mut status = run.first(&obj, fx, grad_norm(&jac, &r, &mut jtr));
-        while status.is_none() {
+        let mut ended = run.first(&obj, fx, grad_norm(&jac, &r, &mut jtr));
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let dense = match &jac {
                 Jac::Dense(j) => qr_step(j, &r),
@@ -104,8 +107,7 @@ impl GaussNewton {
             let ls = armijo(&*obj.line(x, &p), fx, slope, 1.0, self.armijo_c1, 60);
             run.f_evals += ls.evals;
             if !ls.accepted {
-                status = Some(Status::Stalled);
-                break;
+                break Status::Stalled;
             }
             axpy(ls.t, &p, x);
             fx = sum_sq(f, x, &mut r);
@@ -114,9 +116,9 @@ impl GaussNewton {
             jac = j;
             run.g_evals += 1;
             run.hv_products += cost + usize::from(jac.counts());
-            status = run.check(&obj, fx, grad_norm(&jac, &r, &mut jtr));
-        }
+            ended = run.check(&obj, fx, grad_norm(&jac, &r, &mut jtr));
+        };
         let g = grad_norm(&jac, &r, &mut jtr);
-        Ok(run.finish(&obj, status.unwrap(), fx, g))
+        Ok(run.finish(&obj, status, fx, g))
     }
 }

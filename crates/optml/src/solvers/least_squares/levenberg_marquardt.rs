@@ -184,12 +184,15 @@ impl LevenbergMarquardt {
         let mut j = dense(x, &mut run.hv_products);
         run.g_evals += 1;
         let mut g = jt_r(&j, &r);
-        let mut status = run.first(&obj, fx, 2.0 * norm(&g));
+        let mut ended = run.first(&obj, fx, 2.0 * norm(&g));
         let mut d = vec![0.0f64; n];
         let mut delta = 0.0;
         let mut lambda = 0.0;
         let mut r_new = vec![0.0; m];
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             for (k, dk) in d.iter_mut().enumerate() {
                 let col = (0..m).map(|i| j[(i, k)].powi(2)).sum::<f64>().sqrt();
@@ -231,13 +234,13 @@ impl LevenbergMarquardt {
                 j = dense(x, &mut run.hv_products);
                 run.g_evals += 1;
                 g = jt_r(&j, &r);
-                status = run.check(&obj, fx, 2.0 * norm(&g));
+                ended = run.check(&obj, fx, 2.0 * norm(&g));
             } else if delta <= f64::EPSILON * dp.max(norm(x)).max(f64::MIN_POSITIVE) || fx == 0.0 {
-                status = Some(Status::Stalled);
+                break Status::Stalled;
             } else if let Some(s) = run.budget_spent() {
-                status = Some(s);
+                break s;
             }
-        }
-        Ok(run.finish(&obj, status.unwrap(), fx, 2.0 * norm(&g)))
+        };
+        Ok(run.finish(&obj, status, fx, 2.0 * norm(&g)))
     }
 }

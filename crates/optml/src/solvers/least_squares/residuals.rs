@@ -3,7 +3,6 @@
 use faer::Mat;
 
 use crate::linalg::dot;
-use crate::models::testfns::Mgh;
 use crate::objective::Objective;
 
 /// A residual function r: ℝⁿ → ℝᵐ with Jacobian products.
@@ -21,31 +20,6 @@ pub trait Residuals {
     /// The dense m × n Jacobian, where the function offers it.
     fn jacobian(&self, _x: &[f64]) -> Option<Mat<f64>> {
         None
-    }
-}
-
-impl Residuals for Mgh {
-    fn n_params(&self) -> usize {
-        self.n()
-    }
-    fn n_residuals(&self) -> usize {
-        self.m()
-    }
-    fn residuals(&self, x: &[f64], r: &mut [f64]) {
-        r.copy_from_slice(&Mgh::residuals(self, x));
-    }
-    fn jvp(&self, x: &[f64], v: &[f64], out: &mut [f64]) {
-        out.copy_from_slice(&self.jacobian_vector(x, v));
-    }
-    /// Jᵀ·u from the dense Jacobian (n forward evaluations).
-    fn vjp(&self, x: &[f64], u: &[f64], out: &mut [f64]) {
-        let j = Mgh::jacobian(self, x);
-        for (k, o) in out.iter_mut().enumerate() {
-            *o = (0..self.m()).map(|i| j[(i, k)] * u[i]).sum();
-        }
-    }
-    fn jacobian(&self, x: &[f64]) -> Option<Mat<f64>> {
-        Some(Mgh::jacobian(self, x))
     }
 }
 

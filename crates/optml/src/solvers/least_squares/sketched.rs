@@ -104,12 +104,15 @@ impl SketchedGaussNewton {
         };
         run.hv_products += 1;
         let mut g_norm = grad(x, &r, &mut jtr);
-        let mut status = run.first(&obj, fx, g_norm);
+        let mut ended = run.first(&obj, fx, g_norm);
         let mut delta = self.radius;
         let mut mu = 0.0;
         let mut r_new = vec![0.0; m];
         let mut cols = vec![vec![0.0; m]; s];
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let basis: Vec<Vec<f64>> = match self.sketch {
                 SubspaceSketch::Coordinate => sample(&mut rng, n, s)
@@ -144,7 +147,7 @@ impl SketchedGaussNewton {
             if norm(&b) == 0.0 {
                 // The gradient is orthogonal to this subspace: it says nothing about Δ.
                 if let Some(st) = run.budget_spent() {
-                    status = Some(st);
+                    break st;
                 }
                 continue;
             }
@@ -180,16 +183,16 @@ impl SketchedGaussNewton {
                 run.hv_products += 1;
                 g_norm = grad(x, &r, &mut jtr);
                 run.g_evals += 1;
-                status = run.check(&obj, fx, g_norm);
+                ended = run.check(&obj, fx, g_norm);
             } else {
                 delta *= self.gamma_dec;
                 if delta <= f64::EPSILON * norm(x).max(f64::MIN_POSITIVE) || fx == 0.0 {
-                    status = Some(Status::Stalled);
+                    break Status::Stalled;
                 } else if let Some(st) = run.budget_spent() {
-                    status = Some(st);
+                    break st;
                 }
             }
-        }
-        Ok(run.finish(&obj, status.unwrap(), fx, g_norm))
+        };
+        Ok(run.finish(&obj, status, fx, g_norm))
     }
 }

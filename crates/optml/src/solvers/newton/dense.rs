@@ -72,28 +72,29 @@ impl Newton {
         check_dim(f, x)?;
         let mut run = Run::new("newton", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let (mut fx, mut g, mut status) = run.start(f, x);
-        while status.is_none() {
+        let (mut fx, mut g, mut ended) = run.start(f, x);
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let h = f.hessian(x).to_dense();
             // A dense Hessian costs what n products with it would.
             run.hv_products += x.len();
             let Some(s) = regularized_newton_step(&h, &g) else {
-                status = Some(Status::NonFinite);
-                break;
+                break Status::NonFinite;
             };
             let (s, slope) = descent_or_steepest(s, &g);
             let line = f.line(x, &s);
             let ls = armijo_keeping_gradient(&*line, fx, slope, 1.0, self.armijo_c1, 40);
             run.f_evals += ls.evals;
             if !ls.accepted {
-                status = Some(Status::Stalled);
-                break;
+                break Status::Stalled;
             }
             axpy(ls.t, &s, x);
             fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g);
-            status = run.check(f, fx, norm(&g));
-        }
-        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+            ended = run.check(f, fx, norm(&g));
+        };
+        Ok(run.finish(f, status, fx, norm(&g)))
     }
 }

@@ -90,9 +90,12 @@ impl NewtonCg {
         check_dim(f, x)?;
         let mut run = Run::new("newton-cg", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let (mut fx, mut g, mut status) = run.start(f, x);
+        let (mut fx, mut g, mut ended) = run.start(f, x);
         let mut previous = None;
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let h = f.hessian(x);
             let m_inv = jacobi_inverse(&h, self.precondition);
@@ -112,14 +115,13 @@ impl NewtonCg {
             run.f_evals += ls.evals;
             // A step that moves no coordinate of x (rounding has swallowed it) cannot help.
             if !ls.accepted || x.iter().zip(&s).all(|(xi, si)| xi + ls.t * si == *xi) {
-                status = Some(Status::Stalled);
-                break;
+                break Status::Stalled;
             }
             axpy(ls.t, &s, x);
             fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g);
-            status = run.check(f, fx, norm(&g));
-        }
-        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+            ended = run.check(f, fx, norm(&g));
+        };
+        Ok(run.finish(f, status, fx, norm(&g)))
     }
 }
 

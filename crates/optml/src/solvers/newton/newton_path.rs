@@ -143,7 +143,7 @@ impl NewtonPath {
         check_dim(f, x)?;
         let mut run = Run::new("newton-path", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let (mut fx, mut g, mut status) = run.start(f, x);
+        let (mut fx, mut g, mut ended) = run.start(f, x);
         // The path starts where the proximal term dominates the curvature of f at x₀ and ends
         // well below its smallest diagonal curvature (for a GLM, ≥ the regularization 1/C).
         let diag = f
@@ -163,7 +163,8 @@ impl NewtonPath {
             },
             ..self.inner.clone()
         };
-        while status.is_none() && mu > mu_end {
+        // The path phase: `ended` holds a verdict that ends the whole run early.
+        while ended.is_none() && mu > mu_end {
             run.iter += 1;
             let prox = Proximal {
                 f,
@@ -175,7 +176,7 @@ impl NewtonPath {
             run.g_evals += r.g_evals + 1;
             run.hv_products += r.hv_products;
             if r.status == Status::NonFinite {
-                status = Some(Status::NonFinite);
+                ended = Some(Status::NonFinite);
                 break;
             }
             // The step's length in the local norm of f_μ: small means the next, smaller μ
@@ -188,45 +189,43 @@ impl NewtonPath {
                 self.slow_decrease
             };
             fx = f.value_grad(x, &mut g);
-            status = run.check(f, fx, norm(&g));
+            ended = run.check(f, fx, norm(&g));
         }
-        if status.is_none() {
-            // Finish on f itself; the monitor keeps receiving iterations.
-            let mut finish = self.inner.clone();
-            finish.stop = Stop {
-                tol: self.stop.tol,
-                relative: self.stop.relative,
-                max_iter: self.stop.max_iter.saturating_sub(run.iter),
-                max_seconds: self.stop.max_seconds - run.seconds(),
+        if let Some(status) = ended {
+            return Ok(run.finish(f, status, fx, norm(&g)));
+        }
+        // Finish on f itself; the monitor keeps receiving iterations.
+        let mut finish = self.inner.clone();
+        finish.stop = Stop {
+            tol: self.stop.tol,
+            relative: self.stop.relative,
+            max_iter: self.stop.max_iter.saturating_sub(run.iter),
+            max_seconds: self.stop.max_seconds - run.seconds(),
+        };
+        // Keep the relative test anchored at x₀'s gradient, not the path's end.
+        if self.stop.relative {
+            finish.stop.relative = false;
+            finish.stop.tol = run.threshold();
+        }
+        let iter0 = run.iter;
+        let r = {
+            let mut shifted = |info: &crate::monitor::IterInfo| {
+                let mut i = *info;
+                i.iter += iter0;
+                run.observe(f, i)
             };
-            // Keep the relative test anchored at x₀'s gradient, not the path's end.
-            if self.stop.relative {
-                finish.stop.relative = false;
-                finish.stop.tol = run.threshold();
+            finish.minimize(f, x, &mut shifted)?
+        };
+        run.iter += r.iterations;
+        run.f_evals += r.f_evals;
+        run.g_evals += r.g_evals;
+        run.hv_products += r.hv_products;
+        let st = match r.status {
+            Status::ConvergedAbsoluteGradient if self.stop.relative => {
+                Status::ConvergedRelativeGradient
             }
-            let iter0 = run.iter;
-            let r = {
-                let mut shifted = |info: &crate::monitor::IterInfo| {
-                    let mut i = *info;
-                    i.iter += iter0;
-                    run.observe(f, i)
-                };
-                finish.minimize(f, x, &mut shifted)?
-            };
-            run.iter += r.iterations;
-            run.f_evals += r.f_evals;
-            run.g_evals += r.g_evals;
-            run.hv_products += r.hv_products;
-            fx = r.f;
-            g.fill(0.0);
-            let st = match r.status {
-                Status::ConvergedAbsoluteGradient if self.stop.relative => {
-                    Status::ConvergedRelativeGradient
-                }
-                s => s,
-            };
-            return Ok(run.finish(f, st, fx, r.grad_norm));
-        }
-        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+            s => s,
+        };
+        Ok(run.finish(f, st, r.f, r.grad_norm))
     }
 }

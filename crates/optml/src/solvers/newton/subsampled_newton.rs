@@ -119,9 +119,12 @@ impl SubsampledNewton {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut run = Run::new("subsampled-newton", self.stop, f, monitor);
         run.hessian = Some("sub-sampled");
-        let (mut fx, mut g, mut status) = run.start(f, x);
+        let (mut fx, mut g, mut ended) = run.start(f, x);
         let g0 = norm(&g);
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let mut batch = rand::seq::index::sample(&mut rng, n_terms, size).into_vec();
             batch.sort_unstable();
@@ -134,13 +137,12 @@ impl SubsampledNewton {
             let ls = armijo_keeping_gradient(&*line, fx, slope, 1.0, self.armijo_c1, 40);
             run.f_evals += ls.evals;
             if !ls.accepted {
-                status = Some(Status::Stalled);
-                break;
+                break Status::Stalled;
             }
             axpy(ls.t, &p, x);
             fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g);
-            status = run.check(f, fx, norm(&g));
-        }
-        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+            ended = run.check(f, fx, norm(&g));
+        };
+        Ok(run.finish(f, status, fx, norm(&g)))
     }
 }

@@ -48,12 +48,15 @@ impl TrustRegion {
         check_dim(f, x)?;
         let mut run = Run::new("trust-region", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let (mut fx, mut g, mut status) = run.start(f, x);
+        let (mut fx, mut g, mut ended) = run.start(f, x);
         let g0 = norm(&g);
         let mut radius = self.radius.unwrap_or(g0).max(f64::MIN_POSITIVE);
         let mut trial = vec![0.0; x.len()];
         let mut rejected = 0;
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let gn = norm(&g);
             // Forcing sequence: superlinear convergence near the solution.
@@ -82,16 +85,16 @@ impl TrustRegion {
                 fx = f.value_grad(x, &mut g);
                 run.g_evals += 1;
                 rejected = 0;
-                status = run.check(f, fx, norm(&g));
+                ended = run.check(f, fx, norm(&g));
             } else {
                 rejected += 1;
                 if rejected > 60 || radius <= 1e-16 * (1.0 + norm(x)) {
-                    status = Some(Status::Stalled);
+                    break Status::Stalled;
                 } else {
-                    status = run.check(f, fx, norm(&g));
+                    ended = run.check(f, fx, norm(&g));
                 }
             }
-        }
-        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+        };
+        Ok(run.finish(f, status, fx, norm(&g)))
     }
 }

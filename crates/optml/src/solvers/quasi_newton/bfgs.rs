@@ -51,11 +51,14 @@ impl Bfgs {
         let n = x.len();
         let mut d0 = checked_diagonal(self.diagonal.as_deref(), n, "BFGS")?;
         let mut run = Run::new("bfgs", self.stop, f, monitor);
-        let (mut fx, mut g, mut status) = run.start(f, x);
+        let (mut fx, mut g, mut ended) = run.start(f, x);
         // `None` until the first pair fixes the scale of H₀.
         let mut h: Option<InverseEstimate> = None;
         let mut g_new = vec![0.0; n];
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let (quasi_newton, t0) = quasi_newton_direction(h.as_ref(), d0, &g);
             let newton_slope = dot(&quasi_newton, &g);
@@ -69,8 +72,7 @@ impl Bfgs {
                         // The diagonal misled: steepest descent from here on.
                         continue;
                     }
-                    status = Some(Status::Stalled);
-                    break;
+                    break Status::Stalled;
                 }
                 // A poor estimate gives a poor direction: restart from H₀ alone.
                 h = None;
@@ -97,9 +99,9 @@ impl Bfgs {
                 h.update(&[s], &[y]);
             }
             std::mem::swap(&mut g, &mut g_new);
-            status = run.check(f, fx, norm(&g));
-        }
-        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+            ended = run.check(f, fx, norm(&g));
+        };
+        Ok(run.finish(f, status, fx, norm(&g)))
     }
 }
 

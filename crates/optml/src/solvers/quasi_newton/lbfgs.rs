@@ -83,10 +83,13 @@ impl Lbfgs {
         let n = x.len();
         let mut d0 = checked_diagonal(self.diagonal.as_deref(), n, "L-BFGS")?;
         let mut run = Run::new("lbfgs", self.stop, f, monitor);
-        let (mut fx, mut g, mut status) = run.start(f, x);
+        let (mut fx, mut g, mut ended) = run.start(f, x);
         let mut pairs: VecDeque<Pair> = VecDeque::with_capacity(self.memory);
         let mut g_new = vec![0.0; n];
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let (d, slope) = descent_or_steepest(two_loop(&pairs, &g, d0), &g);
             let t0 = if pairs.is_empty() && d0.is_none() {
@@ -103,8 +106,7 @@ impl Lbfgs {
                         // The diagonal misled: steepest descent from here on.
                         continue;
                     }
-                    status = Some(Status::Stalled);
-                    break;
+                    break Status::Stalled;
                 }
                 // A stale memory can give a poor direction: restart from H₀ alone.
                 pairs.clear();
@@ -126,8 +128,8 @@ impl Lbfgs {
                 });
             }
             std::mem::swap(&mut g, &mut g_new);
-            status = run.check(f, fx, norm(&g));
-        }
-        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+            ended = run.check(f, fx, norm(&g));
+        };
+        Ok(run.finish(f, status, fx, norm(&g)))
     }
 }

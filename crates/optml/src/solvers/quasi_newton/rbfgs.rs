@@ -175,12 +175,15 @@ impl Rbfgs {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut run = Run::new("rbfgs", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let (mut fx, mut g, mut status) = run.start(f, x);
+        let (mut fx, mut g, mut ended) = run.start(f, x);
         let mut h: Option<InverseEstimate> = None;
         // The last steps, newest first, for the adaptive sketch.
         let mut steps: Vec<Vec<f64>> = Vec::new();
         let mut g_new = vec![0.0; n];
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             run.iter += 1;
             let (quasi_newton, t0) = quasi_newton_direction(h.as_ref(), d0, &g);
             let (d, slope) = descent_or_steepest(quasi_newton, &g);
@@ -193,8 +196,7 @@ impl Rbfgs {
                         // The diagonal misled: steepest descent from here on.
                         continue;
                     }
-                    status = Some(Status::Stalled);
-                    break;
+                    break Status::Stalled;
                 }
                 // A poor estimate gives a poor direction: restart from H₀ alone.
                 h = None;
@@ -231,9 +233,9 @@ impl Rbfgs {
                 }
             }
             std::mem::swap(&mut g, &mut g_new);
-            status = run.check(f, fx, norm(&g));
-        }
-        Ok(run.finish(f, status.unwrap(), fx, norm(&g)))
+            ended = run.check(f, fx, norm(&g));
+        };
+        Ok(run.finish(f, status, fx, norm(&g)))
     }
 }
 

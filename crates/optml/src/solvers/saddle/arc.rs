@@ -19,7 +19,7 @@ use crate::solvers::{Report, Status};
 
 /// Options of ARC.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Arc {
+pub struct AdaptiveCubic {
     pub stop: Stop,
     /// Initial regularization σ₀; `None`: ‖∇f(x₀)‖ (1 where that is 0), which makes the first
     /// step about as long as a unit one in the scale of the gradient, as a trust region of
@@ -50,9 +50,9 @@ pub struct Arc {
     pub seed: u64,
 }
 
-impl Default for Arc {
+impl Default for AdaptiveCubic {
     fn default() -> Self {
-        Arc {
+        AdaptiveCubic {
             stop: Stop::default(),
             sigma: None,
             eta1: 0.1,
@@ -225,7 +225,7 @@ pub(crate) fn cubic_step(
     }
 }
 
-impl Arc {
+impl AdaptiveCubic {
     pub fn minimize<F: Curvature, M: Monitor + ?Sized>(
         &self,
         f: &F,
@@ -250,7 +250,7 @@ impl Arc {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut run = Run::new("arc", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let (mut fx, mut g, mut status) = run.start(f, x);
+        let (mut fx, mut g, mut ended) = run.start(f, x);
         let g0 = norm(&g);
         let mut sigma = self
             .sigma
@@ -261,38 +261,33 @@ impl Arc {
         // The Lanczos start: g, or an eigenvector of negative curvature at a saddle.
         let mut start: Option<Vec<f64>> = None;
         let mut rejected = 0;
-        'outer: loop {
-            if let Some(st) = status {
-                if st.converged() {
-                    if let Some(eps) = self.eigen_tol {
-                        let h = f.hessian(x);
-                        let Some(test) = curvature_test(&h, &g, eps, max_dim, &mut rng) else {
-                            status = Some(Status::NonFinite);
-                            break;
-                        };
-                        run.hv_products += test.products;
-                        min_eig = Some((test.min_eigenvalue, test.passed));
-                        if !test.passed {
-                            if let Some(spent) = run.budget_spent() {
-                                status = Some(spent);
-                                break;
-                            }
-                            start = Some(test.direction);
-                            status = None;
-                        }
+        let status = 'outer: loop {
+            // A converged gradient test stands only where the curvature test passes too.
+            let converged = ended.is_some_and(|s| s.converged());
+            if let Some(eps) = self.eigen_tol.filter(|_| converged) {
+                let h = f.hessian(x);
+                let Some(test) = curvature_test(&h, &g, eps, max_dim, &mut rng) else {
+                    break Status::NonFinite;
+                };
+                run.hv_products += test.products;
+                min_eig = Some((test.min_eigenvalue, test.passed));
+                if !test.passed {
+                    if let Some(spent) = run.budget_spent() {
+                        break spent;
                     }
+                    start = Some(test.direction);
+                    ended = None;
                 }
-                if status.is_some() {
-                    break;
-                }
+            }
+            if let Some(status) = ended {
+                break status;
             }
             run.iter += 1;
             let h = f.hessian(x);
             let escape = start.is_some();
             let init = start.take().unwrap_or_else(|| g.clone());
             let Some(mut lz) = LanczosBasis::new(&init) else {
-                status = Some(Status::Stalled);
-                break;
+                break Status::Stalled;
             };
             // Rejected steps keep the subspace: only σ changes. `flat`: the accepted step was lost
             // in rounding (its predicted decrease below the rounding level of f, and ‖∇f‖ did
@@ -301,8 +296,7 @@ impl Arc {
                 let Some(step) = cubic_step(&h, &mut lz, &g, sigma, self.kappa, max_dim, escape)
                 else {
                     run.hv_products += lz.products;
-                    status = Some(Status::NonFinite);
-                    break 'outer;
+                    break 'outer Status::NonFinite;
                 };
                 trial.copy_from_slice(x);
                 axpy(1.0, &step.s, &mut trial);
@@ -333,20 +327,19 @@ impl Arc {
                 rejected += 1;
                 if rejected > 60 || !sigma.is_finite() {
                     run.hv_products += lz.products;
-                    status = Some(Status::Stalled);
-                    break 'outer;
+                    break 'outer Status::Stalled;
                 }
             };
             run.hv_products += lz.products;
-            status = run.check(f, fx, norm(&g));
+            ended = run.check(f, fx, norm(&g));
             // Neither f nor ∇f can improve any further at this precision: the run has stalled
             // at the rounding level (as the trust-region method stalls when its radius falls
             // below the spacing of x), instead of wandering until the iteration limit.
-            if status.is_none() && flat {
-                status = Some(Status::Stalled);
+            if ended.is_none() && flat {
+                break Status::Stalled;
             }
-        }
-        let mut report = run.finish(f, status.unwrap(), fx, norm(&g));
+        };
+        let mut report = run.finish(f, status, fx, norm(&g));
         if let Some((v, ok)) = min_eig {
             report.min_eigenvalue = Some(v);
             report.second_order = Some(ok);

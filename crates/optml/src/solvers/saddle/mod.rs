@@ -6,6 +6,6 @@ mod negative_curvature;
 mod pgd;
 mod second_order;
 
-pub use arc::Arc;
+pub use arc::AdaptiveCubic;
 pub use negative_curvature::NegativeCurvatureNewton;
 pub use pgd::{PerturbedGd, PgdConstants};

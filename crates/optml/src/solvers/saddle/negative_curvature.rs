@@ -89,42 +89,41 @@ impl NegativeCurvatureNewton {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut run = Run::new("newton-nc", self.stop, f, monitor);
         run.hessian = Some(f.hessian_kind());
-        let (mut fx, mut g, mut status) = run.start(f, x);
+        let (mut fx, mut g, mut ended) = run.start(f, x);
         let mut verdict: Option<(f64, bool)> = None;
         // Whether the next iteration must try negative curvature (the gradient test passed or
         // the Newton step failed).
-        let mut small = status.is_some_and(|s| s.converged());
+        let mut small = ended.is_some_and(|s| s.converged());
         if small {
-            status = None;
+            ended = None;
         }
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             let h = f.hessian(x);
             if small {
                 let Some(test) = curvature_test(&h, &g, self.eigen_tol, self.max_lanczos, &mut rng)
                 else {
-                    status = Some(Status::NonFinite);
-                    break;
+                    break Status::NonFinite;
                 };
                 run.hv_products += test.products;
                 verdict = Some((test.min_eigenvalue, test.passed));
                 if test.passed {
-                    status = Some(if norm(&g) <= run.threshold() {
+                    break if norm(&g) <= run.threshold() {
                         converged_status(self.stop)
                     } else {
                         Status::Stalled
-                    });
-                    break;
+                    };
                 }
                 if let Some(spent) = run.budget_spent() {
-                    status = Some(spent);
-                    break;
+                    break spent;
                 }
                 run.iter += 1;
                 let (step, evals) = negative_curvature_step(f, x, fx, &g, &test);
                 run.f_evals += evals;
                 let Some((t, _)) = step else {
-                    status = Some(Status::Stalled);
-                    break;
+                    break Status::Stalled;
                 };
                 axpy(t, &test.direction, x);
                 fx = f.value_grad(x, &mut g);
@@ -147,13 +146,13 @@ impl NegativeCurvatureNewton {
                 fx = run.value_grad_at_step(f, &*line, ls.t, x, &mut g);
             }
             verdict = None;
-            status = run.check(f, fx, norm(&g));
-            small = status.is_some_and(|s| s.converged());
+            ended = run.check(f, fx, norm(&g));
+            small = ended.is_some_and(|s| s.converged());
             if small {
-                status = None;
+                ended = None;
             }
-        }
-        let mut report = run.finish(f, status.unwrap(), fx, norm(&g));
+        };
+        let mut report = run.finish(f, status, fx, norm(&g));
         if let Some((v, ok)) = verdict {
             report.min_eigenvalue = Some(v);
             report.second_order = Some(ok);

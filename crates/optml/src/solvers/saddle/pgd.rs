@@ -128,9 +128,12 @@ impl PerturbedGd {
         // The point before the last perturbation, f there, and the iteration it was taken.
         let mut anchor: Option<(Vec<f64>, f64, Vec<f64>, usize)> = None;
         let first = run.first(f, fx, norm(&g));
-        let mut status = ignore_convergence(&run, first);
+        let mut ended = ignore_convergence(&run, first);
         let mut certified = false;
-        while status.is_none() {
+        let status = loop {
+            if let Some(status) = ended {
+                break status;
+            }
             let t = run.iter;
             let since = anchor.as_ref().map(|a| t - a.3);
             if norm(&g) <= k.g_thres && since.is_none_or(|s| s > k.t_thres) {
@@ -148,7 +151,7 @@ impl PerturbedGd {
                     fx = *fa;
                     g.copy_from_slice(ga);
                     certified = true;
-                    break;
+                    break Status::ConvergedAbsoluteGradient;
                 }
             }
             run.iter += 1;
@@ -156,12 +159,7 @@ impl PerturbedGd {
             fx = f.value_grad(x, &mut g);
             run.g_evals += 1;
             let verdict = run.check(f, fx, norm(&g));
-            status = ignore_convergence(&run, verdict);
-        }
-        let status = if certified {
-            Status::ConvergedAbsoluteGradient
-        } else {
-            status.unwrap()
+            ended = ignore_convergence(&run, verdict);
         };
         let mut report = run.finish(f, status, fx, norm(&g));
         if certified {
