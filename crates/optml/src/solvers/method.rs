@@ -33,7 +33,7 @@ pub enum Method {
     /// Nonlinear conjugate gradients with a strong-Wolfe search: β = PR+ (Gilbert & Nocedal
     /// 1992) by default, Hager–Zhang an option of [`NonlinearCg`].
     Ncg,
-    /// Adaptive cubic regularization with a Lanczos subproblem solver.
+    /// Adaptive cubic regularization ([`AdaptiveCubic`]) with a Lanczos subproblem solver.
     Arc,
     /// Newton-CG with negative-curvature steps at small gradients (escapes saddles).
     NewtonNc,
