@@ -3,7 +3,7 @@
 //! (Schraudolph 2002), which is positive semi-definite; the other solvers on the exact Hessian.
 
 use optml::fit::Choice;
-use optml::models::mlp::{GaussNewton, Mlp};
+use optml::models::mlp::{Mlp, WithGaussNewton};
 use optml::monitor::{Both, Trace};
 use optml::solvers::Method;
 use optml::Objective;
@@ -32,7 +32,7 @@ pub fn run(args: &Args, mlp: Mlp) -> CliResult {
     let mut monitor = Both(&mut trace, &mut progress);
     let report = match method {
         Method::NewtonCg | Method::Newton => {
-            method.minimize(stop, &GaussNewton(&mlp), &mut theta, &mut monitor)
+            method.minimize(stop, &WithGaussNewton(&mlp), &mut theta, &mut monitor)
         }
         _ => method.minimize(stop, &mlp, &mut theta, &mut monitor),
     };

@@ -100,10 +100,31 @@ pub trait Curvature: Objective {
     }
 }
 
-/// f = (1/n)·Σᵢ fᵢ over n terms, for stochastic and sub-sampled methods.
+/// f(x) = Σᵢ fᵢ(x) + r(x) over n terms fᵢ (one per sample) and a regularizer r, for stochastic
+/// and sub-sampled methods.
+///
+/// **One scale for every model.** A batch B (a multiset of indices < n, repeats counted) stands
+/// for the whole sum:
+///
+/// f_B(x) = (n/|B|)·Σ_{i∈B} fᵢ(x) + r(x),
+///
+/// likewise ∇f_B and the sampled Hessian ∇²f_B of [`SampledCurvature`], with the regularizer
+/// counted once, not scaled. So f_B is an unbiased estimate of f for a uniform sample of any fixed
+/// size, a step size tuned on one model means the same on another, and over a partition of the n
+/// terms into batches B₁…B_m
+///
+/// Σⱼ (|Bⱼ|/n)·f_{Bⱼ}(x) = f(x)   exactly, regularizer included (the weights sum to 1);
+///
+/// when the batches have equal size n/m this is the plain mean (1/m)·Σⱼ f_{Bⱼ}(x) = f(x). The
+/// same holds for gradients and sampled Hessian products. An empty batch gives f_∅ = r.
+///
+/// How a model splits f into fᵢ and r: a GLM has fᵢ = sᵢ·ℓ(yᵢ, W·xᵢ + b) and r = ‖W‖²/(2C); an
+/// MLP averages, fᵢ = ℓᵢ/n, and r = (λ/2)·Σ‖Wₗ‖², so its f_B is the mean loss over B plus r.
 pub trait FiniteSum: Objective {
+    /// Number of terms n.
     fn n_terms(&self) -> usize;
-    /// Writes the gradient of (1/|B|)·Σ_{i∈B} fᵢ into `grad` and returns that average.
+    /// Writes ∇f_B(x) into `grad` and returns f_B(x) = (n/|B|)·Σ_{i∈B} fᵢ(x) + r(x).
+    /// Panics if an index of `batch` is ≥ [`n_terms`](FiniteSum::n_terms).
     fn value_grad_batch(&self, x: &[f64], batch: &[usize], grad: &mut [f64]) -> f64;
 }
 
@@ -112,9 +133,10 @@ pub trait SampledCurvature: FiniteSum {
     type BatchHessian<'a>: LinearOperator
     where
         Self: 'a;
-    /// The sub-sampled Hessian at x: the terms in `batch` (distinct indices < `n_terms`)
-    /// scaled by n/|B|, plus the regularizer's Hessian, so that over uniform batches its mean
-    /// is ∇²f(x) on the scale of [`Objective::value`].
+    /// The sub-sampled Hessian ∇²f_B(x) = (n/|B|)·Σ_{i∈B} ∇²fᵢ(x) + ∇²r(x) (a generalized
+    /// Hessian where [`Curvature::hessian`] uses one), on the scale of
+    /// [`FiniteSum::value_grad_batch`]: the Hessian of f_B, and over a partition its
+    /// |B|/n-weighted mean is ∇²f(x). Panics if an index of `batch` is ≥ `n_terms`.
     fn hessian_batch(&self, x: &[f64], batch: &[usize]) -> Self::BatchHessian<'_>;
 }
 
@@ -203,6 +225,25 @@ impl<T: Curvature> Curvature for &T {
     }
 }
 
+impl<T: FiniteSum> FiniteSum for &T {
+    fn n_terms(&self) -> usize {
+        (**self).n_terms()
+    }
+    fn value_grad_batch(&self, x: &[f64], batch: &[usize], grad: &mut [f64]) -> f64 {
+        (**self).value_grad_batch(x, batch, grad)
+    }
+}
+
+impl<T: SampledCurvature> SampledCurvature for &T {
+    type BatchHessian<'a>
+        = T::BatchHessian<'a>
+    where
+        Self: 'a;
+    fn hessian_batch(&self, x: &[f64], batch: &[usize]) -> Self::BatchHessian<'_> {
+        (**self).hessian_batch(x, batch)
+    }
+}
+
 /// A user's closure `|x, grad| -> f` as an [`Objective`].
 pub struct FnObjective<F> {
     dim: usize,
@@ -284,6 +325,15 @@ impl<O: Objective> Objective for WithFiniteDiffHessian<O> {
     }
     fn line<'a>(&'a self, x: &[f64], d: &[f64]) -> Box<dyn Line + 'a> {
         self.0.line(x, d)
+    }
+}
+
+impl<O: FiniteSum> FiniteSum for WithFiniteDiffHessian<O> {
+    fn n_terms(&self) -> usize {
+        self.0.n_terms()
+    }
+    fn value_grad_batch(&self, x: &[f64], batch: &[usize], grad: &mut [f64]) -> f64 {
+        self.0.value_grad_batch(x, batch, grad)
     }
 }
 

@@ -6,7 +6,7 @@ use faer::Mat;
 use optml::data::{read_npy_matrix, read_npy_vector, Dataset};
 use optml::linalg::{dot, norm, DenseMatrix, Design};
 use optml::models::glm::{GlmSpec, Loss};
-use optml::models::mlp::{parse_sizes, Activation, GaussNewton, Mlp, MlpLoss};
+use optml::models::mlp::{parse_sizes, Activation, Mlp, MlpLoss, WithGaussNewton};
 use optml::solvers::{Lbfgs, NewtonCg, Stop, TrustRegion};
 use optml::{Curvature, FiniteSum, LinearOperator, Objective};
 use rand::{Rng, SeedableRng};
@@ -559,7 +559,7 @@ fn solvers_train_a_digits_mlp() {
         stop,
         ..Default::default()
     }
-    .minimize(&GaussNewton(&f), &mut x, &mut optml::monitor::quiet())
+    .minimize(&WithGaussNewton(&f), &mut x, &mut optml::monitor::quiet())
     .unwrap();
     results.push(("newton-cg (GGN)", r, x));
     let mut x = x0.clone();
@@ -578,6 +578,12 @@ fn solvers_train_a_digits_mlp() {
             r.status, r.iterations
         );
         assert!(r.status.converged(), "{name}: {:?}", r.status);
+        // every run sweeps the data at least once per iteration, the Gauss-Newton one included
+        assert!(
+            r.passes >= r.iterations as f64,
+            "{name}: {} passes",
+            r.passes
+        );
         assert!(
             norm(&g) <= 1e-4 && norm(&g) < 1e-3 * g0,
             "{name}: ‖g‖ = {:e}",

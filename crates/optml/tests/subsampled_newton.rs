@@ -12,10 +12,10 @@ use optml::solvers::{Method, NewtonCg, SampleSize, Stop, SubsampledNewton};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// ‖H_B·v − FD of ∇f_B along v‖ / (1 + ‖H_B·v‖), with ∇f_B = n·(batch gradient): the batch
-/// Hessian is the Hessian of (n/|B|)·Σ_{i∈B} ℓᵢ + λ‖W‖²/2.
+/// ‖H_B·v − FD of ∇f_B along v‖ / (1 + ‖H_B·v‖): the batch Hessian is the Hessian of the batch
+/// objective f_B = (n/|B|)·Σ_{i∈B} ℓᵢ + λ‖W‖²/2.
 fn batch_hessian_error(f: &impl SampledCurvature, w: &[f64], batch: &[usize]) -> f64 {
-    let (p, n) = (w.len(), f.n_terms() as f64);
+    let p = w.len();
     let mut rng = ChaCha8Rng::seed_from_u64(9);
     let v: Vec<f64> = (0..p).map(|_| rng.random_range(-1.0..1.0)).collect();
     let mut hv = vec![0.0; p];
@@ -29,7 +29,7 @@ fn batch_hessian_error(f: &impl SampledCurvature, w: &[f64], batch: &[usize]) ->
     };
     let (gp, gm) = (grad_at(eps), grad_at(-eps));
     let diff: f64 = (0..p)
-        .map(|j| (hv[j] - n * (gp[j] - gm[j]) / (2.0 * eps)).powi(2))
+        .map(|j| (hv[j] - (gp[j] - gm[j]) / (2.0 * eps)).powi(2))
         .sum::<f64>()
         .sqrt();
     diff / (1.0 + optml::linalg::norm(&hv))

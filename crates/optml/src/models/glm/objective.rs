@@ -100,6 +100,20 @@ impl<'a> Glm<'a> {
         self.passes.fetch_add(passes, Ordering::Relaxed);
     }
 
+    /// Scores of row i at `w` into `z` (k entries).
+    fn row_scores(&self, i: usize, w: &[f64], z: &mut [f64]) {
+        let d = self.layout.d;
+        let bias = self.layout.intercept_of(w);
+        for (c, zc) in z.iter_mut().enumerate() {
+            *zc = self.x.row_dot(i, &w[c * d..(c + 1) * d]) + bias.map_or(0.0, |b| b[c]);
+        }
+    }
+
+    /// Adds `rows` rows read (by sub-sampled work) to the count, as rows/n passes.
+    fn count_rows(&self, rows: usize) {
+        self.rows.fetch_add(rows as u64, Ordering::Relaxed);
+    }
+
     fn weight(&self, i: usize) -> f64 {
         self.sample_weight.as_ref().map_or(1.0, |s| s[i])
     }
@@ -383,19 +397,16 @@ impl FiniteSum for Glm<'_> {
         self.x.nrows()
     }
 
-    /// (1/|B|)·Σ_{i∈B} sᵢ·ℓᵢ + λ‖W‖²/(2n): its mean over uniform batches is f/n.
+    /// f_B(w) = (n/|B|)·Σ_{i∈B} sᵢ·ℓᵢ + λ‖W‖²/2, the scale of [`FiniteSum`]. Reads each batch
+    /// row twice (scores, then the gradient), counted as 2·|B|/n passes.
     fn value_grad_batch(&self, w: &[f64], batch: &[usize], grad: &mut [f64]) -> f64 {
         let (d, k) = (self.layout.d, self.layout.k);
-        let n = self.x.nrows() as f64;
-        let scale = 1.0 / batch.len().max(1) as f64;
+        let scale = self.x.nrows() as f64 / batch.len().max(1) as f64;
         grad.fill(0.0);
         let mut total = 0.0;
         let (mut z, mut g, mut p) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
-        let bias = self.layout.intercept_of(w);
         for &i in batch {
-            for (c, zc) in z.iter_mut().enumerate() {
-                *zc = self.x.row_dot(i, &w[c * d..(c + 1) * d]) + bias.map_or(0.0, |b| b[c]);
-            }
+            self.row_scores(i, w, &mut z);
             let s = self.weight(i) * scale;
             let y = self.targets[i];
             if self.loss == Loss::Softmax {
@@ -412,10 +423,11 @@ impl FiniteSum for Glm<'_> {
             }
             self.x.add_scaled_row(self.layout, i, &g, grad);
         }
+        self.count_rows(2 * batch.len());
         let kd = k * d;
         for (gj, wj) in grad[..kd].iter_mut().zip(&w[..kd]) {
-            *gj += self.lambda / n * wj;
+            *gj += self.lambda * wj;
         }
-        total + self.penalty(w) / n
+        total + self.penalty(w)
     }
 }

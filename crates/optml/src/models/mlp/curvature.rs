@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::{column_sums, par, view, view_mut, Mlp, Targets, CHUNK};
 use crate::linalg::matmul;
-use crate::objective::{Curvature, LinearOperator, Objective};
+use crate::objective::{Curvature, FiniteSum, Line, LinearOperator, Objective};
 
 /// ∇²f(θ) (exact) or the Gauss-Newton matrix at θ, holding the forward and backward pass there.
 /// Each product then costs about two passes' worth of matrix products and no transcendentals.
@@ -325,11 +325,28 @@ impl LinearOperator for MlpHessian<'_> {
     }
 }
 
-/// An [`Mlp`] whose [`Curvature`] is its Gauss-Newton matrix, for Newton-type solvers that need
-/// positive semi-definite curvature (cross-entropy and squared error are convex in the outputs).
-pub struct GaussNewton<'m>(pub &'m Mlp);
+impl Mlp {
+    /// The GGN Jᵀ·H_ℓ·J + λ·I (on the weights) at θ, as an operator.
+    pub fn gauss_newton(&self, theta: &[f64]) -> MlpHessian<'_> {
+        MlpHessian::new(self, theta, false)
+    }
+}
 
-impl Objective for GaussNewton<'_> {
+impl Curvature for Mlp {
+    type Hessian<'a> = MlpHessian<'a>;
+    /// The exact Hessian ∇²f(θ) (indefinite in general).
+    fn hessian(&self, theta: &[f64]) -> MlpHessian<'_> {
+        MlpHessian::new(self, theta, true)
+    }
+}
+
+/// An [`Mlp`] whose [`Curvature`] is its Gauss-Newton matrix Jᵀ·H_ℓ·J + λ·I (Schraudolph 2002),
+/// for Newton-type solvers that need positive semi-definite curvature (cross-entropy and squared
+/// error are convex in the outputs). Values, gradients, batches, line restrictions and the pass
+/// count are the network's own.
+pub struct WithGaussNewton<'m>(pub &'m Mlp);
+
+impl Objective for WithGaussNewton<'_> {
     fn dim(&self) -> usize {
         self.0.dim()
     }
@@ -339,9 +356,24 @@ impl Objective for GaussNewton<'_> {
     fn value_grad(&self, x: &[f64], grad: &mut [f64]) -> f64 {
         self.0.value_grad(x, grad)
     }
+    fn line<'a>(&'a self, x: &[f64], d: &[f64]) -> Box<dyn Line + 'a> {
+        self.0.line(x, d)
+    }
+    fn passes(&self) -> f64 {
+        self.0.passes()
+    }
 }
 
-impl Curvature for GaussNewton<'_> {
+impl FiniteSum for WithGaussNewton<'_> {
+    fn n_terms(&self) -> usize {
+        self.0.n_terms()
+    }
+    fn value_grad_batch(&self, x: &[f64], batch: &[usize], grad: &mut [f64]) -> f64 {
+        self.0.value_grad_batch(x, batch, grad)
+    }
+}
+
+impl Curvature for WithGaussNewton<'_> {
     type Hessian<'a>
         = MlpHessian<'a>
     where

@@ -32,7 +32,7 @@ mod pool;
 mod symmetry;
 
 pub use activation::Activation;
-pub use curvature::{GaussNewton, MlpHessian};
+pub use curvature::{MlpHessian, WithGaussNewton};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -43,7 +43,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::linalg::matmul;
-use crate::objective::{Curvature, FiniteSum, Objective};
+use crate::objective::{FiniteSum, Objective};
 use pool::Pool;
 
 /// The loss on the network's outputs.
@@ -613,11 +613,6 @@ impl Mlp {
     pub(crate) fn count_rows(&self, rows: usize) {
         self.rows_swept.fetch_add(rows as u64, Ordering::Relaxed);
     }
-
-    /// The GGN Jᵀ·H_ℓ·J + λ·I (on the weights) at θ, as an operator.
-    pub fn gauss_newton(&self, theta: &[f64]) -> MlpHessian<'_> {
-        MlpHessian::new(self, theta, false)
-    }
 }
 
 /// `out[j] = Σᵢ m[i, j]` of a row-major matrix with `cols` columns.
@@ -652,17 +647,13 @@ impl FiniteSum for Mlp {
     fn n_terms(&self) -> usize {
         self.n
     }
-    /// Panics when a row of `batch` is out of range or `batch` is empty.
+    /// f_B(θ) = (1/|B|)·Σ_{i∈B} ℓᵢ + (λ/2)·Σ‖Wₗ‖², the scale of [`FiniteSum`] with fᵢ = ℓᵢ/n.
+    /// Panics when a row of `batch` is out of range.
     fn value_grad_batch(&self, theta: &[f64], batch: &[usize], grad: &mut [f64]) -> f64 {
-        assert!(!batch.is_empty(), "empty batch");
+        if batch.is_empty() {
+            grad.fill(0.0);
+            return self.penalty(theta, Some(grad));
+        }
         self.value_grad_rows(theta, Some(batch), grad)
-    }
-}
-
-impl Curvature for Mlp {
-    type Hessian<'a> = MlpHessian<'a>;
-    /// The exact Hessian ∇²f(θ) (indefinite in general).
-    fn hessian(&self, theta: &[f64]) -> MlpHessian<'_> {
-        MlpHessian::new(self, theta, true)
     }
 }

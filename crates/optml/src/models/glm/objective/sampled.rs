@@ -2,8 +2,6 @@
 //! per-sample curvature (sᵢ·ℓ''ᵢ, or sᵢ·(diag(pᵢ) − pᵢpᵢᵀ) for softmax), as sub-sampled
 //! Newton methods use it (Byrd, Chin, Neveitt & Nocedal 2011).
 
-use std::sync::atomic::Ordering;
-
 use super::super::loss::{softmax, Loss};
 use super::Glm;
 use crate::linalg::dot;
@@ -18,21 +16,6 @@ pub struct GlmBatchHessian<'g, 'a> {
     weights: Vec<f64>,
     /// n/|B|.
     scale: f64,
-}
-
-impl Glm<'_> {
-    /// Scores of row i at `w` into `z` (k entries).
-    fn row_scores(&self, i: usize, w: &[f64], z: &mut [f64]) {
-        let d = self.layout.d;
-        let bias = self.layout.intercept_of(w);
-        for (c, zc) in z.iter_mut().enumerate() {
-            *zc = self.x.row_dot(i, &w[c * d..(c + 1) * d]) + bias.map_or(0.0, |b| b[c]);
-        }
-    }
-
-    fn count_rows(&self, rows: usize) {
-        self.rows.fetch_add(rows as u64, Ordering::Relaxed);
-    }
 }
 
 impl SampledCurvature for Glm<'_> {
