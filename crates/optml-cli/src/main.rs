@@ -10,6 +10,8 @@ mod dictionary;
 mod hessian;
 mod iter_log;
 mod mlp_args;
+mod model_file;
+mod output;
 mod phase;
 mod phase_sweep;
 mod plot;
