@@ -1,7 +1,8 @@
 //! `optml hessian`: the spectrum of a model's Hessian at its weights: top-k eigenvalues
 //! (Lanczos), the trace (Krylov-deflated Hutchinson, Hutch++ or Hutchinson), the spectral density (stochastic Lanczos
 //! quadrature), with product counts and times; optionally PyHessian's power iteration and the
-//! exact dense spectrum for comparison.
+//! exact dense spectrum for comparison. The computing is [`optml::curvature::Analysis`]; this
+//! file turns flags into one, builds the operator, and prints, writes and plots its result.
 
 use std::path::{Path, PathBuf};
 
