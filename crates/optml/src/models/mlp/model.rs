@@ -423,7 +423,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.json");
         let good = serde_json::to_value(model()).unwrap();
-        let cases: Vec<(Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+        type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+        let cases: Vec<(Edit, &str)> = vec![
             (Box::new(|v| v["format_version"] = 9.into()), "version 9"),
             (
                 Box::new(|v| v["theta"].as_array_mut().unwrap().truncate(5)),
