@@ -27,9 +27,9 @@ pub fn mlp_method(choice: Choice) -> Result<Method> {
 ///
 /// Newton-CG and dense Newton run on the generalized Gauss-Newton matrix Jᵀ·H_ℓ·J + λ·I
 /// (Schraudolph 2002), positive semi-definite where the Hessian of a network is indefinite and
-/// their steps would not descend; the trust region, ARC, the negative-curvature methods and the
-/// quasi-Newton ones use the exact Hessian (products) or none. A run that ends on a non-finite
-/// value is an error, never a model.
+/// their steps need not descend; every other method uses the exact Hessian where it uses one
+/// (the trust region and ARC handle negative curvature themselves). A run that ends on a
+/// non-finite value is an error, never a model.
 ///
 /// ```
 /// use optml::data::Dataset;
