@@ -149,7 +149,7 @@ fn mgh(args: MghArgs) -> CliResult {
             })
             .collect();
         let curves = performance_profile(&costs);
-        crate::plot::performance_profile(
+        crate::output::plot::performance_profile(
             path,
             "Moré–Garbow–Hillstrom set: evaluations (f/∇f points + Hv)",
             &names,

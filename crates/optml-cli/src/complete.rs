@@ -8,8 +8,8 @@ use optml::nonconvex::completion::{planted, AltMin, FactoredGd, Observed, SoftIm
 use optml::nonconvex::triples::{read_pairs, read_triples, write_csv_triples};
 use optml::nonconvex::{recovery_error, Factors};
 
+use crate::output::progress::Progress;
 use crate::output::IterLog;
-use crate::progress::Progress;
 use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 

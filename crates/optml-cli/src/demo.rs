@@ -9,7 +9,8 @@ use optml::models::glm::{GlmSpec, Loss};
 use optml::monitor::Trace;
 use optml::solvers::{Method, Stop};
 
-use crate::{plot, CliResult};
+use crate::output::plot;
+use crate::CliResult;
 
 const BREAST_CANCER: &[u8] = include_bytes!("../../optml/data/breast_cancer.svm");
 const DIGITS: &[u8] = include_bytes!("../../optml/data/digits.svm");

@@ -7,8 +7,8 @@ use faer::MatRef;
 use optml::monitor::Both;
 use optml::nonconvex::dictionary::{dictionary_recovery, planted_dictionary, Ksvd};
 
+use crate::output::progress::Progress;
 use crate::output::{write_matrix, IterLog};
-use crate::progress::Progress;
 use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 

@@ -1,24 +1,25 @@
 //! `optml hessian`: the spectrum of a model's Hessian at its weights: top-k eigenvalues
 //! (Lanczos), the trace (Krylov-deflated Hutchinson, Hutch++ or Hutchinson), the spectral density (stochastic Lanczos
 //! quadrature), with product counts and times; optionally PyHessian's power iteration and the
-//! exact dense spectrum for comparison.
+//! exact dense spectrum for comparison. The computing is [`optml::curvature::Analysis`]; this
+//! file turns flags into one, builds the operator, and prints, writes and plots its result.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use clap::{Args as ClapArgs, ValueEnum};
 use optml::curvature::{
-    gradient_start, hutch_plus_plus, hutchinson, krylov_trace, DenseSpectrum, Lanczos,
-    PowerIteration, Slq, SpectralDensity, Which,
+    Analysis, Lanczos, PowerIteration, Slq, SpectralDensity, Spectrum, TraceMethod, TraceSpec,
+    Which,
 };
 use optml::data::read_npy_vector;
-use optml::models::glm::{GlmModel, GlmSpec};
-use optml::{Curvature, LinearOperator, Objective};
+use optml::models::glm::GlmSpec;
+use optml::models::mlp::Mlp;
+use optml::{Curvature, Objective};
 use plotters::prelude::*;
-use serde::Serialize;
 
 use crate::data_args::DataArgs;
 use crate::mlp_args::{read_params, MlpArgs};
+use crate::model_file::{self, ModelFile};
 use crate::CliResult;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -35,7 +36,7 @@ pub enum StartArg {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum TraceMethod {
+pub enum TraceArg {
     /// Half Lanczos steps (their trace exact), half Hutchinson probes on the rest.
     Krylov,
     /// Hutch++ (Meyer et al. 2021).
@@ -49,28 +50,31 @@ pub enum TraceMethod {
   optml train digits.svm --loss softmax --intercept --model m.json
   optml hessian --model m.json digits.svm --top-k 5 --trace-probes 99 --plot density.svg
   optml hessian --model m.json X.npy --labels y.npy --params w.npy --mean --no-penalty --exact
+  optml train X.npy --labels y.npy --arch 64-32-10 --act tanh --model mlp.json
+  optml hessian --model mlp.json X.npy --labels y.npy --top-k 5 --gauss-newton
   optml hessian --arch 64-32-32-10 --act tanh --params theta.npy X.npy --labels y.npy --exact
   optml hessian --arch 64-32-10 --act relu --params theta.npy digits.svm --gauss-newton")]
 pub struct Args {
-    /// A GLM written by `optml train --model`.
-    #[arg(long, conflicts_with = "arch", required_unless_present = "arch")]
+    /// A model written by `optml train --model` (a GLM, or an MLP: then no --arch is needed).
+    #[arg(long, conflicts_with = "arch")]
     pub model: Option<PathBuf>,
     #[command(flatten)]
     pub mlp: MlpArgs,
     #[command(flatten)]
     pub data: DataArgs,
     /// Evaluate the Hessian at these parameters (.npy vector, the model's layout) instead of
-    /// the model's weights; required with --arch (per layer Wₗ row-major, then bₗ).
+    /// the model's weights; required with --arch (an MLP's: per layer Wₗ row-major, then bₗ).
     #[arg(long)]
     pub params: Option<PathBuf>,
     /// The mean loss (1/n)·Σℓᵢ + penalty/n instead of the model's sum Σℓᵢ + ‖W‖²/(2C) (GLMs).
     #[arg(long, conflicts_with = "arch")]
     pub mean: bool,
-    /// Leave out the L2 penalty (GLMs).
+    /// Leave out the L2 penalty (of a GLM or an MLP model).
     #[arg(long, conflicts_with = "arch")]
     pub no_penalty: bool,
-    /// MLP: analyse the generalized Gauss-Newton matrix Jᵀ·H_ℓ·J instead of the Hessian.
-    #[arg(long, requires = "arch")]
+    /// MLP: analyse the generalized Gauss-Newton matrix Jᵀ·H_ℓ·J instead of the Hessian (a
+    /// GLM's Hessian is its Gauss-Newton matrix already).
+    #[arg(long)]
     pub gauss_newton: bool,
     /// Eigenvalues wanted (0: none).
     #[arg(long, default_value_t = 5)]
@@ -100,7 +104,7 @@ pub struct Args {
     #[arg(long, default_value_t = 99)]
     pub trace_probes: usize,
     #[arg(long, value_enum, default_value = "krylov")]
-    pub trace_method: TraceMethod,
+    pub trace_method: TraceArg,
     /// Probes for the spectral density (0: none, unless --plot asks for it: then 4).
     #[arg(long, default_value_t = 0)]
     pub density_probes: usize,
@@ -128,113 +132,9 @@ pub struct Args {
     pub quiet: bool,
 }
 
-/// What to compute; independent of where the operator comes from.
-pub struct Analysis {
-    pub lanczos: Option<Lanczos>,
-    pub power: Option<PowerIteration>,
-    pub trace: Option<(TraceMethod, usize)>,
-    pub density: Option<Slq>,
-    pub exact: bool,
-    pub seed: u64,
-}
-
-impl Analysis {
-    /// With `--start gradient`, Lanczos starts from ∇f(x) plus a random vector.
-    fn start_from_gradient(&mut self, args: &Args, f: &impl Objective, x: &[f64]) {
-        if let (StartArg::Gradient, Some(l)) = (args.start, self.lanczos.as_mut()) {
-            let mut g = vec![0.0; x.len()];
-            f.value_grad(x, &mut g);
-            l.start = Some(gradient_start(&g, l.seed));
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub struct Timed<T> {
-    #[serde(flatten)]
-    pub result: T,
-    pub seconds: f64,
-}
-
-#[derive(Serialize)]
-pub struct ExactSpectrum {
-    pub trace: f64,
-    pub largest: Vec<f64>,
-    pub smallest: Vec<f64>,
-    pub seconds: f64,
-}
-
-#[derive(Serialize)]
-pub struct Results {
-    pub dim: usize,
-    /// The objective at the point analysed, where the model gives it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<f64>,
-    pub which: Option<Which>,
-    pub eigen: Option<Timed<optml::curvature::Eigenpairs>>,
-    pub power_iteration: Option<Timed<optml::curvature::PowerReport>>,
-    pub trace_method: Option<&'static str>,
-    pub trace: Option<Timed<optml::curvature::TraceEstimate>>,
-    pub density: Option<Timed<SpectralDensity>>,
-    pub exact: Option<ExactSpectrum>,
-}
-
-/// Runs the analysis on any symmetric operator: a GLM Hessian today, any model's tomorrow.
-pub fn analyze<A: LinearOperator + ?Sized>(h: &A, a: &Analysis) -> CliResult<Results> {
-    fn timed<T>(f: impl FnOnce() -> optml::Result<T>) -> optml::Result<Timed<T>> {
-        let start = Instant::now();
-        let result = f()?;
-        Ok(Timed {
-            result,
-            seconds: start.elapsed().as_secs_f64(),
-        })
-    }
-    let eigen = a.lanczos.as_ref().map(|l| timed(|| l.run(h))).transpose()?;
-    let power = a.power.as_ref().map(|p| timed(|| p.run(h))).transpose()?;
-    let trace = a
-        .trace
-        .map(|(m, products)| {
-            timed(|| match m {
-                TraceMethod::Krylov => krylov_trace(h, products, a.seed),
-                TraceMethod::Hutchpp => hutch_plus_plus(h, products, a.seed),
-                TraceMethod::Hutchinson => hutchinson(h, products, a.seed),
-            })
-        })
-        .transpose()?;
-    let density = a.density.as_ref().map(|s| timed(|| s.run(h))).transpose()?;
-    let exact = if a.exact {
-        let start = Instant::now();
-        let s = DenseSpectrum::of(h)?;
-        let k = a.lanczos.as_ref().map_or(5, |l| l.k).min(s.values.len());
-        Some(ExactSpectrum {
-            trace: s.trace(),
-            largest: s.values.iter().rev().take(k).copied().collect(),
-            smallest: s.values.iter().take(k).copied().collect(),
-            seconds: start.elapsed().as_secs_f64(),
-        })
-    } else {
-        None
-    };
-    Ok(Results {
-        dim: h.dim(),
-        value: None,
-        which: a.lanczos.as_ref().map(|l| l.which),
-        eigen,
-        power_iteration: power,
-        trace_method: a.trace.map(|(m, _)| match m {
-            TraceMethod::Krylov => "krylov",
-            TraceMethod::Hutchpp => "hutch++",
-            TraceMethod::Hutchinson => "hutchinson",
-        }),
-        trace,
-        density,
-        exact,
-    })
-}
-
 pub fn run(args: Args) -> CliResult {
     crate::set_threads(args.threads)?;
-    let mut analysis = Analysis {
+    let analysis = Analysis {
         lanczos: (args.top_k > 0).then_some(Lanczos {
             k: args.top_k,
             which: match args.which {
@@ -254,7 +154,14 @@ pub fn run(args: Args) -> CliResult {
             seed: args.seed,
             ..Default::default()
         }),
-        trace: (args.trace_probes > 0).then_some((args.trace_method, args.trace_probes)),
+        trace: (args.trace_probes > 0).then_some(TraceSpec {
+            method: match args.trace_method {
+                TraceArg::Krylov => TraceMethod::Krylov,
+                TraceArg::Hutchpp => TraceMethod::HutchPlusPlus,
+                TraceArg::Hutchinson => TraceMethod::Hutchinson,
+            },
+            products: args.trace_probes,
+        }),
         density: {
             let probes = match (args.density_probes, &args.plot) {
                 (0, Some(_)) => 4,
@@ -270,29 +177,40 @@ pub fn run(args: Args) -> CliResult {
         exact: args.exact,
         seed: args.seed,
     };
-    // The operator: an MLP's Hessian (or Gauss-Newton matrix) at --params, or a GLM's.
-    if args.mlp.arch.is_some() {
-        let mut data = args.data.load(args.quiet)?;
-        let Some(mlp) = args.mlp.objective(&mut data)? else {
-            unreachable!("--arch was given");
-        };
+    // The operator: an MLP's Hessian (or Gauss-Newton matrix) at --params or its saved θ, or a
+    // GLM's Hessian.
+    if let Some(spec) = args.mlp.spec(0)? {
+        let data = args.data.load(args.quiet)?;
+        let mlp = spec.objective(&data)?;
         let Some(params) = &args.params else {
             return Err("--arch needs --params (the point to analyse, a .npy vector)".into());
         };
         let theta = read_params(params, &mlp)?;
-        analysis.start_from_gradient(&args, &mlp, &theta);
-        let mut results = if args.gauss_newton {
-            analyze(&mlp.gauss_newton(&theta), &analysis)?
-        } else {
-            analyze(&mlp.hessian(&theta), &analysis)?
-        };
-        results.value = Some(mlp.value(&theta));
-        return report(&args, &results);
+        return analyse_mlp(&args, analysis, &mlp, &theta);
     }
     let Some(model_path) = &args.model else {
-        return Err("give --model (a GLM written by `optml train --model`) or --arch".into());
+        return Err("give --model (a model written by `optml train --model`) or --arch".into());
     };
-    let model = GlmModel::load(model_path)?;
+    let model = match model_file::load(model_path)? {
+        ModelFile::Mlp(mut model) => {
+            if args.mean {
+                return Err("--mean applies to GLMs: an MLP's loss is already the mean".into());
+            }
+            if args.no_penalty {
+                model.l2 = 0.0;
+            }
+            let data = args.data.load(args.quiet)?;
+            let mlp = model
+                .objective(&data)
+                .map_err(|e| format!("{e} (model {})", model_path.display()))?;
+            let theta = match &args.params {
+                Some(p) => read_params(p, &mlp)?,
+                None => model.theta,
+            };
+            return analyse_mlp(&args, analysis, &mlp, &theta);
+        }
+        ModelFile::Glm(model) => model,
+    };
     let mut data = args.data.load(args.quiet)?;
     model.conform(&mut data).map_err(|e| {
         format!(
@@ -337,14 +255,36 @@ pub fn run(args: Args) -> CliResult {
     if let Some(bad) = w.iter().position(|v| !v.is_finite()) {
         return Err(format!("parameter {bad} is not finite").into());
     }
-    analysis.start_from_gradient(&args, &f, &w);
+    let mut analysis = analysis;
+    start_from_gradient(&mut analysis, &args, &f, &w);
     let h = f.hessian(&w);
-    let results = analyze(&h, &analysis)?;
+    let results = analysis.run(&h)?;
     report(&args, &results)
 }
 
+/// The spectrum of an MLP's Hessian, or its Gauss-Newton matrix, at θ.
+fn analyse_mlp(args: &Args, mut analysis: Analysis, mlp: &Mlp, theta: &[f64]) -> CliResult {
+    start_from_gradient(&mut analysis, args, mlp, theta);
+    let mut results = if args.gauss_newton {
+        analysis.run(&mlp.gauss_newton(theta))?
+    } else {
+        analysis.run(&mlp.hessian(theta))?
+    };
+    results.value = Some(mlp.value(theta));
+    report(args, &results)
+}
+
+/// With `--start gradient`, Lanczos starts from ∇f(x) plus a random vector.
+fn start_from_gradient(analysis: &mut Analysis, args: &Args, f: &impl Objective, x: &[f64]) {
+    if let (StartArg::Gradient, Some(_)) = (args.start, analysis.lanczos.as_ref()) {
+        let mut g = vec![0.0; x.len()];
+        f.value_grad(x, &mut g);
+        analysis.start_from_gradient(&g);
+    }
+}
+
 /// Prints the results and writes the JSON and the plot asked for.
-fn report(args: &Args, results: &Results) -> CliResult {
+fn report(args: &Args, results: &Spectrum) -> CliResult {
     if !args.quiet {
         print_results(results);
     }
@@ -362,7 +302,7 @@ fn report(args: &Args, results: &Results) -> CliResult {
     Ok(())
 }
 
-fn print_results(r: &Results) {
+fn print_results(r: &Spectrum) {
     println!("parameters   {}", r.dim);
     if let Some(v) = r.value {
         println!("objective    {v:.15e}");
@@ -417,7 +357,7 @@ fn print_results(r: &Results) {
             "trace        {:.10e} ± {:.2e} ({}, {} products, {:.3} s)",
             t.result.estimate,
             t.result.std_error,
-            r.trace_method.unwrap_or(""),
+            r.trace_method.map_or("", |m| m.name()),
             t.result.products,
             t.seconds
         );
@@ -444,7 +384,7 @@ fn print_results(r: &Results) {
 
 /// The smoothed density against the eigenvalue, log-scale.
 fn plot_density(path: &Path, d: &SpectralDensity) -> CliResult {
-    crate::plot::ensure_font()?;
+    crate::output::plot::ensure_font()?;
     let size = (900, 540);
     let svg = path
         .extension()

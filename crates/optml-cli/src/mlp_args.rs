@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use clap::Args;
-use optml::data::{read_npy_vector, Dataset};
-use optml::models::mlp::{parse_sizes, Activation, Mlp};
+use optml::data::read_npy_vector;
+use optml::models::mlp::{parse_sizes, Activation, Mlp, MlpSpec};
 use optml::Objective;
 
 use crate::CliResult;
@@ -26,34 +26,17 @@ pub struct MlpArgs {
 }
 
 impl MlpArgs {
-    /// The MLP objective on `data`, or `None` when no `--arch` was given. Sparse data with fewer
-    /// columns than the input size (LIBSVM files whose last features are all zero) is widened.
-    pub fn objective(&self, data: &mut Dataset) -> CliResult<Option<Mlp>> {
+    /// The classifier the flags describe, started from `seed`, or `None` when no `--arch` was
+    /// given. Its objective on a data set is [`MlpSpec::objective`].
+    pub fn spec(&self, seed: u64) -> CliResult<Option<MlpSpec>> {
         let Some(arch) = &self.arch else {
             return Ok(None);
         };
-        let sizes = parse_sizes(arch)?;
-        let d = sizes[0];
-        let name = data.name();
-        if data.x.is_sparse() && data.n_features() < d {
-            data.x.set_ncols(d)?;
-        }
-        if data.n_features() != d {
-            return Err(format!(
-                "{name} has {} features, the architecture {arch} takes {d} inputs",
-                data.n_features()
-            )
-            .into());
-        }
-        let n = data.n_samples();
-        let mut x = vec![0.0; n * d];
-        for (i, row) in x.chunks_exact_mut(d).enumerate() {
-            data.x.dense_row(i, row);
-        }
-        let mlp = Mlp::classifier(&sizes, self.act, n, &x, &data.y)
-            .map_err(|e| format!("{name}: {e}"))?
-            .with_l2(self.l2)?;
-        Ok(Some(mlp))
+        Ok(Some(MlpSpec {
+            l2: self.l2,
+            seed,
+            ..MlpSpec::classifier(&parse_sizes(arch)?, self.act)
+        }))
     }
 }
 

@@ -9,9 +9,9 @@ use optml::nonconvex::phase_retrieval::{
     distance_up_to_phase, planted, Measurements, Scalar, TruncatedWirtingerFlow, WirtingerFlow,
 };
 
+use crate::output::progress::Progress;
 use crate::output::IterLog;
 use crate::phase_sweep::{sweep, write_plot, write_table};
-use crate::progress::Progress;
 use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 

@@ -98,7 +98,7 @@ pub fn write_table(path: &Path, n: usize, trials: usize, rows: &Rates) -> CliRes
 
 /// The rates against m/n as an SVG plot.
 pub fn write_plot(path: &Path, n: usize, trials: usize, rows: &Rates) -> CliResult {
-    crate::plot::ensure_font()?;
+    crate::output::plot::ensure_font()?;
     let root = SVGBackend::new(path, (800, 480)).into_drawing_area();
     root.fill(&WHITE)?;
     let hi = rows.iter().map(|r| r.0).fold(0.0, f64::max);

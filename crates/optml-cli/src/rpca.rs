@@ -7,8 +7,8 @@ use faer::{Mat, MatRef};
 use optml::monitor::Both;
 use optml::nonconvex::robust_pca::{planted, AltProj, Pcp, RpcaGd};
 
+use crate::output::progress::Progress;
 use crate::output::{write_matrix, IterLog};
-use crate::progress::Progress;
 use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 

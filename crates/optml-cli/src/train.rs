@@ -1,18 +1,19 @@
 //! `optml train`: fit a GLM (or an MLP, in train_mlp.rs), save the model, write the trace and a convergence plot.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
 use optml::fit::{fit_glm, Choice};
 use optml::models::glm::{GlmSpec, Loss};
-use optml::monitor::{Both, IterInfo, Trace};
-use optml::solvers::{Report, Stop};
+use optml::monitor::{Both, Trace};
+use optml::solvers::Stop;
 
 use crate::data_args::DataArgs;
 use crate::mlp_args::MlpArgs;
-use crate::progress::Progress;
-use crate::{plot, CliResult};
+use crate::output::progress::Progress;
+use crate::output::{finish, print_report, RunOutputs};
+use crate::train_mlp::Job;
+use crate::CliResult;
 
 #[derive(ClapArgs, Debug)]
 #[command(after_help = "Examples:
@@ -32,7 +33,7 @@ pub struct Args {
     /// MLP: seed of the initial parameters (uniform in ±1/√fan_in).
     #[arg(long, default_value_t = 0, requires = "arch")]
     pub seed: u64,
-    /// MLP: write the trained parameters here (.npy vector, per layer W then b).
+    /// MLP: also write the trained parameters here (.npy vector, per layer W then b).
     #[arg(long, requires = "arch")]
     pub params_out: Option<PathBuf>,
     /// Loss: logistic, softmax, squared-hinge, least-squares.
@@ -67,7 +68,7 @@ pub struct Args {
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Write the trained model (JSON) here.
+    /// Write the trained model (JSON, a GLM's or with --arch an MLP's) here.
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Write the per-iteration trace (CSV: iter,seconds,passes,f,grad_norm) here.
@@ -99,7 +100,15 @@ impl Args {
         })
     }
 
-    pub(crate) fn stop(&self) -> CliResult<Stop> {
+    fn outputs(&self) -> RunOutputs<'_> {
+        RunOutputs {
+            trace: self.trace.as_deref(),
+            plot: self.plot.as_deref(),
+            quiet: self.quiet,
+        }
+    }
+
+    fn stop(&self) -> CliResult<Stop> {
         if !(self.tol >= 0.0 && self.tol.is_finite()) {
             return Err(format!("--tol must be a finite number ≥ 0, got {}", self.tol).into());
         }
@@ -118,9 +127,17 @@ pub fn run(args: Args) -> CliResult {
         if args.composite.l1.is_some() {
             return Err("--l1 applies to linear models; an MLP (--arch) takes --l2".into());
         }
-        let mut data = args.data.load(args.quiet)?;
-        if let Some(mlp) = args.mlp.objective(&mut data)? {
-            return crate::train_mlp::run(&args, mlp);
+        if let Some(spec) = args.mlp.spec(args.seed)? {
+            let data = args.data.load(args.quiet)?;
+            return crate::train_mlp::run(&Job {
+                data: &data,
+                spec,
+                solver: args.solver,
+                stop: args.stop()?,
+                params_out: args.params_out.as_deref(),
+                model: args.model.as_deref(),
+                outputs: args.outputs(),
+            });
         }
     }
     let spec = args.spec()?;
@@ -153,53 +170,5 @@ pub fn run(args: Args) -> CliResult {
         model.save(path)?;
     }
     let title = format!("{} on {}", spec.loss, args.data.data.display());
-    finish(&args, &report, trace.records, &title)
-}
-
-/// What every training run ends with: the trace and the plot asked for, and a warning when
-/// the solver stopped short of its tolerance.
-pub fn finish(args: &Args, report: &Report, records: Vec<IterInfo>, title: &str) -> CliResult {
-    if let Some(path) = &args.trace {
-        write_trace(path, &records)?;
-    }
-    if let Some(path) = &args.plot {
-        plot::convergence(path, title, &[(report.solver.to_string(), records)])?;
-    }
-    if !report.status.converged() && !args.quiet {
-        eprintln!(
-            "warning: {} stopped before the tolerance was met: {}",
-            report.solver, report.status
-        );
-    }
-    Ok(())
-}
-
-/// A few aligned lines saying how the run went.
-pub fn print_report(r: &Report) {
-    println!("solver            {}", r.solver);
-    println!("status            {}", r.status);
-    println!("iterations        {}", r.iterations);
-    println!(
-        "passes over data  {:.0}   (gradients {}, Hessian-vector products {}, line-search trials {})",
-        r.passes, r.g_evals, r.hv_products, r.f_evals
-    );
-    println!("objective         {:.12e}", r.f);
-    println!("gradient norm     {:.3e}", r.grad_norm);
-    println!("time              {:.3} s", r.seconds);
-}
-
-/// The trace as CSV, written whole or not at all.
-pub fn write_trace(path: &Path, records: &[IterInfo]) -> CliResult {
-    optml::write_atomic(path, |w| {
-        writeln!(w, "iter,seconds,passes,f,grad_norm")?;
-        for r in records {
-            writeln!(
-                w,
-                "{},{:.6},{},{:.17e},{:.6e}",
-                r.iter, r.seconds, r.passes, r.f, r.grad_norm
-            )?;
-        }
-        Ok(())
-    })?;
-    Ok(())
+    finish(&args.outputs(), &report, trace.records, &title)
 }

@@ -1,58 +1,59 @@
-//! `optml train --arch …`: fit an MLP classifier from a seeded initialization and write its
-//! parameters. Newton-CG (and dense Newton) run on the generalized Gauss-Newton matrix
-//! (Schraudolph 2002), which is positive semi-definite; the other solvers on the exact Hessian.
+//! `optml train --arch …`: fit an MLP classifier from a seeded initialization
+//! ([`optml::fit::fit_mlp`] picks the solver and its curvature), print how it went, and write the
+//! model, its parameters, the trace and the plot asked for.
 
-use optml::fit::Choice;
-use optml::models::mlp::{Mlp, WithGaussNewton};
+use std::path::Path;
+
+use optml::data::Dataset;
+use optml::fit::{fit_mlp, Choice};
+use optml::models::mlp::MlpSpec;
 use optml::monitor::{Both, Trace};
-use optml::solvers::Method;
-use optml::Objective;
+use optml::solvers::Stop;
 
-use crate::progress::Progress;
-use crate::train::{finish, print_report, Args};
+use crate::output::progress::Progress;
+use crate::output::{finish, print_report, RunOutputs};
 use crate::{mlp_args, CliResult};
 
-pub fn run(args: &Args, mlp: Mlp) -> CliResult {
-    let stop = args.stop()?;
-    let method = match args.solver {
-        Choice::Auto => Method::Lbfgs,
-        Choice::Use(m) if Method::FINITE_SUM.contains(&m) => {
-            return Err(format!("{} is for GLMs only", m.name()).into())
-        }
-        Choice::Use(m) => m,
-        Choice::Composite(_) => {
-            return Err(
-                "the proximal solvers need --l1, which applies to linear models only".into(),
-            )
-        }
-    };
-    let mut theta = mlp.init(args.seed);
+/// One MLP training run as the command line describes it.
+pub struct Job<'a> {
+    pub data: &'a Dataset,
+    pub spec: MlpSpec,
+    pub solver: Choice,
+    pub stop: Stop,
+    /// Where to write θ as a .npy vector.
+    pub params_out: Option<&'a Path>,
+    /// Where to write the model file.
+    pub model: Option<&'a Path>,
+    pub outputs: RunOutputs<'a>,
+}
+
+pub fn run(job: &Job<'_>) -> CliResult {
+    let quiet = job.outputs.quiet;
     let mut trace = Trace::default();
-    let mut progress = Progress::new("training", args.quiet);
+    let mut progress = Progress::new("training", quiet);
     let mut monitor = Both(&mut trace, &mut progress);
-    let report = match method {
-        Method::NewtonCg | Method::Newton => {
-            method.minimize(stop, &WithGaussNewton(&mlp), &mut theta, &mut monitor)
-        }
-        _ => method.minimize(stop, &mlp, &mut theta, &mut monitor),
-    };
+    let fitted = fit_mlp(job.data, &job.spec, job.solver, job.stop, &mut monitor);
     progress.finish();
-    let report = report?;
-    if !report.f.is_finite() || theta.iter().any(|v| !v.is_finite()) {
-        return Err(format!("{} ended on a non-finite value", report.solver).into());
-    }
-    if !args.quiet {
+    let (model, report) = fitted?;
+    if !quiet {
         print_report(&report);
-        println!("parameters        {}", mlp.dim());
+        println!("parameters        {}", model.dim());
+        let m = model.evaluate(job.data)?;
+        if let Some(a) = m.accuracy {
+            println!("training accuracy {a:.4}");
+        }
     }
-    if let Some(path) = &args.params_out {
-        mlp_args::write_params(path, &theta)?;
+    if let Some(path) = job.params_out {
+        mlp_args::write_params(path, &model.theta)?;
+    }
+    if let Some(path) = job.model {
+        model.save(path)?;
     }
     let title = format!(
         "MLP {} {} on {}",
-        args.mlp.arch.as_deref().unwrap_or(""),
-        mlp.activation(),
-        args.data.data.display()
+        model.arch(),
+        model.activation,
+        job.data.name()
     );
-    finish(args, &report, trace.records, &title)
+    finish(&job.outputs, &report, trace.records, &title)
 }

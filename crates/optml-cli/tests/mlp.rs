@@ -1,6 +1,7 @@
 //! `optml hessian --arch` (and `optml train --arch`) end to end on the digits data: Lanczos
 //! eigenvalues of an MLP's Hessian and Gauss-Newton matrix against the dense spectrum the command
-//! also forms, and the errors a user gets for inconsistent inputs.
+//! also forms, MLP model files read by `hessian` and `predict`, and the errors a user gets for
+//! inconsistent inputs.
 
 use std::path::Path;
 
@@ -222,4 +223,183 @@ fn mlp_train_writes_the_parameters_it_reports() {
         "{}",
         text(&out)
     );
+}
+
+/// `train --arch --model` writes an MLP model file; `hessian --model` reads it without --arch
+/// and finds the same spectrum as `--arch … --params` at the parameters the same run wrote;
+/// `predict` scores it.
+#[test]
+fn a_saved_mlp_model_drives_hessian_and_predict() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let (model, params, preds) = (
+        dir.path().join("mlp.json"),
+        dir.path().join("theta.npy"),
+        dir.path().join("preds.txt"),
+    );
+    let (x, y) = (digits("digits_X.npy"), digits("digits_y.npy"));
+    let out = optml(&[
+        "train",
+        &x,
+        "--labels",
+        &y,
+        "--arch",
+        "64-6-10",
+        "--act",
+        "tanh",
+        "--l2",
+        "1e-3",
+        "--seed",
+        "2",
+        "--max-iter",
+        "20",
+        "--model",
+        &s(&model),
+        "--params-out",
+        &s(&params),
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let saved = json(&model);
+    assert_eq!(saved["sizes"], serde_json::json!([64, 6, 10]));
+    assert_eq!(
+        (saved["activation"].as_str(), saved["loss"].as_str()),
+        (Some("tanh"), Some("cross-entropy"))
+    );
+    let theta = read_npy_vector(&params).unwrap();
+    assert_eq!(
+        floats(&saved["theta"]),
+        theta,
+        "the model holds every bit of θ"
+    );
+
+    let spectrum = |source: &[&str], name: &str| {
+        let path = dir.path().join(name);
+        let mut args = vec![
+            "hessian",
+            &x,
+            "--labels",
+            &y,
+            "--top-k",
+            "3",
+            "--trace-probes",
+            "20",
+        ];
+        args.extend_from_slice(source);
+        let p = s(&path);
+        args.extend_from_slice(&["--json", &p, "-q"]);
+        let out = optml(&args);
+        assert!(out.status.success(), "{source:?}: {}", text(&out));
+        json(&path)
+    };
+    let p = s(&params);
+    let m = s(&model);
+    let flags = [
+        "--arch", "64-6-10", "--act", "tanh", "--l2", "1e-3", "--params", &p,
+    ];
+    for gn in [false, true] {
+        let extra: &[&str] = if gn { &["--gauss-newton"] } else { &[] };
+        let from_flags = spectrum(&[&flags[..], extra].concat(), "flags.json");
+        let from_model = spectrum(&[&["--model", &m][..], extra].concat(), "model.json");
+        let (a, b) = (
+            floats(&from_flags["eigen"]["values"]),
+            floats(&from_model["eigen"]["values"]),
+        );
+        assert_eq!(a.len(), 3);
+        for (u, v) in a.iter().zip(&b) {
+            assert!((u - v).abs() <= 1e-12 * u.abs(), "gn={gn}: {u} vs {v}");
+        }
+        assert_eq!(from_flags["value"], from_model["value"]);
+        assert_eq!(from_flags["dim"], 460);
+    }
+    // --params overrides the saved θ; --no-penalty drops λ; --mean is a GLM's.
+    let other = dir.path().join("zero.npy");
+    write_npy(&other, &[460], &vec![0.01; 460]).unwrap();
+    let moved = spectrum(&["--model", &m, "--params", &s(&other)], "moved.json");
+    let here = spectrum(&["--model", &m], "here.json");
+    assert_ne!(moved["value"], here["value"]);
+    let unpenalized = spectrum(&["--model", &m, "--no-penalty"], "plain.json");
+    assert!(unpenalized["value"].as_f64() < here["value"].as_f64());
+    let out = optml(&["hessian", "--model", &m, &x, "--labels", &y, "--mean"]);
+    assert!(
+        !out.status.success() && text(&out).contains("--mean applies to GLMs"),
+        "{}",
+        text(&out)
+    );
+
+    // predict: one line per sample, the class then 10 probabilities; the accuracy printed is
+    // that of those classes.
+    let out = optml(&[
+        "predict",
+        &m,
+        &x,
+        "--labels",
+        &y,
+        "--proba",
+        "--out",
+        &s(&preds),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let labels = read_npy_vector(Path::new(&y)).unwrap();
+    let lines: Vec<Vec<f64>> = std::fs::read_to_string(&preds)
+        .unwrap()
+        .lines()
+        .map(|l| l.split(' ').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(lines.len(), labels.len());
+    let mut correct = 0;
+    for (l, y) in lines.iter().zip(&labels) {
+        assert_eq!(l.len(), 11);
+        let best = (1..11).max_by(|&a, &b| l[a].total_cmp(&l[b])).unwrap() - 1;
+        assert_eq!(l[0], best as f64);
+        assert!((l[1..].iter().sum::<f64>() - 1.0).abs() < 1e-5);
+        correct += usize::from(l[0] == *y);
+    }
+    let acc = common::number_after(&text(&out), "accuracy");
+    assert!(
+        (acc - correct as f64 / labels.len() as f64).abs() < 1e-4,
+        "{acc}"
+    );
+    assert!(acc > 0.5, "20 iterations of L-BFGS fit the digits: {acc}");
+}
+
+/// A damaged MLP model file is refused in one line, naming the file and the fault.
+#[test]
+fn a_damaged_mlp_model_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mlp.json");
+    let (x, y) = (digits("digits_X.npy"), digits("digits_y.npy"));
+    let p = path.to_str().unwrap();
+    let theta: Vec<String> = (0..459).map(|_| "0.1".to_string()).collect();
+    let body = |sizes: &str, n: usize| {
+        format!(
+            "{{\"format_version\": 1, \"sizes\": {sizes}, \"activation\": \"tanh\", \"loss\": \"cross-entropy\", \"l2\": 0.0, \"theta\": [{}]}}",
+            theta[..n.min(459)].join(", ")
+        )
+    };
+    for (content, want) in [
+        (
+            body("[64, 6, 10]", 459),
+            "459 parameters, the architecture 64-6-10 has 460",
+        ),
+        (body("[60, 6, 10]", 436), "64 features"),
+        ("{\"sizes\": [64, 6".to_string(), "EOF while parsing"),
+    ] {
+        std::fs::write(&path, content).unwrap();
+        for cmd in ["hessian", "predict"] {
+            let args: Vec<&str> = if cmd == "hessian" {
+                vec![cmd, "--model", p, &x, "--labels", &y, "-q"]
+            } else {
+                vec![cmd, p, &x, "--labels", &y, "-q"]
+            };
+            let out = optml(&args);
+            let msg = text(&out);
+            assert!(!out.status.success(), "{cmd}: {msg}");
+            assert!(
+                msg.contains(want) && msg.contains("mlp.json"),
+                "{cmd}: '{want}' not in {msg}"
+            );
+            assert_eq!(msg.trim().lines().count(), 1, "{msg}");
+        }
+    }
 }

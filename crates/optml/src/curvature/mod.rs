@@ -2,6 +2,7 @@
 //! [`PowerIteration`] for comparison), the trace ([`hutchinson`], [`hutch_plus_plus`], [`krylov_trace`]), the
 //! spectral density ([`Slq`]), the exact dense spectrum for small models ([`DenseSpectrum`]), and
 //! [`RidgeRider`], which follows negative-curvature directions from a saddle to distinct minima.
+//! [`Analysis`] runs the ones asked for in one call and returns a serializable [`Spectrum`].
 //!
 //! Everything takes a [`LinearOperator`] (a [`Curvature`](crate::Curvature) objective's
 //! `hessian(x)`) and counts the products it asks for: on a model with millions of parameters a
@@ -24,6 +25,7 @@
 //! # Ok::<(), optml::Error>(())
 //! ```
 
+mod analysis;
 mod dense;
 mod density;
 mod lanczos;
@@ -31,6 +33,7 @@ mod power_iteration;
 mod ridge;
 mod trace;
 
+pub use analysis::{Analysis, ExactSpectrum, Spectrum, Timed, TraceMethod, TraceSpec};
 pub use dense::DenseSpectrum;
 pub use density::{Slq, SpectralDensity};
 pub use lanczos::{gradient_start, Eigenpairs, Lanczos, Which};

@@ -28,11 +28,13 @@
 
 mod activation;
 mod curvature;
+mod model;
 mod pool;
 mod symmetry;
 
 pub use activation::Activation;
 pub use curvature::{MlpHessian, WithGaussNewton};
+pub use model::{MlpModel, MlpSpec, MLP_FORMAT_VERSION};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

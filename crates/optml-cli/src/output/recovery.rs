@@ -1,5 +1,5 @@
-//! What the subcommands print and write beside their plots: one line per iteration, the closing
-//! summary, and matrices as `.npy`.
+//! What the recovery subcommands (`complete`, `rpca`, `phase`, `cp`, `dictionary`) print and
+//! write: one line per iteration, the closing summary, and matrices as `.npy`.
 
 use std::path::Path;
 
