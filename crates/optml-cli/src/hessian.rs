@@ -12,7 +12,7 @@ use optml::curvature::{
     PowerIteration, Slq, SpectralDensity, Which,
 };
 use optml::data::read_npy_vector;
-use optml::models::glm::{GlmModel, GlmSpec};
+use optml::models::glm::{GlmModel, GlmSpec, Ridge};
 use optml::{Curvature, LinearOperator, Objective};
 use plotters::prelude::*;
 use serde::Serialize;
@@ -304,11 +304,12 @@ pub fn run(args: Args) -> CliResult {
     let n = data.n_samples();
     let spec = GlmSpec {
         loss: model.loss,
-        c: match (args.no_penalty, args.mean) {
-            (true, _) => 1e300,
-            (false, true) => model.c * n as f64,
-            (false, false) => model.c,
+        ridge: match (args.no_penalty, args.mean) {
+            (true, _) => Ridge::None,
+            (false, true) => model.ridge.for_mean_loss(n),
+            (false, false) => model.ridge,
         },
+        penalty: None,
         intercept: model.intercept,
         sample_weight: args.mean.then(|| vec![1.0 / n as f64; n]),
     };

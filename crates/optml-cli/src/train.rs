@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args as ClapArgs;
 use optml::fit::{fit_glm, Choice};
-use optml::models::glm::{GlmSpec, Loss};
+use optml::models::glm::{GlmSpec, Loss, Ridge};
 use optml::monitor::{Both, IterInfo, Trace};
 use optml::solvers::{Report, Stop};
 
@@ -84,21 +84,6 @@ pub struct Args {
 }
 
 impl Args {
-    fn spec(&self) -> CliResult<GlmSpec> {
-        let c = match (self.c, self.lambda) {
-            (Some(c), _) => c,
-            (_, Some(l)) if l > 0.0 => 1.0 / l,
-            (_, Some(l)) => return Err(format!("--lambda must be positive, got {l}").into()),
-            _ => 1.0,
-        };
-        Ok(GlmSpec {
-            loss: self.loss,
-            c,
-            intercept: self.intercept,
-            sample_weight: None,
-        })
-    }
-
     pub(crate) fn stop(&self) -> CliResult<Stop> {
         if !(self.tol >= 0.0 && self.tol.is_finite()) {
             return Err(format!("--tol must be a finite number ≥ 0, got {}", self.tol).into());
@@ -123,20 +108,25 @@ pub fn run(args: Args) -> CliResult {
             return crate::train_mlp::run(&args, mlp);
         }
     }
-    let spec = args.spec()?;
+    let ridge = Ridge::choose(args.c, args.lambda, args.composite.l1.is_some())?;
     let stop = args.stop()?;
     let data = args.data.load(args.quiet)?;
+    let spec = GlmSpec {
+        loss: args.loss,
+        ridge,
+        penalty: args.composite.penalty(data.n_features())?,
+        intercept: args.intercept,
+        sample_weight: None,
+    };
     let mut trace = Trace::default();
     let mut progress = Progress::new("training", args.quiet);
-    let penalty = args.composite.penalty(&data)?;
-    let mut monitor = Both(&mut trace, &mut progress);
-    let fitted = match &penalty {
-        Some(p) => {
-            let ridge = args.c.is_some() || args.lambda.is_some();
-            crate::composite_args::fit(&data, &spec, ridge, p, args.solver, stop, &mut monitor)
-        }
-        None => fit_glm(&data, &spec, args.solver, stop, &mut monitor).map_err(Into::into),
-    };
+    let fitted = fit_glm(
+        &data,
+        &spec,
+        args.solver,
+        stop,
+        &mut Both(&mut trace, &mut progress),
+    );
     progress.finish();
     let (model, report) = fitted?;
     if !args.quiet {
