@@ -38,7 +38,8 @@ pub struct Args {
     /// Loss: logistic, softmax, squared-hinge, least-squares.
     #[arg(long, default_value = "logistic")]
     pub loss: Loss,
-    /// Inverse regularization: f(w) = Σ loss + ‖w‖²/(2C).
+    /// Inverse regularization: f(w) = Σ loss + ‖w‖²/(2C). Default 1; with --l1, no ridge unless
+    /// -C or --lambda is given.
     #[arg(short = 'C', long = "C", conflicts_with = "lambda")]
     pub c: Option<f64>,
     /// Regularization strength λ = 1/C: f(w) = Σ loss + λ‖w‖²/2.

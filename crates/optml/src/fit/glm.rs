@@ -36,9 +36,9 @@ impl std::str::FromStr for Choice {
     }
 }
 
-/// Fits `spec` on `data` from w = 0: minimizes F(W, b) = Σᵢ sᵢ·ℓ(yᵢ, W·xᵢ + b) + ‖W‖²/(2C)
-/// + h(W), the ridge ‖W‖²/(2C) from `spec.ridge` (λ = 1/C, or none) and the non-smooth h from
-/// `spec.penalty` (or none), and returns the model and the solver's report.
+/// Fits `spec` on `data` from w = 0 and returns the model and the solver's report. It minimizes
+/// F(W, b) = Σᵢ sᵢ·ℓ(yᵢ, W·xᵢ + b) + ‖W‖²/(2C) + h(W), the ridge ‖W‖²/(2C) from `spec.ridge`
+/// (λ = 1/C, or none) and the non-smooth h from `spec.penalty` (or none).
 ///
 /// Without a penalty F is smooth and any [`Method`] applies; with one, a [`CompositeMethod`]
 /// does. [`Choice::Auto`] picks one of each kind; a smooth method with a penalty, or a

@@ -1,6 +1,7 @@
-//! Generalized linear models in the LIBLINEAR form F(W, b) = Σᵢ sᵢ·ℓ(yᵢ, W·xᵢ + b) + ‖W‖²/(2C)
-//! + h(W): a smooth part f with an optional ridge ([`Ridge`]; λ = 1/C), and an optional
-//! non-smooth penalty h ([`Penalty`]: lasso, elastic net, group lasso).
+//! Generalized linear models in the LIBLINEAR form
+//! F(W, b) = Σᵢ sᵢ·ℓ(yᵢ, W·xᵢ + b) + ‖W‖²/(2C) + h(W): a smooth part f with an optional ridge
+//! ([`Ridge`]; λ = 1/C), and an optional non-smooth penalty h ([`Penalty`]: lasso, elastic net,
+//! group lasso).
 //!
 //! [`GlmSpec`] says which model; [`GlmSpec::objective`] turns a data set into the smooth [`Glm`]
 //! objective that every solver accepts; [`GlmModel`] is the trained result, saved as JSON.

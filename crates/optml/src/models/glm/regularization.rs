@@ -155,9 +155,11 @@ impl Penalty {
                     }
                     for &j in g {
                         match owner.get(j) {
-                            None => return Err(Error::invalid(format!(
+                            None => {
+                                return Err(Error::invalid(format!(
                                 "group {gi} holds feature {j}, but there are {n_features} features"
-                            ))),
+                            )))
+                            }
                             Some(Some(other)) => {
                                 return Err(Error::invalid(format!(
                                     "feature {j} is in both group {other} and group {gi}"
