@@ -56,9 +56,10 @@ def softmax_model(params):
 def softmax_optml_args(params_path, tmp):
     """A GLM model file for the softmax workload; the Hessian is taken at `params_path`."""
     model = {
-        "format_version": 1,
+        "format_version": 2,
         "loss": "softmax",
-        "c": 1.0,
+        "ridge": {"c": 1.0},
+        "penalty": None,
         "intercept": True,
         "n_features": 64,
         "classes": [float(c) for c in range(10)],

@@ -3,12 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
-use optml::composite::{fit_glm_composite, read_groups, Penalty};
-use optml::data::Dataset;
-use optml::fit::Choice;
-use optml::models::glm::{GlmModel, GlmSpec};
-use optml::monitor::Monitor;
-use optml::solvers::{Report, Stop};
+use optml::data::read_groups;
+use optml::models::glm::Penalty;
 
 use crate::CliResult;
 
@@ -31,45 +27,25 @@ pub struct CompositeArgs {
 }
 
 impl CompositeArgs {
-    /// The penalty the flags ask for, if any.
-    pub fn penalty(&self, data: &Dataset) -> CliResult<Option<Penalty>> {
+    /// The penalty the flags ask for, if any, checked against the data's feature count.
+    pub fn penalty(&self, n_features: usize) -> CliResult<Option<Penalty>> {
         let Some(lambda) = self.l1 else {
             return Ok(None);
         };
-        if !(lambda.is_finite() && lambda >= 0.0) {
-            return Err(format!("--l1 must be a finite number ≥ 0, got {lambda}").into());
-        }
-        let alpha = self.elastic_net.unwrap_or(1.0);
-        if !(alpha > 0.0 && alpha <= 1.0) {
-            return Err(format!("--elastic-net must be in (0, 1], got {alpha}").into());
-        }
-        let groups = match &self.groups {
-            Some(path) => Some(read_groups(path, data.n_features())?),
-            None => None,
+        let (penalty, flags) = match (&self.groups, self.elastic_net) {
+            (Some(path), _) => (
+                Penalty::GroupLasso {
+                    lambda,
+                    groups: read_groups(path, n_features)?,
+                },
+                "--l1, --groups",
+            ),
+            (None, Some(alpha)) => (Penalty::ElasticNet { lambda, alpha }, "--l1, --elastic-net"),
+            (None, None) => (Penalty::l1(lambda), "--l1"),
         };
-        Ok(Some(Penalty {
-            lambda,
-            alpha,
-            groups,
-        }))
+        penalty
+            .validate(n_features)
+            .map_err(|e| format!("{flags}: {e}"))?;
+        Ok(Some(penalty))
     }
-}
-
-/// Fits with `penalty`; the ridge of `spec` is kept only when the user asked for one.
-pub fn fit<M: Monitor + ?Sized>(
-    data: &Dataset,
-    spec: &GlmSpec,
-    ridge_given: bool,
-    penalty: &Penalty,
-    choice: Choice,
-    stop: Stop,
-    monitor: &mut M,
-) -> CliResult<(GlmModel, Report)> {
-    let mut spec = spec.clone();
-    if !ridge_given {
-        spec.c = f64::INFINITY;
-    }
-    Ok(fit_glm_composite(
-        data, &spec, penalty, choice, stop, monitor,
-    )?)
 }

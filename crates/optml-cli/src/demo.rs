@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args as ClapArgs;
 use optml::data::{parse_libsvm, Dataset, LibsvmOptions};
 use optml::fit::{fit_glm, Choice};
-use optml::models::glm::{GlmSpec, Loss};
+use optml::models::glm::{GlmSpec, Loss, Ridge};
 use optml::monitor::Trace;
 use optml::solvers::{Method, Stop};
 
@@ -49,7 +49,7 @@ fn problems() -> CliResult<Vec<Problem>> {
             data: bc,
             spec: GlmSpec {
                 loss: Loss::Logistic,
-                c: 100.0,
+                ridge: Ridge::C(100.0),
                 ..Default::default()
             },
         },
@@ -59,7 +59,7 @@ fn problems() -> CliResult<Vec<Problem>> {
             data: digits,
             spec: GlmSpec {
                 loss: Loss::Softmax,
-                c: 1.0,
+                ridge: Ridge::C(1.0),
                 intercept: true,
                 ..Default::default()
             },

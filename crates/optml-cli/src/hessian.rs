@@ -12,7 +12,7 @@ use optml::curvature::{
     Which,
 };
 use optml::data::read_npy_vector;
-use optml::models::glm::GlmSpec;
+use optml::models::glm::{GlmSpec, Ridge};
 use optml::models::mlp::Mlp;
 use optml::{Curvature, Objective};
 use plotters::prelude::*;
@@ -222,11 +222,12 @@ pub fn run(args: Args) -> CliResult {
     let n = data.n_samples();
     let spec = GlmSpec {
         loss: model.loss,
-        c: match (args.no_penalty, args.mean) {
-            (true, _) => 1e300,
-            (false, true) => model.c * n as f64,
-            (false, false) => model.c,
+        ridge: match (args.no_penalty, args.mean) {
+            (true, _) => Ridge::None,
+            (false, true) => model.ridge.for_mean_loss(n),
+            (false, false) => model.ridge,
         },
+        penalty: None,
         intercept: model.intercept,
         sample_weight: args.mean.then(|| vec![1.0 / n as f64; n]),
     };

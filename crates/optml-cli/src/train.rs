@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
 use optml::fit::{fit_glm, Choice};
-use optml::models::glm::{GlmSpec, Loss};
+use optml::models::glm::{GlmSpec, Loss, Ridge};
 use optml::monitor::{Both, Trace};
 use optml::solvers::Stop;
 
@@ -39,7 +39,8 @@ pub struct Args {
     /// Loss: logistic, softmax, squared-hinge, least-squares.
     #[arg(long, default_value = "logistic")]
     pub loss: Loss,
-    /// Inverse regularization: f(w) = Σ loss + ‖w‖²/(2C).
+    /// Inverse regularization: f(w) = Σ loss + ‖w‖²/(2C). Default 1; with --l1, no ridge unless
+    /// -C or --lambda is given.
     #[arg(short = 'C', long = "C", conflicts_with = "lambda")]
     pub c: Option<f64>,
     /// Regularization strength λ = 1/C: f(w) = Σ loss + λ‖w‖²/2.
@@ -85,21 +86,6 @@ pub struct Args {
 }
 
 impl Args {
-    fn spec(&self) -> CliResult<GlmSpec> {
-        let c = match (self.c, self.lambda) {
-            (Some(c), _) => c,
-            (_, Some(l)) if l > 0.0 => 1.0 / l,
-            (_, Some(l)) => return Err(format!("--lambda must be positive, got {l}").into()),
-            _ => 1.0,
-        };
-        Ok(GlmSpec {
-            loss: self.loss,
-            c,
-            intercept: self.intercept,
-            sample_weight: None,
-        })
-    }
-
     fn outputs(&self) -> RunOutputs<'_> {
         RunOutputs {
             trace: self.trace.as_deref(),
@@ -140,20 +126,25 @@ pub fn run(args: Args) -> CliResult {
             });
         }
     }
-    let spec = args.spec()?;
+    let ridge = Ridge::choose(args.c, args.lambda, args.composite.l1.is_some())?;
     let stop = args.stop()?;
     let data = args.data.load(args.quiet)?;
+    let spec = GlmSpec {
+        loss: args.loss,
+        ridge,
+        penalty: args.composite.penalty(data.n_features())?,
+        intercept: args.intercept,
+        sample_weight: None,
+    };
     let mut trace = Trace::default();
     let mut progress = Progress::new("training", args.quiet);
-    let penalty = args.composite.penalty(&data)?;
-    let mut monitor = Both(&mut trace, &mut progress);
-    let fitted = match &penalty {
-        Some(p) => {
-            let ridge = args.c.is_some() || args.lambda.is_some();
-            crate::composite_args::fit(&data, &spec, ridge, p, args.solver, stop, &mut monitor)
-        }
-        None => fit_glm(&data, &spec, args.solver, stop, &mut monitor).map_err(Into::into),
-    };
+    let fitted = fit_glm(
+        &data,
+        &spec,
+        args.solver,
+        stop,
+        &mut Both(&mut trace, &mut progress),
+    );
     progress.finish();
     let (model, report) = fitted?;
     if !args.quiet {

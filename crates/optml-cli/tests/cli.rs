@@ -36,9 +36,11 @@ fn train_then_predict_round_trip() {
     assert!(std::fs::read_to_string(&plot).unwrap().contains("<svg"));
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
-    assert_eq!(m["format_version"], 1);
+    assert_eq!(m["format_version"], 2);
     assert_eq!(m["n_features"], 30);
     assert_eq!(m["loss"], "logistic");
+    assert_eq!(m["ridge"]["c"], 1.0);
+    assert!(m["penalty"].is_null());
 
     let preds = dir.path().join("p.txt");
     let out = optml(&[
@@ -169,6 +171,51 @@ fn predict_refuses_a_model_data_mismatch() {
     ]);
     assert!(!out.status.success());
     assert!(text(&out).contains("m.json"), "{}", text(&out));
+}
+
+/// A model file of the previous format version (C only; C = f64::MAX for no ridge) still
+/// predicts, and gives the same predictions as its current-version twin.
+#[test]
+fn predict_reads_version_1_model_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = fixture("breast_cancer.svm");
+    let model = dir.path().join("m.json");
+    let out = optml(&[
+        "train",
+        data.to_str().unwrap(),
+        "--lambda",
+        "0.5",
+        "--model",
+        model.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(m["ridge"]["c"], 2.0);
+    let predict = |path: &std::path::Path, name: &str| {
+        let preds = dir.path().join(name);
+        let out = optml(&[
+            "predict",
+            path.to_str().unwrap(),
+            data.to_str().unwrap(),
+            "--out",
+            preds.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
+        std::fs::read_to_string(&preds).unwrap()
+    };
+    let current = predict(&model, "p2.txt");
+    let obj = m.as_object_mut().unwrap();
+    obj.remove("ridge");
+    obj.remove("penalty");
+    for c in [2.0, f64::MAX] {
+        obj.insert("format_version".into(), 1.into());
+        obj.insert("c".into(), c.into());
+        let old = dir.path().join("v1.json");
+        std::fs::write(&old, serde_json::to_string(&obj).unwrap()).unwrap();
+        assert_eq!(predict(&old, "p1.txt"), current, "C = {c}");
+    }
 }
 
 #[test]

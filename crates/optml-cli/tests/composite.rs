@@ -24,6 +24,9 @@ fn train_l1_then_predict() {
     assert!(text(&out).contains("prox-newton"), "{}", text(&out));
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    // The ridge is dropped beside a penalty unless -C or --lambda asks for one.
+    assert_eq!(m["ridge"], "none");
+    assert_eq!(m["penalty"]["l1"]["lambda"], 10.0);
     let w = m["weights"].as_array().unwrap();
     let zeros = w[..30].iter().filter(|v| v.as_f64() == Some(0.0)).count();
     assert!(zeros > 0 && zeros < 30, "{zeros} zero weights");
@@ -33,6 +36,25 @@ fn train_l1_then_predict() {
         let out = optml(&["train", d, "--l1", "1e9", "--solver", solver]);
         assert!(out.status.success(), "{solver}: {}", text(&out));
     }
+    let both = dir.path().join("both.json");
+    let out = optml(&[
+        "train",
+        d,
+        "--l1",
+        "1",
+        "--elastic-net",
+        "0.5",
+        "-C",
+        "10",
+        "--model",
+        both.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&both).unwrap()).unwrap();
+    assert_eq!(m["ridge"]["c"], 10.0);
+    assert_eq!(m["penalty"]["elastic_net"]["alpha"], 0.5);
     let out = optml(&["train", d, "--l1", "1", "--solver", "lbfgs"]);
     assert!(!out.status.success());
     assert!(

@@ -31,7 +31,7 @@
 //!
 //! ```
 //! use optml::data::parse_libsvm;
-//! use optml::models::glm::{GlmSpec, Loss};
+//! use optml::models::glm::{GlmSpec, Loss, Ridge};
 //! use optml::solvers::{NewtonCg, Stop};
 //!
 //! let data = parse_libsvm(
@@ -39,7 +39,7 @@
 //!     "toy.svm".as_ref(),
 //!     &Default::default(),
 //! )?;
-//! let spec = GlmSpec { loss: Loss::Logistic, c: 1.0, ..Default::default() };
+//! let spec = GlmSpec { loss: Loss::Logistic, ridge: Ridge::C(1.0), ..Default::default() };
 //! let (f, _classes) = spec.objective(&data)?;
 //! let mut w = vec![0.0; 3];
 //! let solver = NewtonCg { stop: Stop::relative(1e-10), ..Default::default() };
@@ -49,7 +49,6 @@
 //! ```
 
 mod atomic;
-pub mod composite;
 pub mod curvature;
 pub mod data;
 mod error;

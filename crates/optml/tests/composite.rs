@@ -3,10 +3,9 @@
 
 mod common;
 
-use optml::composite::{fit_glm_composite, parse_groups, CompositeMethod, Penalty};
-use optml::data::Dataset;
-use optml::fit::Choice;
-use optml::models::glm::{GlmSpec, Loss};
+use optml::data::{parse_groups, Dataset};
+use optml::fit::{fit_glm, Choice, CompositeMethod};
+use optml::models::glm::{GlmModel, GlmSpec, Loss, Penalty, Ridge};
 use optml::monitor::quiet;
 use optml::objective::Objective;
 use optml::prox::{ElasticNet, GroupLasso, Regularizer};
@@ -40,10 +39,10 @@ fn standardized(data: &Dataset) -> Dataset {
 
 /// The data loss plus a ridge ‖W‖²/2, which keeps f strongly convex so that FISTA reaches
 /// 1e-10 in a few thousand iterations; h then adds the non-smooth part.
-fn no_ridge(loss: Loss, intercept: bool) -> GlmSpec {
+fn unit_ridge(loss: Loss, intercept: bool) -> GlmSpec {
     GlmSpec {
         loss,
-        c: 1.0,
+        ridge: Ridge::C(1.0),
         intercept,
         ..Default::default()
     }
@@ -73,8 +72,11 @@ fn fit_budget(
         max_iter,
         ..Stop::relative(tol)
     };
-    let (model, r) =
-        fit_glm_composite(data, spec, p, Choice::Composite(m), stop, &mut quiet()).unwrap();
+    let spec = GlmSpec {
+        penalty: Some(p.clone()),
+        ..spec.clone()
+    };
+    let (model, r) = fit_glm(data, &spec, Choice::Composite(m), stop, &mut quiet()).unwrap();
     println!(
         "{m}: {} iters, {} gradients, {} Hv, F = {:.15e}, opt = {:.2e}, {:.3} s",
         r.iterations, r.g_evals, r.hv_products, r.f, r.grad_norm, r.seconds
@@ -112,7 +114,7 @@ fn agree(data: &Dataset, spec: &GlmSpec, p: &Penalty, fista_factor: usize) {
 #[test]
 fn l1_logistic_breast_cancer_newton_matches_fista_and_kkt() {
     let data = standardized(&common::fixture("breast_cancer.svm"));
-    let spec = no_ridge(Loss::Logistic, true);
+    let spec = unit_ridge(Loss::Logistic, true);
     let lambda = 2.0;
     let p = Penalty::l1(lambda);
     agree(&data, &spec, &p, 5);
@@ -146,12 +148,11 @@ fn unregularized<'a>(data: &'a Dataset, spec: &GlmSpec) -> optml::models::glm::G
 #[test]
 fn elastic_net_breast_cancer_agrees() {
     let data = standardized(&common::fixture("breast_cancer.svm"));
-    let p = Penalty {
+    let p = Penalty::ElasticNet {
         lambda: 3.0,
         alpha: 0.5,
-        groups: None,
     };
-    agree(&data, &no_ridge(Loss::Logistic, true), &p, 3);
+    agree(&data, &unit_ridge(Loss::Logistic, true), &p, 3);
 }
 
 #[test]
@@ -160,12 +161,11 @@ fn group_lasso_breast_cancer_agrees_and_kkt() {
     // The 30 features are 10 measurements × (mean, error, worst): group by measurement.
     let groups: Vec<Vec<usize>> = (0..10).map(|m| vec![m, m + 10, m + 20]).collect();
     let lambda = 4.0;
-    let p = Penalty {
+    let p = Penalty::GroupLasso {
         lambda,
-        alpha: 1.0,
-        groups: Some(groups.clone()),
+        groups: groups.clone(),
     };
-    let spec = no_ridge(Loss::Logistic, true);
+    let spec = unit_ridge(Loss::Logistic, true);
     agree(&data, &spec, &p, 3);
     let (w, _) = fit(&data, &spec, &p, CompositeMethod::ProxNewton, 1e-10);
     let glm = unregularized(&data, &spec);
@@ -191,7 +191,7 @@ fn group_lasso_breast_cancer_agrees_and_kkt() {
 #[test]
 fn lambda_above_max_gradient_gives_zero() {
     let data = common::fixture("breast_cancer.svm");
-    let spec = no_ridge(Loss::Logistic, false);
+    let spec = unit_ridge(Loss::Logistic, false);
     let glm = unregularized(&data, &spec);
     let mut g = vec![0.0; glm.dim()];
     glm.value_grad(&vec![0.0; glm.dim()], &mut g);
@@ -211,12 +211,133 @@ fn lambda_above_max_gradient_gives_zero() {
     assert!(w.iter().any(|&v| v != 0.0));
 }
 
+/// Without a ridge F = Σ loss + λ‖W‖₁ exactly: the KKT conditions hold for the loss alone, and
+/// the model file records no ridge and the penalty, and reads back equal.
+#[test]
+fn lasso_without_ridge_kkt_and_model_file() {
+    let data = standardized(&common::fixture("breast_cancer.svm"));
+    let lambda = 2.0;
+    let spec = GlmSpec {
+        loss: Loss::Logistic,
+        ridge: Ridge::choose(None, None, true).unwrap(),
+        penalty: Some(Penalty::l1(lambda)),
+        intercept: true,
+        sample_weight: None,
+    };
+    assert_eq!(spec.ridge, Ridge::None);
+    let (model, r) = fit_glm(
+        &data,
+        &spec,
+        Choice::Auto,
+        Stop::relative(1e-10),
+        &mut quiet(),
+    )
+    .unwrap();
+    assert_eq!(r.solver.to_string(), "prox-newton");
+    assert!(r.status.converged(), "{}", r.status);
+    let loss_only = GlmSpec {
+        penalty: None,
+        ..spec.clone()
+    };
+    let (f, _) = loss_only.objective(&data).unwrap();
+    let w = &model.weights;
+    let mut g = vec![0.0; w.len()];
+    let value = f.value_grad(w, &mut g);
+    let l1: f64 = w[..30].iter().map(|v| v.abs()).sum();
+    assert!(
+        (value + lambda * l1 - r.f).abs() <= 1e-12 * r.f,
+        "{value} + λ·{l1} vs {}",
+        r.f
+    );
+    for j in 0..30 {
+        if w[j] == 0.0 {
+            assert!(g[j].abs() <= lambda * (1.0 + 1e-8), "zero {j}");
+        } else {
+            assert!((g[j] + lambda * w[j].signum()).abs() <= 1e-8, "nonzero {j}");
+        }
+    }
+    // With the unit ridge the minimizer differs: the ridge is really gone.
+    let (ridged, _) = fit_glm(
+        &data,
+        &GlmSpec {
+            ridge: Ridge::C(1.0),
+            ..spec.clone()
+        },
+        Choice::Auto,
+        Stop::relative(1e-10),
+        &mut quiet(),
+    )
+    .unwrap();
+    assert!(ridged
+        .weights
+        .iter()
+        .zip(w)
+        .any(|(a, b)| (a - b).abs() > 1e-3));
+
+    assert_eq!(model.ridge, Ridge::None);
+    assert_eq!(model.penalty, Some(Penalty::l1(lambda)));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.json");
+    model.save(&path).unwrap();
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(file["format_version"], 2);
+    assert_eq!(file["ridge"], "none");
+    assert_eq!(file["penalty"]["l1"]["lambda"], lambda);
+    assert_eq!(GlmModel::load(&path).unwrap(), model);
+}
+
+/// A smooth solver with a penalty, or a composite solver without one, is refused, and the
+/// message names both the solver and the regularization.
+#[test]
+fn solver_and_penalty_must_match() {
+    let data = common::fixture("breast_cancer.svm");
+    let lasso = GlmSpec {
+        ridge: Ridge::None,
+        penalty: Some(Penalty::l1(1.0)),
+        ..Default::default()
+    };
+    let stop = Stop::relative(1e-6);
+    let e = fit_glm(
+        &data,
+        &lasso,
+        Choice::Use(optml::solvers::Method::Lbfgs),
+        stop,
+        &mut quiet(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("lbfgs") && e.contains("l1 λ=1"), "{e}");
+    let e = fit_glm(
+        &data,
+        &GlmSpec::default(),
+        Choice::Composite(CompositeMethod::Fista),
+        stop,
+        &mut quiet(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("fista") && e.contains("ridge C=1"), "{e}");
+    // A penalty that does not fit the data is refused before any work.
+    let bad = GlmSpec {
+        penalty: Some(Penalty::GroupLasso {
+            lambda: 1.0,
+            groups: vec![vec![0, 30]],
+        }),
+        ..Default::default()
+    };
+    let e = fit_glm(&data, &bad, Choice::Auto, stop, &mut quiet())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("feature 30"), "{e}");
+}
+
 #[test]
 fn generic_solvers_with_ridge_glm() {
     // With a ridge term and the dense model path of ProximalNewton::minimize.
     let data = standardized(&common::fixture("breast_cancer.svm"));
     let (f, _) = GlmSpec {
-        c: 1.0,
+        ridge: Ridge::C(1.0),
         ..Default::default()
     }
     .objective(&data)

@@ -20,7 +20,7 @@ mod common;
 
 use faer::c64;
 use optml::data::Dataset;
-use optml::models::glm::{Glm, GlmSpec, Loss};
+use optml::models::glm::{Glm, GlmSpec, Loss, Ridge};
 use optml::models::mlp::{Activation, Mlp, WithGaussNewton};
 use optml::models::testfns::{Mgh, RankOneFactorization};
 use optml::nonconvex::completion::FactoredCompletion;
@@ -479,7 +479,8 @@ fn glm(data: &Dataset, loss: Loss, intercept: bool, weighted: bool) -> Glm<'_> {
     let n = data.y.len();
     let spec = GlmSpec {
         loss,
-        c: 0.5,
+        ridge: Ridge::C(0.5),
+        penalty: None,
         intercept,
         sample_weight: weighted.then(|| (0..n).map(|i| 0.5 + (i % 3) as f64).collect()),
     };

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{gradient_error, hessian_vector_error, random_dataset};
-use optml::models::glm::{GlmSpec, Loss};
+use optml::models::glm::{GlmSpec, Loss, Ridge};
 use optml::objective::{Curvature, LinearOperator, Objective};
 use proptest::prelude::*;
 
@@ -38,7 +38,7 @@ proptest! {
         let (n, d) = (23, 7);
         let data = random_dataset(n, d, sparse, seed, labels_for(loss));
         let sample_weight = weighted.then(|| (0..n).map(|i| 0.5 + (i % 3) as f64).collect());
-        let spec = GlmSpec { loss, c, intercept, sample_weight };
+        let spec = GlmSpec { loss, ridge: Ridge::C(c), penalty: None, intercept, sample_weight };
         let (f, _) = spec.objective(&data).unwrap();
         let dim = f.dim();
         let x: Vec<f64> = (0..dim).map(|j| ((j * 7 + seed as usize) % 11) as f64 * 0.1 - 0.5).collect();
@@ -72,7 +72,8 @@ fn squared_hinge_hessian_matches_away_from_kinks() {
     let data = random_dataset(30, 5, false, 3, labels_for(Loss::SquaredHinge));
     let spec = GlmSpec {
         loss: Loss::SquaredHinge,
-        c: 2.0,
+        ridge: Ridge::C(2.0),
+        penalty: None,
         intercept: true,
         sample_weight: None,
     };
@@ -137,7 +138,7 @@ fn line_restriction_matches_full_evaluation() {
 fn finite_sum_batches_average_to_the_objective() {
     let data = random_dataset(12, 4, false, 2, labels_for(Loss::Logistic));
     let spec = GlmSpec {
-        c: 3.0,
+        ridge: Ridge::C(3.0),
         intercept: true,
         ..Default::default()
     };

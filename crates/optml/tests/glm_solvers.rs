@@ -3,7 +3,7 @@
 mod common;
 
 use optml::fit::{fit_glm, Choice};
-use optml::models::glm::{GlmSpec, Loss};
+use optml::models::glm::{GlmSpec, Loss, Ridge};
 use optml::monitor::quiet;
 use optml::objective::Objective;
 use optml::solvers::{Method, Stop};
@@ -23,7 +23,7 @@ fn every_solver_reaches_the_breast_cancer_optimum() {
         {
             let spec = GlmSpec {
                 loss: Loss::Logistic,
-                c,
+                ridge: Ridge::C(c),
                 ..Default::default()
             };
             let stop = Stop {
@@ -67,7 +67,7 @@ fn auto_fits_every_loss_on_digits() {
     ] {
         let spec = GlmSpec {
             loss,
-            c: 0.1,
+            ridge: Ridge::C(0.1),
             intercept: true,
             ..Default::default()
         };
@@ -85,7 +85,7 @@ fn solvers_agree_on_softmax_and_least_squares() {
     for loss in [Loss::Softmax, Loss::LeastSquares] {
         let spec = GlmSpec {
             loss,
-            c: 0.05,
+            ridge: Ridge::C(0.05),
             intercept: true,
             ..Default::default()
         };
@@ -118,7 +118,7 @@ fn least_squares_matches_the_normal_equations() {
     let data = common::fixture("breast_cancer.svm");
     let spec = GlmSpec {
         loss: Loss::LeastSquares,
-        c: 10.0,
+        ridge: Ridge::C(10.0),
         ..Default::default()
     };
     let (_, report) = fit_glm(
@@ -161,7 +161,7 @@ fn intercept_is_not_penalized() {
     let data = common::fixture("breast_cancer.svm");
     let spec = GlmSpec {
         loss: Loss::LeastSquares,
-        c: 1e-3,
+        ridge: Ridge::C(1e-3),
         intercept: true,
         ..Default::default()
     };

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use faer::Mat;
 use optml::data::{read_npy_matrix, read_npy_vector, Dataset};
 use optml::linalg::{dot, norm, DenseMatrix, Design};
-use optml::models::glm::{GlmSpec, Loss};
+use optml::models::glm::{GlmSpec, Loss, Ridge};
 use optml::models::mlp::{parse_sizes, Activation, Mlp, MlpLoss, WithGaussNewton};
 use optml::solvers::{Lbfgs, NewtonCg, Stop, TrustRegion};
 use optml::{Curvature, FiniteSum, LinearOperator, Objective};
@@ -466,7 +466,7 @@ fn softmax_regression_matches_glm_softmax() {
     let c = 1e12;
     let spec = GlmSpec {
         loss: Loss::Softmax,
-        c,
+        ridge: Ridge::C(c),
         intercept: true,
         ..Default::default()
     };

@@ -5,7 +5,7 @@
 mod common;
 
 use optml::fit::{fit_glm, Choice};
-use optml::models::glm::{GlmSpec, Loss};
+use optml::models::glm::{GlmSpec, Loss, Ridge};
 use optml::monitor::quiet;
 use optml::objective::{Curvature, FiniteSum, LinearOperator, Objective, SampledCurvature};
 use optml::solvers::{Method, NewtonCg, SampleSize, Stop, SubsampledNewton};
@@ -52,7 +52,7 @@ fn batch_hessian_matches_finite_differences_and_the_full_hessian() {
     ] {
         let spec = GlmSpec {
             loss,
-            c: 0.5,
+            ridge: Ridge::C(0.5),
             intercept: true,
             ..Default::default()
         };
@@ -93,7 +93,7 @@ fn reaches_the_breast_cancer_and_digits_softmax_optima() {
     let data = common::fixture("breast_cancer.svm");
     let spec = GlmSpec {
         loss: Loss::Logistic,
-        c: 1.0,
+        ridge: Ridge::C(1.0),
         ..Default::default()
     };
     let f_star = 59.16243276027;
@@ -115,7 +115,7 @@ fn reaches_the_breast_cancer_and_digits_softmax_optima() {
     let data = common::fixture("digits.svm");
     let spec = GlmSpec {
         loss: Loss::Softmax,
-        c: 0.1,
+        ridge: Ridge::C(0.1),
         intercept: true,
         ..Default::default()
     };
@@ -171,7 +171,7 @@ fn touches_fewer_hessian_rows_than_newton_cg_on_a_large_sample() {
     }
     let spec = GlmSpec {
         loss: Loss::Logistic,
-        c: 1.0,
+        ridge: Ridge::C(1.0),
         ..Default::default()
     };
     let (f, _) = spec.objective(&data).unwrap();

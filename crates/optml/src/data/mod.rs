@@ -3,7 +3,8 @@
 //!
 //! [`load`] reads any of them, by option or by file name; [`read_libsvm`], [`read_csv`] and
 //! [`read_npy`] read one format each (their docs list what they accept), and
-//! [`write_libsvm`] / [`write_npy`] write atomically.
+//! [`write_libsvm`] / [`write_npy`] write atomically. [`read_groups`] reads the feature groups
+//! of a group-lasso penalty.
 //!
 //! Every reader checks what it reads before it allocates from it, and reports malformed input as
 //! [`Error::Parse`](crate::Error::Parse) naming the file and the 1-based line (0 when the problem
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::linalg::Design;
 
 mod csv;
+mod groups;
 mod libsvm;
 mod load;
 mod npy;
@@ -21,6 +23,7 @@ pub mod synthetic;
 mod text;
 
 pub use csv::{parse_csv, read_csv, CsvOptions, LabelColumn};
+pub use groups::{parse_groups, read_groups};
 pub use libsvm::{parse_libsvm, read_libsvm, write_libsvm, LibsvmOptions};
 pub use load::{load, LoadOptions};
 pub use npy::{

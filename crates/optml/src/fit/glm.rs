@@ -1,6 +1,9 @@
+//! [`fit_glm`]: one entry point for GLMs, smooth or with a non-smooth penalty, and [`Choice`].
+
+use super::composite::{self, CompositeMethod};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
-use crate::models::glm::{GlmModel, GlmSpec, MODEL_FORMAT_VERSION};
+use crate::models::glm::{Glm, GlmModel, GlmSpec};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
 use crate::solvers::{
@@ -8,13 +11,16 @@ use crate::solvers::{
     SubsampledNewton,
 };
 
-/// The solver a fit uses: one by name, or `Auto` to pick by the data's shape.
+/// The solver a fit uses: one by name, or `Auto` to pick one for the spec and the data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Choice {
+    /// A smooth method picked by the data's shape ([`Method::auto`]) without a penalty, and
+    /// proximal Newton with one.
     Auto,
+    /// A method for smooth objectives; a GLM with a penalty refuses it.
     Use(Method),
-    /// A solver for non-smooth regularizers (see [`crate::composite`]).
-    Composite(crate::composite::CompositeMethod),
+    /// A method for a non-smooth penalty; a GLM without one refuses it.
+    Composite(CompositeMethod),
 }
 
 impl std::str::FromStr for Choice {
@@ -22,7 +28,7 @@ impl std::str::FromStr for Choice {
     fn from_str(s: &str) -> Result<Self> {
         if s == "auto" {
             Ok(Choice::Auto)
-        } else if let Some(m) = crate::composite::CompositeMethod::parse(s) {
+        } else if let Some(m) = CompositeMethod::parse(s) {
             Ok(Choice::Composite(m))
         } else {
             s.parse().map(Choice::Use)
@@ -30,8 +36,44 @@ impl std::str::FromStr for Choice {
     }
 }
 
-/// Fits `spec` on `data` from w = 0 and returns the model and the solver's report.
-/// A run that ends on a non-finite value is an error, never a model.
+/// Fits `spec` on `data` from w = 0 and returns the model and the solver's report. It minimizes
+/// F(W, b) = Σᵢ sᵢ·ℓ(yᵢ, W·xᵢ + b) + ‖W‖²/(2C) + h(W), the ridge ‖W‖²/(2C) from `spec.ridge`
+/// (λ = 1/C, or none) and the non-smooth h from `spec.penalty` (or none).
+///
+/// Without a penalty F is smooth and any [`Method`] applies; with one, a [`CompositeMethod`]
+/// does. [`Choice::Auto`] picks one of each kind; a smooth method with a penalty, or a
+/// composite method without one, is an error. A run that ends on a non-finite value is an
+/// error, never a model.
+///
+/// ```
+/// use optml::data::parse_libsvm;
+/// use optml::fit::{fit_glm, Choice};
+/// use optml::models::glm::{GlmSpec, Loss, Penalty, Ridge};
+/// use optml::solvers::Stop;
+///
+/// let data = parse_libsvm(
+///     b"1 1:2 2:1\n1 1:1 3:0.1\n-1 1:-1 2:0.2\n-1 1:-2 3:-0.1\n",
+///     "toy.svm".as_ref(),
+///     &Default::default(),
+/// )?;
+/// let quiet = &mut optml::monitor::quiet();
+/// // Ridge logistic regression, f = Σ log(1 + exp(−yᵢ·w·xᵢ)) + ‖w‖²/(2C), C = 1.
+/// let spec = GlmSpec { loss: Loss::Logistic, ridge: Ridge::C(1.0), ..Default::default() };
+/// let (model, report) = fit_glm(&data, &spec, Choice::Auto, Stop::relative(1e-10), quiet)?;
+/// assert!(report.status.converged());
+/// assert_eq!(model.predict(&data.x)?, data.y);
+///
+/// // The lasso alone, F = Σ loss + λ‖w‖₁: feature 1 separates the classes, the others drop out.
+/// let lasso = GlmSpec {
+///     ridge: Ridge::None,
+///     penalty: Some(Penalty::l1(1.0)),
+///     ..spec
+/// };
+/// let (model, _) = fit_glm(&data, &lasso, Choice::Auto, Stop::relative(1e-10), quiet)?;
+/// assert!(model.weights[0] > 0.0);
+/// assert_eq!(&model.weights[1..], &[0.0, 0.0]);
+/// # Ok::<(), optml::Error>(())
+/// ```
 pub fn fit_glm<M: Monitor + ?Sized>(
     data: &Dataset,
     spec: &GlmSpec,
@@ -39,74 +81,102 @@ pub fn fit_glm<M: Monitor + ?Sized>(
     stop: Stop,
     monitor: &mut M,
 ) -> Result<(GlmModel, Report)> {
+    if let Some(p) = &spec.penalty {
+        p.validate(data.n_features())?;
+    }
     let (f, classes) = spec.objective(data)?;
-    let layout = f.layout();
-    let method = match choice {
-        Choice::Use(m) => m,
-        Choice::Auto => Method::auto(data.n_samples(), f.dim(), data.x.nnz(), layout.k),
-        Choice::Composite(m) => {
+    let mut w = vec![0.0; f.dim()];
+    let report = match (&spec.penalty, choice) {
+        (None, Choice::Auto) => {
+            let k = f.layout().k;
+            let method = Method::auto(data.n_samples(), f.dim(), data.x.nnz(), k);
+            minimize_smooth(method, stop, &f, &mut w, monitor)?
+        }
+        (None, Choice::Use(method)) => minimize_smooth(method, stop, &f, &mut w, monitor)?,
+        (None, Choice::Composite(m)) => {
             return Err(Error::invalid(format!(
-                "{m} is a solver for non-smooth regularizers: give one (an L1 strength or groups)"
+                "{m} is a solver for a non-smooth penalty, and the spec has none ({}): \
+                 give a penalty (L1, elastic net or groups) or choose a smooth solver",
+                spec.ridge
             )))
         }
-    };
-    let mut w = vec![0.0; f.dim()];
-    let report = match method {
-        // Every GLM loss has a positive Hessian diagonal, the scaling quasi-Newton methods need
-        // on badly scaled features.
-        Method::Lbfgs => Lbfgs {
-            stop,
-            diagonal: inverse_diagonal(&f, &w),
-            ..Default::default()
+        (Some(p), Choice::Auto) => {
+            composite::minimize(CompositeMethod::ProxNewton, p, stop, &f, &mut w, monitor)?
         }
-        .minimize(&f, &mut w, monitor)?,
-        Method::Bfgs => Bfgs {
-            stop,
-            diagonal: inverse_diagonal(&f, &w),
-            ..Default::default()
+        (Some(p), Choice::Composite(m)) => composite::minimize(m, p, stop, &f, &mut w, monitor)?,
+        (Some(p), Choice::Use(m)) => {
+            return Err(Error::invalid(format!(
+                "solver {m} does not handle a non-smooth penalty ({p}): use prox-newton, \
+                 fista or prox-grad"
+            )))
         }
-        .minimize(&f, &mut w, monitor)?,
-        Method::Rbfgs => Rbfgs {
-            stop,
-            diagonal: inverse_diagonal(&f, &w),
-            ..Default::default()
-        }
-        .minimize(&f, &mut w, monitor)?,
-        Method::SubsampledNewton => SubsampledNewton {
-            stop,
-            ..Default::default()
-        }
-        .minimize(&f, &mut w, monitor)?,
-        // On linear classifiers LIBLINEAR's quadratic-model CG stop reaches moderate accuracy
-        // in fewer data passes than forcing terms that tighten with ‖∇f‖ (Galli & Lin 2021
-        // studied it there; bench/glm).
-        Method::NewtonCg => liblinear_newton_cg(stop).minimize(&f, &mut w, monitor)?,
-        Method::NewtonPath => NewtonPath {
-            stop,
-            inner: liblinear_newton_cg(stop),
-            ..Default::default()
-        }
-        .minimize(&f, &mut w, monitor)?,
-        _ => method.minimize(stop, &f, &mut w, monitor)?,
     };
     if w.iter().any(|v| !v.is_finite()) || !report.f.is_finite() {
         return Err(Error::NonFinite(format!(
             "{} produced a non-finite model on {} ({})",
-            method,
+            report.solver,
             data.name(),
             report.status
         )));
     }
     let model = GlmModel {
-        format_version: MODEL_FORMAT_VERSION,
         loss: spec.loss,
-        c: spec.c,
+        ridge: spec.ridge,
+        penalty: spec.penalty.clone(),
         intercept: spec.intercept,
         n_features: data.n_features(),
         classes: classes.0,
         weights: w,
     };
     Ok((model, report))
+}
+
+/// Minimizes the smooth GLM `f` from `w` with `method`.
+fn minimize_smooth<M: Monitor + ?Sized>(
+    method: Method,
+    stop: Stop,
+    f: &Glm<'_>,
+    w: &mut [f64],
+    monitor: &mut M,
+) -> Result<Report> {
+    match method {
+        // Every GLM loss has a positive Hessian diagonal, the scaling quasi-Newton methods need
+        // on badly scaled features.
+        Method::Lbfgs => Lbfgs {
+            stop,
+            diagonal: inverse_diagonal(f, w),
+            ..Default::default()
+        }
+        .minimize(f, w, monitor),
+        Method::Bfgs => Bfgs {
+            stop,
+            diagonal: inverse_diagonal(f, w),
+            ..Default::default()
+        }
+        .minimize(f, w, monitor),
+        Method::Rbfgs => Rbfgs {
+            stop,
+            diagonal: inverse_diagonal(f, w),
+            ..Default::default()
+        }
+        .minimize(f, w, monitor),
+        Method::SubsampledNewton => SubsampledNewton {
+            stop,
+            ..Default::default()
+        }
+        .minimize(f, w, monitor),
+        // On linear classifiers LIBLINEAR's quadratic-model CG stop reaches moderate accuracy
+        // in fewer data passes than forcing terms that tighten with ‖∇f‖ (Galli & Lin 2021
+        // studied it there; bench/glm).
+        Method::NewtonCg => liblinear_newton_cg(stop).minimize(f, w, monitor),
+        Method::NewtonPath => NewtonPath {
+            stop,
+            inner: liblinear_newton_cg(stop),
+            ..Default::default()
+        }
+        .minimize(f, w, monitor),
+        _ => method.minimize(stop, f, w, monitor),
+    }
 }
 
 /// Newton-CG as LIBLINEAR trains linear classifiers: CG stopped by the quadratic-model rule.

@@ -85,7 +85,7 @@ pub fn fit_mlp<M: Monitor + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::composite::CompositeMethod;
+    use crate::fit::CompositeMethod;
     use crate::linalg::{DenseMatrix, Design};
     use crate::models::mlp::{Activation, MlpLoss};
     use crate::objective::Objective;

@@ -1,7 +1,12 @@
 //! Fitting models end to end: data and a spec in, a trained model and the solver's report out.
+//!
+//! [`fit_glm`] fits a GLM with a ridge, a non-smooth penalty, both or neither; [`Choice`] names
+//! its solver.
 
+mod composite;
 mod glm;
 mod mlp;
 
+pub use composite::CompositeMethod;
 pub use glm::{fit_glm, Choice};
 pub use mlp::{fit_mlp, mlp_method};

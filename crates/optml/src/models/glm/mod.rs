@@ -1,29 +1,36 @@
-//! Generalized linear models with L2 regularization, in the LIBLINEAR form
-//! f(W, b) = Σᵢ sᵢ·ℓ(yᵢ, W·xᵢ + b) + ‖W‖²/(2C).
+//! Generalized linear models in the LIBLINEAR form
+//! F(W, b) = Σᵢ sᵢ·ℓ(yᵢ, W·xᵢ + b) + ‖W‖²/(2C) + h(W): a smooth part f with an optional ridge
+//! ([`Ridge`]; λ = 1/C), and an optional non-smooth penalty h ([`Penalty`]: lasso, elastic net,
+//! group lasso).
 //!
-//! [`GlmSpec`] says which model; [`GlmSpec::objective`] turns a data set into a [`Glm`]
+//! [`GlmSpec`] says which model; [`GlmSpec::objective`] turns a data set into the smooth [`Glm`]
 //! objective that every solver accepts; [`GlmModel`] is the trained result, saved as JSON.
 
 mod columns;
 mod loss;
 mod model;
 mod objective;
+mod regularization;
 
 pub use columns::{Columns, GlmColumnModel};
 pub use loss::Loss;
 pub use model::{GlmModel, Metrics, MODEL_FORMAT_VERSION};
 pub use objective::{Glm, GlmBatchHessian, GlmHessian};
+pub use regularization::{Penalty, Ridge};
 
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::linalg::Layout;
 
-/// Which GLM to fit.
+/// Which GLM to fit: F(W, b) = Σᵢ sᵢ·ℓ(yᵢ, W·xᵢ + b) + ‖W‖²/(2C) + h(W).
 #[derive(Clone, Debug)]
 pub struct GlmSpec {
     pub loss: Loss,
-    /// Inverse regularization strength: the penalty is ‖W‖²/(2C). `C = 1/λ`.
-    pub c: f64,
+    /// The ridge ‖W‖²/(2C), or none. [`Ridge::choose`] is the rule that picks it from a C, a
+    /// λ = 1/C or neither.
+    pub ridge: Ridge,
+    /// The non-smooth penalty h, or none for a smooth fit.
+    pub penalty: Option<Penalty>,
     /// Fit an unpenalized intercept per output.
     pub intercept: bool,
     /// Per-sample weights sᵢ ≥ 0 (all 1 when absent).
@@ -34,7 +41,8 @@ impl Default for GlmSpec {
     fn default() -> Self {
         GlmSpec {
             loss: Loss::Logistic,
-            c: 1.0,
+            ridge: Ridge::default(),
+            penalty: None,
             intercept: false,
             sample_weight: None,
         }
@@ -42,14 +50,10 @@ impl Default for GlmSpec {
 }
 
 impl GlmSpec {
-    /// The objective on `data`, and the classes its labels were mapped from.
+    /// The smooth part f on `data` (loss and ridge, without the penalty), and the classes its
+    /// labels were mapped from.
     pub fn objective<'a>(&self, data: &'a Dataset) -> Result<(Glm<'a>, Classes)> {
-        if !(self.c.is_finite() && self.c > 0.0) {
-            return Err(Error::invalid(format!(
-                "C must be positive and finite, got {}",
-                self.c
-            )));
-        }
+        self.ridge.validate()?;
         let n = data.n_samples();
         if n == 0 {
             return Err(Error::invalid(format!("{} has no samples", data.name())));
@@ -80,7 +84,7 @@ impl GlmSpec {
             self.loss,
             targets,
             k,
-            self.c,
+            self.ridge.strength(),
             self.intercept,
             self.sample_weight.clone(),
         );

@@ -5,26 +5,131 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::loss::{softmax, Loss};
+use super::regularization::{Penalty, Ridge};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::linalg::{Design, Layout};
 
-/// Version of the model file format written by [`GlmModel::save`].
-pub const MODEL_FORMAT_VERSION: u32 = 1;
+/// Version of the model file format written by [`GlmModel::save`]. Version 2 records the ridge
+/// and the penalty; [`GlmModel::load`] also reads version 1, which held only C (C = f64::MAX
+/// there meant no ridge) and no penalty.
+pub const MODEL_FORMAT_VERSION: u32 = 2;
 
 /// A trained linear model: everything `predict` needs, and what it was trained with.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// Its file is JSON: `format_version`, then the fields below in order, e.g.
+/// `{"format_version": 2, "loss": "logistic", "ridge": {"c": 1.0}, "penalty": null, ...}`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "ModelFile")]
 pub struct GlmModel {
-    pub format_version: u32,
     pub loss: Loss,
-    /// The regularization it was trained with (penalty ‖W‖²/(2C)).
-    pub c: f64,
+    /// The ridge ‖W‖²/(2C) it was trained with, or none.
+    pub ridge: Ridge,
+    /// The non-smooth penalty it was trained with, or none. Version 1 files did not record
+    /// one, and load with none.
+    pub penalty: Option<Penalty>,
     pub intercept: bool,
     pub n_features: usize,
     /// Class labels, ascending (empty for least squares). Binary models score the last one.
     pub classes: Vec<f64>,
     /// W (k × d, row-major) then b (k) when `intercept`.
     pub weights: Vec<f64>,
+}
+
+/// The model file as written: [`MODEL_FORMAT_VERSION`] and the model's fields.
+#[derive(Serialize)]
+struct ModelFileRef<'a> {
+    format_version: u32,
+    loss: Loss,
+    ridge: Ridge,
+    penalty: &'a Option<Penalty>,
+    intercept: bool,
+    n_features: usize,
+    classes: &'a [f64],
+    weights: &'a [f64],
+}
+
+impl Serialize for GlmModel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        ModelFileRef {
+            format_version: MODEL_FORMAT_VERSION,
+            loss: self.loss,
+            ridge: self.ridge,
+            penalty: &self.penalty,
+            intercept: self.intercept,
+            n_features: self.n_features,
+            classes: &self.classes,
+            weights: &self.weights,
+        }
+        .serialize(s)
+    }
+}
+
+/// A model file of any version this build reads.
+#[derive(Deserialize)]
+struct ModelFile {
+    format_version: u32,
+    loss: Loss,
+    /// Version 1: C, with f64::MAX for no ridge.
+    #[serde(default)]
+    c: Option<f64>,
+    /// Version 2.
+    #[serde(default)]
+    ridge: Option<Ridge>,
+    /// Version 2.
+    #[serde(default)]
+    penalty: Option<Penalty>,
+    intercept: bool,
+    n_features: usize,
+    classes: Vec<f64>,
+    weights: Vec<f64>,
+}
+
+/// How version 1 files wrote "no ridge".
+const V1_NO_RIDGE: f64 = f64::MAX;
+
+impl TryFrom<ModelFile> for GlmModel {
+    type Error = Error;
+
+    /// Upgrades a file of any supported version and checks it ([`GlmModel::validate`]).
+    fn try_from(file: ModelFile) -> Result<GlmModel> {
+        let ridge = match (file.format_version, file.c, file.ridge) {
+            (1, Some(c), None) if file.penalty.is_none() => {
+                if c == V1_NO_RIDGE {
+                    Ridge::None
+                } else {
+                    Ridge::C(c)
+                }
+            }
+            (1, ..) => {
+                return Err(Error::invalid(
+                    "a version 1 model file holds \"c\", and no \"ridge\" or \"penalty\"",
+                ))
+            }
+            (2, None, Some(ridge)) => ridge,
+            (2, ..) => {
+                return Err(Error::invalid(
+                    "a version 2 model file holds \"ridge\", and no \"c\"",
+                ))
+            }
+            (v, ..) => {
+                return Err(Error::invalid(format!(
+                    "model format version {v} is not supported (this build reads versions 1 to {MODEL_FORMAT_VERSION})"
+                )))
+            }
+        };
+        let model = GlmModel {
+            loss: file.loss,
+            ridge,
+            penalty: file.penalty,
+            intercept: file.intercept,
+            n_features: file.n_features,
+            classes: file.classes,
+            weights: file.weights,
+        };
+        model.validate()?;
+        Ok(model)
+    }
 }
 
 /// How well a model fits a data set.
@@ -55,11 +160,9 @@ impl GlmModel {
 
     /// Checks the invariants a loaded file must meet.
     pub fn validate(&self) -> Result<()> {
-        if self.format_version != MODEL_FORMAT_VERSION {
-            return Err(Error::invalid(format!(
-                "model format version {} is not supported (this build reads version {MODEL_FORMAT_VERSION})",
-                self.format_version
-            )));
+        self.ridge.validate()?;
+        if let Some(p) = &self.penalty {
+            p.validate(self.n_features)?;
         }
         let expect_classes = match self.loss {
             Loss::LeastSquares => self.classes.is_empty(),
@@ -91,10 +194,9 @@ impl GlmModel {
             .iter()
             .chain(&self.classes)
             .any(|w| !w.is_finite())
-            || self.c <= 0.0
         {
             return Err(Error::invalid(
-                "the model holds a non-finite weight, class or C",
+                "the model holds a non-finite weight or class",
             ));
         }
         Ok(())
@@ -108,15 +210,13 @@ impl GlmModel {
         })
     }
 
-    /// Reads and validates a model file.
+    /// Reads and validates a model file of any supported version (see
+    /// [`MODEL_FORMAT_VERSION`]).
     pub fn load(path: &Path) -> Result<GlmModel> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let model: GlmModel = serde_json::from_str(&text)
+        let file: ModelFile = serde_json::from_str(&text)
             .map_err(|e| Error::parse(path, e.line(), format!("not a model file: {e}")))?;
-        model
-            .validate()
-            .map_err(|e| Error::parse(path, 0, e.to_string()))?;
-        Ok(model)
+        GlmModel::try_from(file).map_err(|e| Error::parse(path, 0, e.to_string()))
     }
 
     /// Checks that `x` fits the model, and widens it if it has fewer features.
@@ -237,5 +337,91 @@ fn sigmoid(z: f64) -> f64 {
     } else {
         let e = z.exp();
         e / (1.0 + e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A binary logistic model on 2 features, its ridge and penalty fields given as JSON text.
+    fn file(version: u32, regularization: &str) -> String {
+        format!(
+            "{{\"format_version\": {version}, \"loss\": \"logistic\", {regularization}, \
+             \"intercept\": true, \"n_features\": 2, \"classes\": [-1.0, 1.0], \
+             \"weights\": [0.5, -1.0, 0.25]}}"
+        )
+    }
+
+    fn read(text: &str) -> Result<GlmModel> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        std::fs::write(&path, text).unwrap();
+        GlmModel::load(&path)
+    }
+
+    #[test]
+    fn reads_version_1_files() {
+        let m = read(&file(1, "\"c\": 2.0")).unwrap();
+        assert_eq!(m.ridge, Ridge::C(2.0));
+        assert_eq!(m.penalty, None);
+        assert_eq!(m.weights, [0.5, -1.0, 0.25]);
+        // C = f64::MAX was how version 1 wrote "no ridge".
+        let m = read(&file(1, "\"c\": 1.7976931348623157e308")).unwrap();
+        assert_eq!(m.ridge, Ridge::None);
+        for bad in ["\"c\": 0.0", "\"c\": -1.0", "\"ridge\": \"none\""] {
+            assert!(read(&file(1, bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn writes_and_reads_version_2_files() {
+        let m = read(&file(
+            2,
+            "\"ridge\": \"none\", \"penalty\": {\"elastic_net\": {\"lambda\": 0.5, \"alpha\": 0.3}}",
+        ))
+        .unwrap();
+        assert_eq!(m.ridge, Ridge::None);
+        assert_eq!(
+            m.penalty,
+            Some(Penalty::ElasticNet {
+                lambda: 0.5,
+                alpha: 0.3
+            })
+        );
+        let m = GlmModel {
+            ridge: Ridge::C(4.0),
+            penalty: Some(Penalty::GroupLasso {
+                lambda: 1.0,
+                groups: vec![vec![0, 1]],
+            }),
+            ..m
+        };
+        let text = serde_json::to_string(&m).unwrap();
+        assert!(
+            text.starts_with("{\"format_version\":2,\"loss\":\"logistic\",\"ridge\":{\"c\":4.0},"),
+            "{text}"
+        );
+        assert_eq!(read(&text).unwrap(), m);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        m.save(&path).unwrap();
+        assert_eq!(GlmModel::load(&path).unwrap(), m);
+        // The ridge is required; a C, a group outside the features or a later version is refused.
+        for bad in [
+            file(2, "\"penalty\": null"),
+            file(2, "\"c\": 1.0, \"ridge\": {\"c\": 1.0}"),
+            file(2, "\"ridge\": {\"c\": 0.0}"),
+            file(
+                2,
+                "\"ridge\": \"none\", \"penalty\": {\"group_lasso\": {\"lambda\": 1.0, \"groups\": [[2]]}}",
+            ),
+        ] {
+            assert!(read(&bad).is_err(), "{bad}");
+        }
+        let e = read(&file(3, "\"ridge\": \"none\""))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("version 3"), "{e}");
     }
 }

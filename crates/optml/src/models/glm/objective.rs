@@ -1,4 +1,5 @@
-//! [`Glm`]: f(w) = Σᵢ sᵢ·ℓ(yᵢ, W·xᵢ + b) + ‖W‖²/(2C), the LIBLINEAR form (intercept b unpenalized).
+//! [`Glm`]: f(w) = Σᵢ sᵢ·ℓ(yᵢ, W·xᵢ + b) + ‖W‖²/(2C), the LIBLINEAR form (intercept b unpenalized;
+//! without a ridge, the loss alone).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -24,7 +25,7 @@ pub struct Glm<'a> {
     /// ±1 for binary losses, class index for softmax, the target for least squares.
     targets: Vec<f64>,
     sample_weight: Option<Vec<f64>>,
-    /// 1/C.
+    /// λ = 1/C, or 0 without a ridge.
     lambda: f64,
     passes: AtomicU64,
     /// Rows read by sub-sampled products, counted as rows/n passes.
@@ -40,13 +41,13 @@ struct Scores {
 
 impl<'a> Glm<'a> {
     /// The objective for `loss` on X with encoded `targets` (see [`super::Classes::encode`]),
-    /// `k` outputs (classes for softmax, else 1), penalty 1/C on W.
+    /// `k` outputs (classes for softmax, else 1), ridge λ/2·‖W‖² (λ = 1/C, or 0).
     pub(crate) fn new(
         x: &'a Design,
         loss: Loss,
         targets: Vec<f64>,
         k: usize,
-        c: f64,
+        lambda: f64,
         intercept: bool,
         sample_weight: Option<Vec<f64>>,
     ) -> Self {
@@ -60,7 +61,7 @@ impl<'a> Glm<'a> {
             loss,
             targets,
             sample_weight,
-            lambda: 1.0 / c,
+            lambda,
             passes: AtomicU64::new(0),
             rows: AtomicU64::new(0),
             last: Mutex::new(None),
@@ -81,7 +82,7 @@ impl<'a> Glm<'a> {
         self.x
     }
 
-    /// The weight 1/C of the ridge term ‖W‖²/2 (0 for an unregularized loss).
+    /// The weight λ = 1/C of the ridge term ‖W‖²/2 (0 without a ridge).
     pub fn l2_strength(&self) -> f64 {
         self.lambda
     }
