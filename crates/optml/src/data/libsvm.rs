@@ -86,6 +86,21 @@ fn read_blocks(path: &Path, opts: &LibsvmOptions, block: usize) -> Result<Datase
 
 /// Parses LIBSVM/SVMlight text held in memory, with the syntax of [`read_libsvm`]; `name` is used
 /// in error messages and as the data set's source.
+///
+/// ```
+/// use optml::data::{parse_libsvm, LibsvmOptions};
+///
+/// let text = b"+1 1:0.5 3:2 # a comment\n-1 2:1\n";
+/// let data = parse_libsvm(text, "toy.svm".as_ref(), &LibsvmOptions::default())?;
+/// assert_eq!((data.n_samples(), data.n_features()), (2, 3));
+/// assert_eq!(data.y, [1.0, -1.0]);
+///
+/// // A malformed token is an error that names the file and the line.
+/// let err = parse_libsvm(b"1 1:0.5\n1 2:x\n", "bad.svm".as_ref(), &LibsvmOptions::default())
+///     .unwrap_err();
+/// assert!(err.to_string().contains("bad.svm") && err.to_string().contains('2'));
+/// # Ok::<(), optml::Error>(())
+/// ```
 pub fn parse_libsvm(bytes: &[u8], name: &Path, opts: &LibsvmOptions) -> Result<Dataset> {
     let mut builder = Builder::new(name, opts)?;
     let mut rest = bytes;

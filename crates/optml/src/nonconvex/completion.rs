@@ -397,6 +397,19 @@ fn check_factors(obs: &Observed, x: &Factors) -> Result<()> {
 /// Alternating minimization of ‖P_Ω(UVᵀ − M)‖²_F: U ← argmin over U with V fixed (one r × r
 /// least-squares solve per row, Cholesky by faer, rows in parallel), then V likewise, from the
 /// spectral start. Stops on the gradient norm of (1/2p)‖P_Ω(UVᵀ − M)‖²_F after each sweep.
+///
+/// ```
+/// use optml::nonconvex::completion::{planted, AltMin};
+/// use optml::nonconvex::recovery_error;
+///
+/// // A rank-3 200 × 150 matrix, a quarter of its entries observed.
+/// let p = planted(200, 150, 3, 0.25, 7)?;
+/// let solver = AltMin { rank: 3, ..Default::default() };
+/// let (x, report) = solver.solve(&p.observed, &mut optml::monitor::quiet())?;
+/// assert!(report.status.converged());
+/// assert!(recovery_error(&x, &p.truth)? < 1e-6); // ‖X̂ − X*‖_F / ‖X*‖_F
+/// # Ok::<(), optml::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct AltMin {
     pub rank: usize,

@@ -14,6 +14,27 @@ use crate::solvers::stop::{Run, Stop};
 use crate::solvers::{Report, Status};
 
 /// Limited-memory BFGS.
+///
+/// Any function with a gradient is an [`Objective`](crate::Objective); here Rosenbrock's
+/// f(x) = (1 − x₀)² + 100(x₁ − x₀²)², minimized from the classic start (−1.2, 1):
+///
+/// ```
+/// use optml::solvers::{Lbfgs, Stop};
+/// use optml::FnObjective;
+///
+/// let rosenbrock = FnObjective::new(2, |x: &[f64], g: &mut [f64]| {
+///     let (a, b) = (1.0 - x[0], x[1] - x[0] * x[0]);
+///     g[0] = -2.0 * a - 400.0 * x[0] * b;
+///     g[1] = 200.0 * b;
+///     a * a + 100.0 * b * b
+/// });
+/// let mut x = [-1.2, 1.0];
+/// let solver = Lbfgs { stop: Stop::absolute(1e-10), ..Default::default() };
+/// let report = solver.minimize(&rosenbrock, &mut x, &mut optml::monitor::quiet())?;
+/// assert!(report.status.converged());
+/// assert!((x[0] - 1.0).abs() < 1e-8 && (x[1] - 1.0).abs() < 1e-8);
+/// # Ok::<(), optml::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lbfgs {
     pub stop: Stop,
