@@ -22,12 +22,15 @@
 //! * `minimize(f, x, monitor)` — a solver moves `x` in place to a minimizer of `f` and returns a
 //!   [`Report`](solvers::Report) (every type in [`solvers`]).
 //! * `fit(data, …)` — learns a model from data and returns it ([`fit::fit_glm`],
-//!   `CpAls::fit`, `Ksvd::fit`).
+//!   [`fit::fit_mlp`], `CpAls::fit`, `Ksvd::fit`).
 //! * `solve(measurements, monitor)` — recovers an unknown from measurements of it (matrix
-//!   completion, robust PCA, phase retrieval, matrix sensing in [`nonconvex`]).
+//!   completion, robust PCA, phase retrieval, matrix sensing in [`nonconvex`]); where a method
+//!   has a spectral start, `initialize` gives it and `refine` continues from given factors.
 //! * `run(operator, …)` — an iterative estimate of a spectrum or decomposition (Lanczos, power
 //!   iteration, spectral density, randomized SVD, the tensor power method, ridge riding).
 //! * `of(…)` — a quantity computed in closed form (a dense spectrum, a sample size).
+//! * `read_*`/`parse_*`/`load`, `write_*`, `save` — files and bytes in and out ([`data`], model
+//!   files).
 //!
 //! ```
 //! use optml::data::parse_libsvm;

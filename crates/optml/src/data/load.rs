@@ -28,6 +28,19 @@ pub struct LoadOptions {
 
 /// Reads a data set in the format `opts.format` names, or else the one its file name implies
 /// (`.csv`/`.tsv`, `.npy`, anything else LIBSVM).
+///
+/// ```
+/// use optml::data::{load, LabelColumn, LoadOptions};
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("toy.csv");
+/// std::fs::write(&path, "x1,x2,y\n0.5,1,1\n-1,0.25,0\n2,-1,1\n").unwrap();
+/// let opts = LoadOptions { label: LabelColumn::Last, ..Default::default() };
+/// let data = load(&path, &opts)?;
+/// assert_eq!((data.n_samples(), data.n_features()), (3, 2));
+/// assert_eq!(data.y, [1.0, 0.0, 1.0]);
+/// # Ok::<(), optml::Error>(())
+/// ```
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     let format = opts.format.unwrap_or_else(|| Format::from_path(path));
     if opts.labels.is_some() && format != Format::Npy {

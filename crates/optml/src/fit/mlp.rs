@@ -10,7 +10,7 @@ use crate::solvers::{Method, Report, Stop};
 /// The solver `choice` names for an MLP: `Auto` is L-BFGS (a network's Hessian is indefinite and
 /// dense Newton's cost grows with the cube of the parameter count); the finite-sum and the
 /// composite solvers are refused.
-pub fn mlp_method(choice: Choice) -> Result<Method> {
+fn mlp_method(choice: Choice) -> Result<Method> {
     match choice {
         Choice::Auto => Ok(Method::Lbfgs),
         Choice::Use(m) if Method::FINITE_SUM.contains(&m) => {

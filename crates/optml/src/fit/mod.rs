@@ -1,7 +1,8 @@
 //! Fitting models end to end: data and a spec in, a trained model and the solver's report out.
 //!
-//! [`fit_glm`] fits a GLM with a ridge, a non-smooth penalty, both or neither; [`Choice`] names
-//! its solver.
+//! [`fit_glm`] fits a GLM with a ridge, a non-smooth penalty, both or neither; [`fit_mlp`] a
+//! multilayer perceptron, on its Gauss-Newton matrix where a method needs a positive one;
+//! [`Choice`] names the solver of either.
 
 mod composite;
 mod glm;
@@ -9,4 +10,4 @@ mod mlp;
 
 pub use composite::CompositeMethod;
 pub use glm::{fit_glm, Choice};
-pub use mlp::{fit_mlp, mlp_method};
+pub use mlp::fit_mlp;
