@@ -13,11 +13,10 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use super::check_operator;
-use super::lanczos::tridiagonal_eigen;
 use crate::error::{Error, Result};
-use crate::linalg::dot;
 use crate::linalg::krylov::LanczosBasis;
 use crate::linalg::random::rademacher_vector;
+use crate::linalg::{dot, symmetric_eigen};
 use crate::objective::LinearOperator;
 
 /// Options of stochastic Lanczos quadrature.
@@ -115,9 +114,9 @@ impl Slq {
             let mut v = rademacher_vector(n, &mut rng);
             let s = (n as f64).sqrt();
             v.iter_mut().for_each(|x| *x /= s);
-            let (alpha, beta, used) = tridiagonalize(a, v, self.steps.min(n))?;
-            products += used;
-            let (theta, vecs) = tridiagonal_eigen(&alpha, &beta)?;
+            let lz = tridiagonalize(a, &v, self.steps.min(n))?;
+            products += lz.products;
+            let (theta, vecs) = symmetric_eigen(&lz.tridiagonal())?;
             weights.push((0..theta.len()).map(|i| vecs[(0, i)].powi(2)).collect());
             nodes.push(theta);
         }
@@ -166,18 +165,16 @@ impl Slq {
     }
 }
 
-/// Up to `steps` Lanczos steps from the unit vector `v`, fully reorthogonalized; stops early
-/// when the Krylov space is invariant. Returns (α, β, products).
+/// Up to `steps` Lanczos steps from `v`, fully reorthogonalized; stops early when the Krylov
+/// space is invariant.
 fn tridiagonalize<A: LinearOperator + ?Sized>(
     a: &A,
-    v: Vec<f64>,
+    v: &[f64],
     steps: usize,
-) -> Result<(Vec<f64>, Vec<f64>, usize)> {
-    let Some(mut lz) = LanczosBasis::new(&v) else {
+) -> Result<LanczosBasis> {
+    let Some(mut lz) = LanczosBasis::new(v) else {
         return Err(Error::invalid("the start vector is zero or not finite"));
     };
     while lz.len() < steps && lz.step_deflated(a, &[])? {}
-    let used = lz.len();
-    lz.beta.truncate(used.saturating_sub(1));
-    Ok((lz.alpha, lz.beta, used))
+    Ok(lz)
 }

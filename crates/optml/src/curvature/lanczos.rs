@@ -231,7 +231,7 @@ impl Lanczos {
             if !(check || breakdown_possible || m >= max_dim) {
                 continue;
             }
-            let (theta, s) = tridiagonal_eigen(&lz.alpha, &lz.beta)?;
+            let (theta, s) = symmetric_eigen(&lz.tridiagonal())?;
             let scale = theta.iter().fold(0.0f64, |acc, t| acc.max(t.abs()));
             let mut idx: Vec<usize> = (0..m).collect();
             self.which.order(&theta, &mut idx);
@@ -330,22 +330,4 @@ fn unit_complement(mut v: Vec<f64>, locked: &[Vec<f64>], basis: &[Vec<f64>]) -> 
     } else {
         None
     }
-}
-
-/// Eigen-decomposition of the symmetric tridiagonal matrix with diagonal `alpha` and
-/// off-diagonal `beta` (beta may hold one extra trailing entry, ignored).
-pub(crate) fn tridiagonal_eigen(alpha: &[f64], beta: &[f64]) -> Result<(Vec<f64>, faer::Mat<f64>)> {
-    let m = alpha.len();
-    let t = faer::Mat::from_fn(m, m, |i, j| {
-        if i == j {
-            alpha[i]
-        } else if i == j + 1 {
-            beta[j]
-        } else if j == i + 1 {
-            beta[i]
-        } else {
-            0.0
-        }
-    });
-    symmetric_eigen(&t)
 }

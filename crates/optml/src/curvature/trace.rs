@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::{apply_checked, check_operator, orthogonalize};
 use crate::error::{Error, Result};
+use crate::linalg::krylov::LanczosBasis;
 use crate::linalg::random::rademacher_vector;
 use crate::linalg::{axpy, dot};
 use crate::objective::LinearOperator;
@@ -129,30 +130,15 @@ pub fn krylov_trace<A: LinearOperator + ?Sized>(
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let steps = (products / 2).min(n);
-    let mut q: Vec<Vec<f64>> = Vec::with_capacity(steps);
-    let mut w = vec![0.0; n];
-    let mut next = rademacher_vector(n, &mut rng);
-    let s = (n as f64).sqrt();
-    next.iter_mut().for_each(|x| *x /= s);
-    let (mut exact, mut used) = (0.0, 0);
-    loop {
-        apply_checked(a, &next, &mut w)?;
-        used += 1;
-        exact += dot(&next, &w);
-        q.push(std::mem::take(&mut next));
-        if q.len() >= steps {
-            break;
-        }
-        let scale = crate::linalg::norm(&w);
-        let b = orthogonalize(&mut w, &q);
-        if b <= 1e-12 * scale || b == 0.0 {
-            // An invariant subspace: the rest of the space is left to the probes.
-            break;
-        }
-        next = w.iter().map(|x| x / b).collect();
-    }
-    let probes = products - used;
-    deflated_hutchinson(a, &q, exact, used, probes, &mut rng)
+    let start = rademacher_vector(n, &mut rng);
+    let Some(mut lz) = LanczosBasis::new(&start) else {
+        return Err(Error::invalid("the operator has dimension 0"));
+    };
+    // Stops early on an invariant subspace: the rest of the space is left to the probes.
+    while lz.len() < steps && lz.step_deflated(a, &[])? {}
+    let exact: f64 = lz.alpha.iter().sum();
+    let probes = products - lz.products;
+    deflated_hutchinson(a, &lz.q, exact, lz.products, probes, &mut rng)
 }
 
 /// tr(A) ≈ `exact` + Hutchinson on (I − QQᵀ)·A·(I − QQᵀ) with `probes` Rademacher probes, for an

@@ -2,7 +2,7 @@
 //! a start vector: H·Qₖ = Qₖ·Tₖ + βₖ·qₖ₊₁·eₖᵀ with Qₖ orthonormal (fully re-orthogonalized, as the
 //! subspaces here stay small) and Tₖ tridiagonal. The one Krylov basis of the crate: the
 //! cubic-regularization subproblem and the negative-curvature search work on Tₖ, and the
-//! eigenvalue, trace and density estimators of [`crate::curvature`] on its Ritz pairs.
+//! eigenvalue, trace and density estimators of [`crate::curvature`] on it.
 
 use faer::Mat;
 

@@ -1,6 +1,7 @@
-//! Seeded random draws, the one place where probes, starting points, sketches and planted
-//! instances get their entries: standard normal vectors and matrices, and Rademacher (±1)
-//! vectors. Every caller passes its own seeded generator, so the same seed gives the same bits.
+//! Seeded random draws of whole vectors and matrices: standard normal vectors and matrices,
+//! Rademacher (±1) vectors and points uniform in a ball — what the curvature probes, the
+//! solvers' random starts and sketches and the planted instances draw. Every caller passes its
+//! own seeded generator, so the same seed gives the same bits.
 
 use faer::Mat;
 use rand::Rng;
@@ -14,6 +15,15 @@ pub fn gaussian_vector(n: usize, rng: &mut impl Rng) -> Vec<f64> {
 /// A rows × cols matrix of independent standard normal entries (drawn column by column).
 pub fn gaussian_matrix(rows: usize, cols: usize, rng: &mut impl Rng) -> Mat<f64> {
     Mat::from_fn(rows, cols, |_, _| rng.sample(StandardNormal))
+}
+
+/// A point uniform in the ball of radius `r` in ℝⁿ: a Gaussian direction times r·U^{1/n}
+/// (U uniform on [0, 1]).
+pub fn uniform_ball(n: usize, r: f64, rng: &mut impl Rng) -> Vec<f64> {
+    let mut v = gaussian_vector(n, rng);
+    let scale = r * rng.random::<f64>().powf(1.0 / n as f64) / super::norm(&v);
+    v.iter_mut().for_each(|c| *c *= scale);
+    v
 }
 
 /// `n` independent ±1 entries, each sign with probability ½ (a Rademacher probe:

@@ -7,12 +7,12 @@
 use rand::seq::index::sample;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, StandardNormal};
 
 use super::jacobian::{check_start, sum_sq};
 use super::levenberg_marquardt::lm_parameter;
 use super::residuals::{Residuals, SumOfSquares};
 use crate::error::{Error, Result};
+use crate::linalg::random::gaussian_vector;
 use crate::linalg::{dot, norm};
 use crate::monitor::Monitor;
 use crate::solvers::stop::{Run, Stop};
@@ -127,12 +127,9 @@ impl SketchedGaussNewton {
                     let scale = 1.0 / (s as f64).sqrt();
                     (0..s)
                         .map(|_| {
-                            (0..n)
-                                .map(|_| {
-                                    let z: f64 = StandardNormal.sample(&mut rng);
-                                    scale * z
-                                })
-                                .collect()
+                            let mut z = gaussian_vector(n, &mut rng);
+                            z.iter_mut().for_each(|v| *v *= scale);
+                            z
                         })
                         .collect()
                 }

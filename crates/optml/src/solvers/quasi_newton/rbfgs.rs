@@ -16,11 +16,11 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, StandardNormal};
 
 use super::inverse_estimate::{quasi_newton_direction, InverseEstimate};
 use super::scale::checked_diagonal;
 use crate::error::{Error, Result};
+use crate::linalg::random::gaussian_vector;
 use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
 use crate::objective::{Curvature, LinearOperator};
@@ -120,9 +120,7 @@ fn coordinate_sketch(
 }
 
 fn gaussian_sketch(n: usize, tau: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> {
-    (0..tau)
-        .map(|_| (0..n).map(|_| StandardNormal.sample(rng)).collect())
-        .collect()
+    (0..tau).map(|_| gaussian_vector(n, rng)).collect()
 }
 
 /// Randomized BFGS as a minimizer: d = −H·∇f, a strong-Wolfe step, then the sketched update

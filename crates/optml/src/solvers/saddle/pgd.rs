@@ -4,10 +4,11 @@
 //! within t_thres steps, the point before the perturbation is an ε-second-order stationary point
 //! (‖∇f‖ ≤ ε, λ_min(∇²f) ≥ −√(ρε)) with probability ≥ 1 − δ.
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
+use crate::linalg::random::uniform_ball;
 use crate::linalg::{axpy, norm};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
@@ -175,23 +176,6 @@ fn ignore_convergence<M: Monitor + ?Sized>(run: &Run<'_, M>, s: Option<Status>) 
         Some(s) if s.converged() => run.budget_spent(),
         other => other,
     }
-}
-
-/// A point uniform in the ball of radius r in ℝⁿ: a Gaussian direction (Box–Muller) times
-/// r·U^{1/n}.
-pub(crate) fn uniform_ball(n: usize, r: f64, rng: &mut ChaCha8Rng) -> Vec<f64> {
-    let mut v: Vec<f64> = (0..n).map(|_| standard_normal(rng)).collect();
-    let len = norm(&v);
-    let scale = r * rng.random::<f64>().powf(1.0 / n as f64) / len;
-    v.iter_mut().for_each(|c| *c *= scale);
-    v
-}
-
-/// One standard normal sample (Box–Muller).
-pub(crate) fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>();
-    let u2: f64 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 #[cfg(test)]
