@@ -92,10 +92,10 @@ const PARALLEL_WORK: usize = 1 << 15;
 
 /// A summing pass gives each block at least this many stored entries per accumulator entry, so
 /// that zeroing and adding the blocks' accumulators stays a small part of the pass.
-const WORK_PER_ACCUMULATOR: usize = 8;
+const WORK_PER_ACCUMULATOR: usize = 16;
 
 /// At most this many blocks in a summing pass.
-const MAX_BLOCKS: usize = 64;
+const MAX_BLOCKS: usize = 32;
 
 /// How many row blocks a mapping pass uses: one per thread of the calling pool, or one when the
 /// pass is short. (Each row writes its own output, so the split does not change the result.)
@@ -167,21 +167,30 @@ pub(crate) fn sum_rows<R: Rows>(rows: &R, out: &mut [f64], f: impl Fn(usize, &mu
         return;
     }
     let len = out.len();
-    let partial = |b: usize| {
-        let mut acc = vec![0.0; len];
-        block(b, &mut acc);
-        acc
-    };
-    let rest: Vec<Vec<f64>> = if rayon::current_num_threads() > 1 {
-        let (_, rest) = rayon::join(
-            || block(0, out),
-            || (1..blocks).into_par_iter().map(partial).collect(),
-        );
-        rest
-    } else {
+    if rayon::current_num_threads() <= 1 {
+        // The same sums in the same order, one block at a time through one scratch accumulator.
         block(0, out);
-        (1..blocks).map(partial).collect()
-    };
+        let mut acc = vec![0.0; len];
+        for b in 1..blocks {
+            acc.fill(0.0);
+            block(b, &mut acc);
+            axpy(1.0, &acc, out);
+        }
+        return;
+    }
+    let (_, rest) = rayon::join(
+        || block(0, out),
+        || {
+            (1..blocks)
+                .into_par_iter()
+                .map(|b| {
+                    let mut acc = vec![0.0; len];
+                    block(b, &mut acc);
+                    acc
+                })
+                .collect::<Vec<_>>()
+        },
+    );
     for p in &rest {
         axpy(1.0, p, out);
     }
