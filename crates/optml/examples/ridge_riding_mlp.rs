@@ -133,15 +133,7 @@ fn run() -> optml::Result<()> {
 
 fn main() {
     // The problem is tiny: one thread avoids the pool's overhead on each product.
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build();
-    let result = match pool {
-        Ok(pool) => pool.install(run),
-        Err(e) => {
-            eprintln!("thread pool: {e}");
-            std::process::exit(1);
-        }
-    };
-    if let Err(e) = result {
+    if let Err(e) = optml::with_threads(1, run).and_then(|r| r) {
         eprintln!("error: {e}");
         std::process::exit(1);
     }

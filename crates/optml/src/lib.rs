@@ -70,11 +70,37 @@ pub use objective::{
     Curvature, FiniteSum, FnObjective, LinearOperator, Objective, SampledCurvature,
 };
 
-/// Sets the number of threads every parallel kernel uses (rayon's global pool). Call it once,
-/// before any work; later calls fail. Without it, rayon uses one thread per core.
+/// Sets the number of threads of rayon's global pool, the one every parallel kernel uses outside
+/// [`with_threads`]. Call it once, before any work; later calls fail. Without it, rayon uses one
+/// thread per core.
 pub fn set_threads(threads: usize) -> Result<()> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global()
         .map_err(|e| Error::invalid(format!("cannot set the thread count: {e}")))
+}
+
+/// Runs `work` on a fresh pool of `threads` threads (0: one per core), for one call: a Python
+/// `n_jobs`, one thread per MPI rank, or two fits side by side with their own pools.
+///
+/// **The threading rule.** Every parallel kernel of the library runs on the pool of the thread
+/// that calls it: rayon's global pool (sized by [`set_threads`]) at top level, the installed pool
+/// inside [`with_threads`] or any [`rayon::ThreadPool::install`]. Work is split into blocks
+/// fixed by the problem's shape, never by the thread count, and partial sums are added in block
+/// order, so a result has the same bits in a pool of any size.
+///
+/// ```
+/// let sum = optml::with_threads(2, || {
+///     assert_eq!(rayon::current_num_threads(), 2);
+///     optml::linalg::dot(&[1.0, 2.0], &[3.0, 4.0])
+/// })?;
+/// assert_eq!(sum, 11.0);
+/// # Ok::<(), optml::Error>(())
+/// ```
+pub fn with_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> Result<R> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::invalid(format!("cannot build a pool of {threads} threads: {e}")))?;
+    Ok(pool.install(work))
 }

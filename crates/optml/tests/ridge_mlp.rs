@@ -19,11 +19,7 @@ fn blob_mlp() -> Mlp {
 
 /// Runs `f` on a one-thread pool (the problem is tiny).
 fn single_thread<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap()
-        .install(f)
+    optml::with_threads(1, f).unwrap()
 }
 
 fn grad_norm(f: &impl Objective, x: &[f64]) -> (f64, f64) {

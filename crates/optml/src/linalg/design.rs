@@ -1,6 +1,6 @@
 //! [`Design`]: the feature matrix of a data set, dense or sparse, behind one set of products.
 
-use faer::{Accum, Mat, MatMut, MatRef, Par};
+use faer::{Accum, Mat, MatMut, MatRef};
 
 use super::kernels::{map_rows, sum_rows, Rows};
 use super::{CsrMatrix, DenseMatrix};
@@ -143,7 +143,7 @@ impl Design {
                 m.as_faer(),
                 w.transpose(),
                 1.0,
-                Par::rayon(0),
+                super::par(),
             );
             if let Some(b) = bias {
                 for zi in out.chunks_exact_mut(k) {
@@ -179,7 +179,7 @@ impl Design {
                 gm.transpose(),
                 m.as_faer(),
                 1.0,
-                Par::rayon(0),
+                super::par(),
             );
             if layout.intercept {
                 ob.fill(0.0);
@@ -296,7 +296,7 @@ impl Design {
                         }
                     }
                     let b = block.as_ref().subrows(0, end - start);
-                    super::matmul(g.as_mut(), Accum::Add, b.transpose(), b, 1.0, Par::rayon(0));
+                    super::matmul(g.as_mut(), Accum::Add, b.transpose(), b, 1.0, super::par());
                 }
             }
             Design::Sparse(m) => {
@@ -386,14 +386,7 @@ impl Design {
                 }
             }
             let b = r.as_ref().subrows(0, end - start);
-            super::matmul(
-                h.as_mut(),
-                Accum::Add,
-                b.transpose(),
-                b,
-                -1.0,
-                Par::rayon(0),
-            );
+            super::matmul(h.as_mut(), Accum::Add, b.transpose(), b, -1.0, super::par());
         }
         let mut out = Mat::<f64>::zeros(k * dt, k * dt);
         for ca in 0..k {

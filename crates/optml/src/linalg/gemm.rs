@@ -2,6 +2,16 @@
 
 use faer::{Accum, MatMut, MatRef, Par};
 
+/// faer's parallelism on the calling thread's rayon pool: [`Par::Seq`] in a one-thread pool,
+/// else that pool's size (the pool installed around the call, or the global one). faer's
+/// `Par::rayon(0)` reads the same size; every faer call of the library goes through this one rule.
+pub fn par() -> Par {
+    match rayon::current_num_threads() {
+        0 | 1 => Par::Seq,
+        n => Par::rayon(n),
+    }
+}
+
 /// `dst ← α·lhs·rhs` (or `dst + α·lhs·rhs` with [`Accum::Add`]) by faer's GEMM, followed by
 /// [`clear_upper_vector_state`] on every thread that may have run it.
 pub fn matmul(

@@ -1,9 +1,10 @@
 //! Row-wise kernels shared by dense and sparse designs.
 //!
-//! Every product is one pass over the rows. Products that write one value per row (X·v) split the
-//! output among threads; products that sum over rows (Xᵀ·u, Xᵀ·D·X·v) give each thread a block of
-//! rows and its own accumulator, then add the accumulators: no atomics, and the same result for
-//! the same thread count.
+//! Every product is one pass over the rows, on the calling thread's rayon pool. Products that
+//! write one value per row (X·v) split the output among threads; products that sum over rows
+//! (Xᵀ·u, Xᵀ·D·X·v) give each block of rows its own accumulator, then add the accumulators in
+//! block order: no atomics, and blocks fixed by the matrix alone, so the same bits in a pool of
+//! any size.
 
 use rayon::prelude::*;
 
@@ -89,7 +90,15 @@ impl Rows for CsrMatrix {
 /// Below this many stored entries a pass is too short to split among threads.
 const PARALLEL_WORK: usize = 1 << 15;
 
-/// How many row blocks to use: one per thread, or one when the pass is short.
+/// A summing pass gives each block at least this many stored entries per accumulator entry, so
+/// that zeroing and adding the blocks' accumulators stays a small part of the pass.
+const WORK_PER_ACCUMULATOR: usize = 16;
+
+/// At most this many blocks in a summing pass.
+const MAX_BLOCKS: usize = 32;
+
+/// How many row blocks a mapping pass uses: one per thread of the calling pool, or one when the
+/// pass is short. (Each row writes its own output, so the split does not change the result.)
 fn n_blocks(rows: &impl Rows) -> usize {
     let threads = rayon::current_num_threads();
     if threads <= 1 || rows.work() < PARALLEL_WORK {
@@ -97,6 +106,20 @@ fn n_blocks(rows: &impl Rows) -> usize {
     } else {
         threads.min(rows.n_rows().max(1))
     }
+}
+
+/// Rows per block of a summing pass into `len` accumulators. It depends on the matrix and `len`
+/// only, never on the thread count: the blocks' partial sums are added in block order, so the
+/// result has the same bits in a pool of any size (one thread runs the same blocks in turn).
+fn sum_block_rows(rows: &impl Rows, len: usize) -> usize {
+    let n = rows.n_rows().max(1);
+    let work = rows.work();
+    if work < PARALLEL_WORK {
+        return n;
+    }
+    let per_block = PARALLEL_WORK.max(WORK_PER_ACCUMULATOR * len);
+    let blocks = (work / per_block).clamp(1, MAX_BLOCKS).min(n);
+    n.div_ceil(blocks)
 }
 
 /// `f(i, out[i·k..(i+1)·k])` for every row i, in parallel over blocks of rows.
@@ -127,28 +150,48 @@ pub(crate) fn map_rows<R: Rows>(
 }
 
 /// `out = Σᵢ f(i, ·)`: each row adds its contribution to an accumulator of `out.len()` values.
+/// Blocks of [`sum_block_rows`] rows sum into their own accumulators (the first into `out`),
+/// which are then added to `out` in block order.
 pub(crate) fn sum_rows<R: Rows>(rows: &R, out: &mut [f64], f: impl Fn(usize, &mut [f64]) + Sync) {
     let n = rows.n_rows();
-    let blocks = n_blocks(rows);
     out.fill(0.0);
-    if blocks == 1 {
-        for i in 0..n {
-            f(i, out);
+    let chunk = sum_block_rows(rows, out.len());
+    let blocks = n.div_ceil(chunk);
+    let block = |b: usize, acc: &mut [f64]| {
+        for i in b * chunk..((b + 1) * chunk).min(n) {
+            f(i, acc);
+        }
+    };
+    if blocks <= 1 {
+        block(0, out);
+        return;
+    }
+    let len = out.len();
+    if rayon::current_num_threads() <= 1 {
+        // The same sums in the same order, one block at a time through one scratch accumulator.
+        block(0, out);
+        let mut acc = vec![0.0; len];
+        for b in 1..blocks {
+            acc.fill(0.0);
+            block(b, &mut acc);
+            axpy(1.0, &acc, out);
         }
         return;
     }
-    let chunk = n.div_ceil(blocks);
-    let partials: Vec<Vec<f64>> = (0..blocks)
-        .into_par_iter()
-        .map(|b| {
-            let mut acc = vec![0.0; out.len()];
-            for i in b * chunk..((b + 1) * chunk).min(n) {
-                f(i, &mut acc);
-            }
-            acc
-        })
-        .collect();
-    for p in &partials {
+    let (_, rest) = rayon::join(
+        || block(0, out),
+        || {
+            (1..blocks)
+                .into_par_iter()
+                .map(|b| {
+                    let mut acc = vec![0.0; len];
+                    block(b, &mut acc);
+                    acc
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    for p in &rest {
         axpy(1.0, p, out);
     }
 }

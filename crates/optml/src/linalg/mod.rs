@@ -1,5 +1,6 @@
 //! Design matrices and the kernels every model needs: X·v, Xᵀ·u, the fused Xᵀ·D·X·v and their
-//! multi-column forms, parallel over rows with rayon (the global pool: see [`crate::set_threads`]).
+//! multi-column forms, parallel over rows with rayon on the calling thread's pool (see
+//! [`crate::with_threads`] for the rule that makes results independent of its size).
 
 mod dense;
 mod design;
@@ -14,7 +15,7 @@ mod sparse;
 pub use dense::DenseMatrix;
 pub use design::{Design, Layout};
 pub(crate) use eigen::symmetric_eigen;
-pub use gemm::{clear_upper_vector_state, matmul};
+pub use gemm::{clear_upper_vector_state, matmul, par};
 pub use sparse::CsrMatrix;
 
 /// `x · y` with four independent accumulators, so the compiler can vectorize it.

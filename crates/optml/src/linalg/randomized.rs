@@ -7,7 +7,7 @@
 //! QR and SVD step is faer's.
 
 use super::random::gaussian_matrix;
-use faer::{Accum, Mat, MatRef, Par};
+use faer::{Accum, Mat, MatRef};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -56,7 +56,7 @@ impl BlockOperator for Mat<f64> {
 /// A·B by faer's parallel GEMM.
 pub fn product(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
     let mut c = Mat::<f64>::zeros(a.nrows(), b.ncols());
-    crate::linalg::matmul(c.as_mut(), Accum::Replace, a, b, 1.0, Par::rayon(0));
+    crate::linalg::matmul(c.as_mut(), Accum::Replace, a, b, 1.0, super::par());
     c
 }
 

@@ -277,8 +277,8 @@ fn row_major_of(m: MatRef<'_, f64>) -> Vec<f64> {
 /// faer's rayon parallelism for a GEMM of `flops` multiply-adds when the pool has more than one
 /// thread and the product is large enough to share, else sequential.
 fn gemm_par(flops: usize) -> Par {
-    if rayon::current_num_threads() > 1 && flops >= 1 << 20 {
-        Par::rayon(0)
+    if flops >= 1 << 20 {
+        crate::linalg::par()
     } else {
         Par::Seq
     }
@@ -655,25 +655,36 @@ fn left_singular_vectors(x: &Tensor3, mode: usize) -> Result<Mat<f64>> {
     }
     let par = gemm_par(x.data.len() * d);
     let g = match mode {
-        1 => (0..ni)
-            .into_par_iter()
-            .fold(
-                || Mat::<f64>::zeros(nj, nj),
-                |mut g, i| {
-                    let s = x.slab(i);
-                    crate::linalg::matmul(g.as_mut(), Accum::Add, s, s.transpose(), 1.0, Par::Seq);
-                    g
-                },
-            )
-            .reduce(
-                || Mat::<f64>::zeros(nj, nj),
-                |mut s, t| {
-                    for q in 0..nj {
-                        crate::linalg::axpy(1.0, t.col_as_slice(q), s.col_as_slice_mut(q));
+        1 => {
+            // Blocks of slabs fixed by the size alone, added in order: the same bits in a pool
+            // of any size.
+            let per_block = ni.div_ceil(64).max(1);
+            let blocks: Vec<Mat<f64>> = (0..ni.div_ceil(per_block))
+                .into_par_iter()
+                .map(|b| {
+                    let mut g = Mat::<f64>::zeros(nj, nj);
+                    for i in b * per_block..((b + 1) * per_block).min(ni) {
+                        let s = x.slab(i);
+                        crate::linalg::matmul(
+                            g.as_mut(),
+                            Accum::Add,
+                            s,
+                            s.transpose(),
+                            1.0,
+                            Par::Seq,
+                        );
                     }
-                    s
-                },
-            ),
+                    g
+                })
+                .collect();
+            let mut g = Mat::<f64>::zeros(nj, nj);
+            for t in &blocks {
+                for q in 0..nj {
+                    crate::linalg::axpy(1.0, t.col_as_slice(q), g.col_as_slice_mut(q));
+                }
+            }
+            g
+        }
         _ => {
             let xn = if mode == 0 {
                 MatRef::from_row_major_slice(&x.data, ni, nj * nk)

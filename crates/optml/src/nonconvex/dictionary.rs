@@ -20,7 +20,7 @@
 
 use std::time::Instant;
 
-use faer::{Accum, Mat, MatRef, Par};
+use faer::{Accum, Mat, MatRef};
 use rand::seq::index::sample;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -172,7 +172,7 @@ pub fn batch_omp(
         dict.transpose(),
         dict,
         1.0,
-        Par::rayon(0),
+        crate::linalg::par(),
     );
     let mut corr = Mat::zeros(k, n);
     crate::linalg::matmul(
@@ -181,7 +181,7 @@ pub fn batch_omp(
         dict.transpose(),
         y,
         1.0,
-        Par::rayon(0),
+        crate::linalg::par(),
     );
     let s_max = sparsity.min(k).min(d);
     let columns = (0..n)

@@ -198,10 +198,10 @@ impl<T: Scalar> Measurements<T> {
             });
     }
 
-    /// A^H·w = Σᵢ conj(rowᵢ)·wᵢ, by row blocks in parallel.
+    /// A^H·w = Σᵢ conj(rowᵢ)·wᵢ, by blocks of 256 rows in parallel.
     pub fn adjoint(&self, w: &[T], out: &mut [T]) {
         let n = self.n;
-        let sum = self
+        let blocks = self
             .a
             .par_chunks(256 * n)
             .zip(w.par_chunks(256))
@@ -214,14 +214,12 @@ impl<T: Scalar> Measurements<T> {
                 }
                 acc
             })
-            .reduce(
-                || vec![T::default(); n],
-                |mut a, b| {
-                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                    a
-                },
-            );
-        out.copy_from_slice(&sum);
+            .collect::<Vec<_>>();
+        // Block sums added in block order: the same bits in a pool of any size.
+        out.fill(T::default());
+        for block in blocks {
+            out.iter_mut().zip(block).for_each(|(x, y)| *x += y);
+        }
     }
 
     /// ‖ |Az|² − y ‖ / ‖y‖ from Az.

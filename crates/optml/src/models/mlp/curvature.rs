@@ -12,8 +12,8 @@
 use faer::{Accum, MatMut, MatRef};
 use rayon::prelude::*;
 
-use super::{column_sums, par, view, view_mut, Mlp, Targets, CHUNK};
-use crate::linalg::matmul;
+use super::{column_sums, view, view_mut, Mlp, Targets, CHUNK};
+use crate::linalg::{matmul, par};
 use crate::objective::{Curvature, FiniteSum, Line, LinearOperator, Objective};
 
 /// ∇²f(θ) (exact) or the Gauss-Newton matrix at θ, holding the forward and backward pass there.

@@ -38,13 +38,13 @@ pub use model::{MlpModel, MlpSpec, MLP_FORMAT_VERSION};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use faer::{Accum, MatMut, MatRef, Par};
+use faer::{Accum, MatMut, MatRef};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::linalg::matmul;
+use crate::linalg::{matmul, par};
 use crate::objective::{FiniteSum, Objective};
 use pool::Pool;
 
@@ -140,15 +140,6 @@ pub(crate) fn view(s: &[f64], rows: usize, cols: usize) -> MatRef<'_, f64> {
 /// Row-major mutable view.
 pub(crate) fn view_mut(s: &mut [f64], rows: usize, cols: usize) -> MatMut<'_, f64> {
     MatMut::from_row_major_slice_mut(s, rows, cols)
-}
-
-/// faer's parallelism for the library's thread setting (rayon's global pool).
-pub(crate) fn par() -> Par {
-    if rayon::current_num_threads() > 1 {
-        Par::rayon(0)
-    } else {
-        Par::Seq
-    }
 }
 
 /// Elements per parallel task of the elementwise loops.
