@@ -5,7 +5,11 @@
 //!
 //! ## Map
 //!
-//! The crate is built in floors; each module uses only the floors below it.
+//! The crate is built in floors; each module uses only the floors below it, with one kind of
+//! exception: a model may implement a capability trait a solver family defines
+//! ([`solvers::CoordinateCurvature`] for proximal Newton's coordinate steps,
+//! [`solvers::least_squares::Residuals`] for Gauss-Newton), so that the solver never names
+//! the model.
 //!
 //! | floor | modules | what lives there |
 //! |---|---|---|
