@@ -12,7 +12,7 @@ use optml::curvature::{
     Which,
 };
 use optml::data::read_npy_vector;
-use optml::models::glm::{GlmSpec, Ridge};
+use optml::models::glm::ObjectiveView;
 use optml::models::mlp::Mlp;
 use optml::{Curvature, Objective};
 use plotters::prelude::*;
@@ -219,28 +219,13 @@ pub fn run(args: Args) -> CliResult {
             model.n_features
         )
     })?;
-    let n = data.n_samples();
-    let spec = GlmSpec {
-        loss: model.loss,
-        ridge: match (args.no_penalty, args.mean) {
-            (true, _) => Ridge::None,
-            (false, true) => model.ridge.for_mean_loss(n),
-            (false, false) => model.ridge,
-        },
-        penalty: None,
-        intercept: model.intercept,
-        sample_weight: args.mean.then(|| vec![1.0 / n as f64; n]),
+    let view = ObjectiveView {
+        mean: args.mean,
+        ridge: !args.no_penalty,
     };
-    let (f, classes) = spec.objective(&data)?;
-    if classes.0 != model.classes {
-        return Err(format!(
-            "{} has classes {:?}, the model {:?}",
-            args.data.data.display(),
-            classes.0,
-            model.classes
-        )
-        .into());
-    }
+    let f = model
+        .objective(&data, view)
+        .map_err(|e| format!("{e} (model {})", model_path.display()))?;
     let w = match &args.params {
         Some(p) => read_npy_vector(p)?,
         None => model.weights.clone(),

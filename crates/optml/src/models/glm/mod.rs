@@ -14,7 +14,7 @@ mod regularization;
 
 pub use columns::{Columns, GlmColumnModel};
 pub use loss::Loss;
-pub use model::{GlmModel, Metrics, MODEL_FORMAT_VERSION};
+pub use model::{GlmModel, Metrics, ObjectiveView, MODEL_FORMAT_VERSION};
 pub use objective::{Glm, GlmBatchHessian, GlmHessian};
 pub use regularization::{Penalty, Ridge};
 

@@ -5,7 +5,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::loss::{softmax, Loss};
+use super::objective::Glm;
 use super::regularization::{Penalty, Ridge};
+use super::GlmSpec;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::linalg::{Design, Layout};
@@ -34,6 +36,25 @@ pub struct GlmModel {
     pub classes: Vec<f64>,
     /// W (k × d, row-major) then b (k) when `intercept`.
     pub weights: Vec<f64>,
+}
+
+/// Which form of the training objective [`GlmModel::objective`] rebuilds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ObjectiveView {
+    /// The mean over the samples instead of the sum (PyHessian's scale).
+    pub mean: bool,
+    /// Whether the ridge ‖W‖²/(2C) is included.
+    pub ridge: bool,
+}
+
+impl Default for ObjectiveView {
+    /// The objective as trained: the sum, with the ridge.
+    fn default() -> Self {
+        ObjectiveView {
+            mean: false,
+            ridge: true,
+        }
+    }
 }
 
 /// The model file as written: [`MODEL_FORMAT_VERSION`] and the model's fields.
@@ -232,6 +253,37 @@ impl GlmModel {
         data.x.set_ncols(self.n_features)
     }
 
+    /// The smooth objective the model was trained on, rebuilt on `data` (e.g. to analyse its
+    /// Hessian at [`weights`](Self::weights)): Σᵢ ℓᵢ + ‖W‖²/(2C), its mean over the n samples
+    /// (ℓ and the ridge both divided by n) when `view.mean`, and without the ridge when
+    /// `!view.ridge`. A non-smooth penalty is left out: it has no Hessian. `data` must have the
+    /// model's features ([`conform`](Self::conform)) and its classes.
+    pub fn objective<'d>(&self, data: &'d Dataset, view: ObjectiveView) -> Result<Glm<'d>> {
+        let n = data.n_samples();
+        let ridge = match (view.ridge, view.mean) {
+            (false, _) => Ridge::None,
+            (true, true) => self.ridge.for_mean_loss(n),
+            (true, false) => self.ridge,
+        };
+        let spec = GlmSpec {
+            loss: self.loss,
+            ridge,
+            penalty: None,
+            intercept: self.intercept,
+            sample_weight: view.mean.then(|| vec![1.0 / n as f64; n]),
+        };
+        let (f, classes) = spec.objective(data)?;
+        if classes.0 != self.classes {
+            return Err(Error::invalid(format!(
+                "{} has classes {:?}, the model {:?}",
+                data.name(),
+                classes.0,
+                self.classes
+            )));
+        }
+        Ok(f)
+    }
+
     /// Scores W·xᵢ + b, n × k row-major. `x` must have the model's feature count.
     pub fn decision_function(&self, x: &Design) -> Result<Vec<f64>> {
         if x.ncols() != self.n_features {
@@ -358,6 +410,39 @@ mod tests {
         let path = dir.path().join("m.json");
         std::fs::write(&path, text).unwrap();
         GlmModel::load(&path)
+    }
+
+    #[test]
+    fn rebuilds_each_view_of_the_training_objective() {
+        use crate::objective::Objective;
+        let data = crate::data::parse_libsvm(
+            b"1 1:0.5\n-1 2:1\n1 1:1 2:-1\n",
+            "t.svm".as_ref(),
+            &Default::default(),
+        )
+        .unwrap();
+        let m = read(&file(2, "\"ridge\": {\"c\": 2.0}, \"penalty\": null")).unwrap();
+        let at = |view| m.objective(&data, view).unwrap().value(&m.weights);
+        // ‖W‖²/(2C) with C = 2; the intercept 0.25 is not penalized.
+        let (sum, ridge) = (at(ObjectiveView::default()), (0.25 + 1.0) / 4.0);
+        let loss_only = at(ObjectiveView {
+            mean: false,
+            ridge: false,
+        });
+        assert!((sum - loss_only - ridge).abs() < 1e-12, "{sum} {loss_only}");
+        let mean = at(ObjectiveView {
+            mean: true,
+            ridge: true,
+        });
+        assert!((mean - sum / 3.0).abs() < 1e-12, "{mean} {sum}");
+        // Data with other classes is not the model's.
+        let other =
+            crate::data::parse_libsvm(b"1 1:0.5\n2 2:1\n", "o.svm".as_ref(), &Default::default())
+                .unwrap();
+        let Err(err) = m.objective(&other, ObjectiveView::default()) else {
+            panic!("data with classes 1, 2 accepted by a ±1 model");
+        };
+        assert!(err.to_string().contains("classes"), "{err}");
     }
 
     #[test]
