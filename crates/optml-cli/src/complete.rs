@@ -8,9 +8,9 @@ use optml::nonconvex::completion::{planted, AltMin, FactoredGd, Observed, SoftIm
 use optml::nonconvex::triples::{read_pairs, read_triples, write_csv_triples};
 use optml::nonconvex::{recovery_error, Factors};
 
+use crate::args::{parse_dims, RunFlags};
 use crate::output::progress::Progress;
 use crate::output::IterLog;
-use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

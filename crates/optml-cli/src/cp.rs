@@ -6,9 +6,9 @@ use clap::Args as ClapArgs;
 use optml::monitor::Both;
 use optml::nonconvex::cp::{factor_match_score, planted_cp, CpAls, CpInit, CpModel, Tensor3};
 
+use crate::args::{parse_dims, RunFlags};
 use crate::output::progress::Progress;
 use crate::output::{write_matrix, IterLog};
-use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(ClapArgs, Debug)]

@@ -7,9 +7,9 @@ use faer::MatRef;
 use optml::monitor::Both;
 use optml::nonconvex::dictionary::{dictionary_recovery, planted_dictionary, Ksvd};
 
+use crate::args::{parse_dims, RunFlags};
 use crate::output::progress::Progress;
 use crate::output::{write_matrix, IterLog};
-use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(ClapArgs, Debug)]

@@ -17,9 +17,7 @@ use optml::models::mlp::Mlp;
 use optml::{Curvature, Objective};
 use plotters::prelude::*;
 
-use crate::data_args::DataArgs;
-use crate::mlp_args::{read_params, MlpArgs};
-use crate::model_file::{self, ModelFile};
+use crate::args::{load_model, read_params, DataArgs, MlpArgs, ModelFile};
 use crate::CliResult;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -191,7 +189,7 @@ pub fn run(args: Args) -> CliResult {
     let Some(model_path) = &args.model else {
         return Err("give --model (a model written by `optml train --model`) or --arch".into());
     };
-    let model = match model_file::load(model_path)? {
+    let model = match load_model(model_path)? {
         ModelFile::Mlp(mut model) => {
             if args.mean {
                 return Err("--mean applies to GLMs: an MLP's loss is already the mean".into());

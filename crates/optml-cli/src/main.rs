@@ -1,24 +1,18 @@
 //! `optml`: fit models with curvature, look at Hessian spectra, solve non-convex recovery
 //! problems, and compare the solvers.
 
+mod args;
 mod bench;
 mod complete;
-mod composite_args;
 mod cp;
-mod data_args;
 mod demo;
 mod dictionary;
 mod hessian;
-mod mlp_args;
-mod model_file;
 mod output;
 mod phase;
-mod phase_sweep;
 mod predict;
 mod rpca;
-mod run_args;
 mod train;
-mod train_mlp;
 
 use std::process::ExitCode;
 

@@ -7,8 +7,7 @@ use clap::Args as ClapArgs;
 use optml::models::glm::Metrics;
 use optml::models::mlp::MlpModel;
 
-use crate::data_args::DataArgs;
-use crate::model_file::{self, ModelFile};
+use crate::args::{load_model, DataArgs, ModelFile};
 use crate::CliResult;
 
 #[derive(ClapArgs, Debug)]
@@ -32,7 +31,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CliResult {
-    let model = match model_file::load(&args.model)? {
+    let model = match load_model(&args.model)? {
         ModelFile::Glm(m) => m,
         ModelFile::Mlp(m) => return run_mlp(&args, &m),
     };

@@ -7,9 +7,9 @@ use faer::{Mat, MatRef};
 use optml::monitor::Both;
 use optml::nonconvex::robust_pca::{planted, AltProj, Pcp, RpcaGd};
 
+use crate::args::{parse_dims, RunFlags};
 use crate::output::progress::Progress;
 use crate::output::{write_matrix, IterLog};
-use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -1,4 +1,7 @@
-//! `optml train`: fit a GLM (or an MLP, in train_mlp.rs), save the model, write the trace and a convergence plot.
+//! `optml train`: fit a GLM (or an MLP, in [`mlp`]), save the model, write the trace and a
+//! convergence plot.
+
+mod mlp;
 
 use std::path::PathBuf;
 
@@ -8,12 +11,11 @@ use optml::models::glm::{GlmSpec, Loss, Ridge};
 use optml::monitor::{Both, Trace};
 use optml::solvers::Stop;
 
-use crate::data_args::DataArgs;
-use crate::mlp_args::MlpArgs;
+use crate::args::{DataArgs, MlpArgs, PenaltyArgs};
 use crate::output::progress::Progress;
 use crate::output::{finish, print_report, RunOutputs};
-use crate::train_mlp::Job;
 use crate::CliResult;
+use mlp::Job;
 
 #[derive(ClapArgs, Debug)]
 #[command(after_help = "Examples:
@@ -82,7 +84,7 @@ pub struct Args {
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
-    pub composite: crate::composite_args::CompositeArgs,
+    pub composite: PenaltyArgs,
 }
 
 impl Args {
@@ -115,7 +117,7 @@ pub fn run(args: Args) -> CliResult {
         }
         if let Some(spec) = args.mlp.spec(args.seed)? {
             let data = args.data.load(args.quiet)?;
-            return crate::train_mlp::run(&Job {
+            return mlp::run(&Job {
                 data: &data,
                 spec,
                 solver: args.solver,

@@ -1,5 +1,7 @@
 //! `optml phase`: phase retrieval, x from y = |Ax|² (up to a global sign or phase).
 
+mod sweep;
+
 use std::path::{Path, PathBuf};
 
 use clap::{Args as ClapArgs, ValueEnum};
@@ -9,11 +11,11 @@ use optml::nonconvex::phase_retrieval::{
     distance_up_to_phase, planted, Measurements, Scalar, TruncatedWirtingerFlow, WirtingerFlow,
 };
 
+use crate::args::{parse_dims, RunFlags};
 use crate::output::progress::Progress;
 use crate::output::IterLog;
-use crate::phase_sweep::{sweep, write_plot, write_table};
-use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
+use sweep::{sweep, write_plot, write_table};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Method {
