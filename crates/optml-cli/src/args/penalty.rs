@@ -6,9 +6,11 @@ use clap::Args as ClapArgs;
 use optml::data::read_groups;
 use optml::models::glm::Penalty;
 
+use super::heading;
 use crate::CliResult;
 
 #[derive(ClapArgs, Debug)]
+#[command(next_help_heading = heading::PENALTY)]
 pub struct PenaltyArgs {
     /// Total strength λ of a non-smooth penalty on W (never on the intercept): λ‖W‖₁, the
     /// elastic net with --elastic-net, the group lasso λ·Σ_g √|g|·‖W_g‖ with --groups. The
