@@ -14,6 +14,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::args::{heading, Seed};
 use crate::CliResult;
 
 #[derive(ClapArgs)]
@@ -32,15 +33,16 @@ enum Suite {
 }
 
 #[derive(ClapArgs)]
+#[command(mut_arg("seed", |a| a.help("Seed of --start-jitter")))]
 struct MghArgs {
     /// Comma-separated solvers.
     #[arg(long, value_delimiter = ',', default_values_t = Method::ALL.map(|m| m.name().to_string()))]
     solvers: Vec<String>,
     /// Stop when ‖∇f‖ ≤ tol (absolute).
-    #[arg(long, default_value_t = 1e-10)]
+    #[arg(long, default_value_t = 1e-10, help_heading = heading::STOP)]
     tol: f64,
     /// Iteration limit per run.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, help_heading = heading::STOP)]
     max_iter: usize,
     /// Start from s·x₀ instead of the standard x₀ (Moré, Garbow & Hillstrom also run 10·x₀ and
     /// 100·x₀).
@@ -50,18 +52,17 @@ struct MghArgs {
     /// same problems from nearby starts, to see how much a comparison owes to one start.
     #[arg(long, default_value_t = 0.0)]
     start_jitter: f64,
-    /// Seed of --start-jitter.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
     /// Comma-separated problem names (default: all 35).
     #[arg(long, value_delimiter = ',')]
     problems: Vec<String>,
     /// Dolan–Moré performance profile of the evaluations (SVG or PNG).
-    #[arg(long)]
+    #[arg(long, help_heading = heading::OUTPUT)]
     plot: Option<PathBuf>,
     /// Every run as JSON.
-    #[arg(long)]
+    #[arg(long, help_heading = heading::OUTPUT)]
     json: Option<PathBuf>,
+    #[command(flatten)]
+    seed: Seed,
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -108,7 +109,8 @@ fn mgh(args: MghArgs) -> CliResult {
     };
     let mut runs = Vec::new();
     for (k, f) in problems.iter().enumerate() {
-        let mut rng = ChaCha8Rng::seed_from_u64(args.seed ^ (k as u64).wrapping_mul(0x9E37_79B9));
+        let mut rng =
+            ChaCha8Rng::seed_from_u64(args.seed.value ^ (k as u64).wrapping_mul(0x9E37_79B9));
         let start: Vec<f64> = f
             .start()
             .iter()

@@ -8,9 +8,9 @@ use optml::nonconvex::completion::{planted, AltMin, FactoredGd, Observed, SoftIm
 use optml::nonconvex::triples::{read_pairs, read_triples, write_csv_triples};
 use optml::nonconvex::{recovery_error, Factors};
 
+use crate::args::{heading, parse_dims, RunFlags};
 use crate::output::progress::Progress;
 use crate::output::IterLog;
-use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -45,6 +45,7 @@ pub struct Args {
     /// Rank r of the factors (for softimpute: the largest rank kept).
     #[arg(long)]
     pub rank: usize,
+    /// The method.
     #[arg(long, value_enum, default_value_t = Method::Altmin)]
     pub method: Method,
     /// Nuclear-norm weight λ for softimpute.
@@ -52,19 +53,21 @@ pub struct Args {
     pub lambda: f64,
     /// Complete a planted rank-r matrix of this size (e.g. 2000x2000) with standard normal
     /// factors instead of a file, and report the relative recovery error ‖X̂ − X*‖_F/‖X*‖_F.
-    #[arg(long, conflicts_with = "observed_file", value_parser = parse_dims::<2>)]
+    #[arg(long, conflicts_with = "observed_file", value_parser = parse_dims::<2>, help_heading = heading::PLANTED)]
     pub synthetic: Option<[usize; 2]>,
     /// Fraction of the planted entries observed.
-    #[arg(long, default_value_t = 0.05, requires = "synthetic")]
+    #[arg(long, default_value_t = 0.05, requires = "synthetic", help_heading = heading::PLANTED)]
     pub observed: f64,
     /// Write the planted instance (observed.csv, truth_u.npy, truth_v.npy) to this directory.
-    #[arg(long, requires = "synthetic")]
+    #[arg(long, requires = "synthetic", help_heading = heading::PLANTED)]
     pub save_instance: Option<PathBuf>,
-    #[arg(long, default_value_t = 500)]
+    /// Iteration budget (for altmin: sweeps over U and V).
+    #[arg(long, default_value_t = 500, help_heading = heading::STOP)]
     pub max_iter: usize,
-    /// Stop when the residual (gradient norm; for softimpute the change ‖X_{t+1} − X_t‖_F) falls
-    /// to this fraction of its first value.
-    #[arg(long, default_value_t = 1e-12)]
+    /// Stop when the residual falls to this fraction of its first value: the gradient norm of
+    /// the factored loss (1/2p)‖P_Ω(UVᵀ − M)‖²_F (gd adds its balancing term), or for
+    /// softimpute the change ‖X_{t+1} − X_t‖_F.
+    #[arg(long, default_value_t = 1e-12, help_heading = heading::STOP)]
     pub tol: f64,
     /// Write u.npy (m × r) and v.npy (n × r), X̂ = U·Vᵀ, to this directory (created if needed).
     #[arg(long)]
@@ -80,10 +83,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.run.threads)?;
+    args.run.threads.apply()?;
     let (obs, truth) = match (&args.observed_file, args.synthetic) {
         (_, Some([m, n])) => {
-            let p = planted(m, n, args.rank, args.observed, args.run.seed)?;
+            let p = planted(m, n, args.rank, args.observed, args.run.seed.value)?;
             if let Some(dir) = &args.save_instance {
                 save_instance(dir, &p.observed, &p.truth)?;
             }
@@ -92,7 +95,7 @@ pub fn run(args: Args) -> CliResult {
         (Some(path), None) => (read_triples(path, args.shape.map(|[m, n]| (m, n)))?, None),
         (None, None) => return Err("give a file of observed entries or --synthetic".into()),
     };
-    if !args.run.quiet {
+    if !args.run.quiet.on {
         println!(
             "{} × {} matrix, {} observed entries ({:.3} %), rank {}, {:?}",
             obs.nrows(),
@@ -103,23 +106,23 @@ pub fn run(args: Args) -> CliResult {
             args.method
         );
     }
-    let stop = args.run.stop(args.tol, true, args.max_iter);
-    let mut progress = Progress::new("complete", args.run.quiet);
-    let mut log = IterLog::start(args.run.quiet);
+    let stop = args.run.time.stop(args.tol, true, args.max_iter);
+    let mut progress = Progress::new("complete", args.run.quiet.on);
+    let mut log = IterLog::start(args.run.quiet.on);
     let mut mon = Both(&mut progress, &mut log);
     let start = std::time::Instant::now();
     let result = match args.method {
         Method::Gd => FactoredGd {
             rank: args.rank,
             stop,
-            seed: args.run.seed,
+            seed: args.run.seed.value,
             ..FactoredGd::default()
         }
         .solve(&obs, &mut mon),
         Method::Altmin => AltMin {
             rank: args.rank,
             stop,
-            seed: args.run.seed,
+            seed: args.run.seed.value,
             ..AltMin::default()
         }
         .solve(&obs, &mut mon),
@@ -127,7 +130,7 @@ pub fn run(args: Args) -> CliResult {
             lambda: args.lambda,
             max_rank: args.rank,
             stop,
-            seed: args.run.seed,
+            seed: args.run.seed.value,
             ..SoftImpute::default()
         }
         .solve(&obs, &mut mon),

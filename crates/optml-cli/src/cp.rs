@@ -6,9 +6,9 @@ use clap::Args as ClapArgs;
 use optml::monitor::Both;
 use optml::nonconvex::cp::{factor_match_score, planted_cp, CpAls, CpInit, CpModel, Tensor3};
 
+use crate::args::{heading, parse_dims, RunFlags};
 use crate::output::progress::Progress;
 use crate::output::{write_matrix, IterLog};
-use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(ClapArgs, Debug)]
@@ -24,19 +24,19 @@ pub struct Args {
     pub rank: usize,
     /// Decompose a planted rank-R tensor of these dims (e.g. 30x30x30) instead of a file and
     /// report how well its factors are recovered.
-    #[arg(long, conflicts_with = "tensor", value_parser = parse_dims::<3>)]
+    #[arg(long, conflicts_with = "tensor", value_parser = parse_dims::<3>, help_heading = heading::PLANTED)]
     pub synthetic: Option<[usize; 3]>,
     /// Noise of the planted tensor, as ‖noise‖/‖tensor‖.
-    #[arg(long, default_value_t = 0.0, requires = "synthetic")]
+    #[arg(long, default_value_t = 0.0, requires = "synthetic", help_heading = heading::PLANTED)]
     pub noise: f64,
     /// Write the planted tensor and its factors (tensor.npy, truth_*.npy) to this directory.
-    #[arg(long, requires = "synthetic")]
+    #[arg(long, requires = "synthetic", help_heading = heading::PLANTED)]
     pub save_instance: Option<PathBuf>,
     /// ALS sweeps per run.
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = 500, help_heading = heading::STOP)]
     pub max_iter: usize,
     /// Stop when the fit 1 − ‖X − X̂‖/‖X‖ changes by at most this in a sweep.
-    #[arg(long, default_value_t = 1e-8)]
+    #[arg(long, default_value_t = 1e-8, help_heading = heading::STOP)]
     pub tol: f64,
     /// Start from random factors instead of the HOSVD.
     #[arg(long)]
@@ -57,10 +57,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.run.threads)?;
+    args.run.threads.apply()?;
     let (x, truth) = match (&args.tensor, args.synthetic) {
         (_, Some(dims)) => {
-            let (x, truth) = planted_cp(dims, args.rank, args.noise, args.run.seed)?;
+            let (x, truth) = planted_cp(dims, args.rank, args.noise, args.run.seed.value)?;
             if let Some(dir) = &args.save_instance {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
                 x.write_npy(&dir.join("tensor.npy"))?;
@@ -72,7 +72,7 @@ pub fn run(args: Args) -> CliResult {
         (None, None) => return Err("give a tensor file or --synthetic".into()),
     };
     let [i, j, k] = x.dims();
-    if !args.run.quiet {
+    if !args.run.quiet.on {
         println!("tensor {i} × {j} × {k}, rank {}", args.rank);
     }
     let als = CpAls {
@@ -85,12 +85,12 @@ pub fn run(args: Args) -> CliResult {
             CpInit::Svd
         },
         restarts: args.restarts,
-        seed: args.run.seed,
+        seed: args.run.seed.value,
         compress: !args.no_compress,
     };
-    let mut progress = Progress::new("cp-als", args.run.quiet);
-    let mut log = IterLog::start(args.run.quiet);
-    let mut deadline = args.run.deadline();
+    let mut progress = Progress::new("cp-als", args.run.quiet.on);
+    let mut log = IterLog::start(args.run.quiet.on);
+    let mut deadline = args.run.time.deadline();
     let mut watch = Both(&mut progress, &mut log);
     let result = als.fit(&x, &mut Both(&mut watch, &mut deadline));
     progress.finish();

@@ -7,25 +7,33 @@ use optml::data::{parse_libsvm, Dataset, LibsvmOptions};
 use optml::fit::{fit_glm, Choice};
 use optml::models::glm::{GlmSpec, Loss, Ridge};
 use optml::monitor::Trace;
-use optml::solvers::{Method, Stop};
+use optml::solvers::Method;
 
+use crate::args::{heading, Threads, TimeLimit};
 use crate::output::plot;
 use crate::CliResult;
 
 const BREAST_CANCER: &[u8] = include_bytes!("../../optml/data/breast_cancer.svm");
 const DIGITS: &[u8] = include_bytes!("../../optml/data/digits.svm");
 
+/// Iterations each solver may take.
+const MAX_ITER: usize = 20_000;
+
 #[derive(ClapArgs, Debug)]
+#[command(mut_arg("max_seconds", |a| a.help(
+    "Stop each solver after this many seconds (its result so far is shown and drawn)"
+)))]
 pub struct Args {
     /// Where to draw the convergence plots (one file per problem: NAME-PROBLEM.EXT).
-    #[arg(long, default_value = "optml-demo.svg")]
+    #[arg(long, default_value = "optml-demo.svg", help_heading = heading::OUTPUT)]
     pub plot: PathBuf,
-    /// Relative gradient tolerance.
-    #[arg(long, default_value_t = 1e-10)]
+    /// Stop each solver when ‖∇f(w)‖ ≤ tol·‖∇f(w₀)‖, or after 20 000 iterations.
+    #[arg(long, default_value_t = 1e-10, help_heading = heading::STOP)]
     pub tol: f64,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub time: TimeLimit,
+    #[command(flatten)]
+    pub threads: Threads,
 }
 
 struct Problem {
@@ -68,12 +76,8 @@ fn problems() -> CliResult<Vec<Problem>> {
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.threads)?;
-    let stop = Stop {
-        tol: args.tol,
-        max_iter: 20_000,
-        ..Stop::default()
-    };
+    args.threads.apply()?;
+    let stop = args.time.stop(args.tol, true, MAX_ITER);
     for p in problems()? {
         println!("\n{}: {}", p.name, p.about);
         println!(

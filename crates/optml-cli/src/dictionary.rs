@@ -7,9 +7,9 @@ use faer::MatRef;
 use optml::monitor::Both;
 use optml::nonconvex::dictionary::{dictionary_recovery, planted_dictionary, Ksvd};
 
+use crate::args::{heading, parse_dims, RunFlags};
 use crate::output::progress::Progress;
 use crate::output::{write_matrix, IterLog};
-use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(ClapArgs, Debug)]
@@ -28,22 +28,23 @@ pub struct Args {
     pub sparsity: usize,
     /// Learn from a planted dictionary of d × K (e.g. 64x128) instead of a file, and report the
     /// fraction of its atoms recovered (|⟨d, d̂⟩| ≥ 0.99).
-    #[arg(long, conflicts_with = "data", value_parser = parse_dims::<2>)]
+    #[arg(long, conflicts_with = "data", value_parser = parse_dims::<2>, help_heading = heading::PLANTED)]
     pub synthetic: Option<[usize; 2]>,
     /// Signals of the planted instance.
-    #[arg(long, default_value_t = 2000, requires = "synthetic")]
+    #[arg(long, default_value_t = 2000, requires = "synthetic", help_heading = heading::PLANTED)]
     pub samples: usize,
     /// Standard deviation of the Gaussian noise added to the planted signals.
-    #[arg(long, default_value_t = 0.0, requires = "synthetic")]
+    #[arg(long, default_value_t = 0.0, requires = "synthetic", help_heading = heading::PLANTED)]
     pub noise: f64,
     /// Write the planted signals (data.npy, n × d) and dictionary (truth.npy, K × d) here.
-    #[arg(long, requires = "synthetic")]
+    #[arg(long, requires = "synthetic", help_heading = heading::PLANTED)]
     pub save_instance: Option<PathBuf>,
     /// Iterations (sparse coding and one sweep of atom updates each).
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, help_heading = heading::STOP)]
     pub max_iter: usize,
-    /// Stop when the relative residual changes by at most this fraction in an iteration.
-    #[arg(long, default_value_t = 1e-6)]
+    /// Stop when the relative residual ‖Y − DX‖_F/‖Y‖_F changes by at most this fraction of
+    /// itself in an iteration, or falls below it.
+    #[arg(long, default_value_t = 1e-6, help_heading = heading::STOP)]
     pub tol: f64,
     /// Power iterations per atom update (0: an exact SVD).
     #[arg(long, default_value_t = 3)]
@@ -57,11 +58,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.run.threads)?;
+    args.run.threads.apply()?;
     let (y, truth) = match (&args.data, args.synthetic) {
         (_, Some([d, k])) => {
-            let (y, truth, _) =
-                planted_dictionary(d, k, args.sparsity, args.samples, args.noise, args.run.seed)?;
+            let (y, truth, _) = planted_dictionary(
+                d,
+                k,
+                args.sparsity,
+                args.samples,
+                args.noise,
+                args.run.seed.value,
+            )?;
             if let Some(dir) = &args.save_instance {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
                 // Y (d × n, column-major) is data.npy (n × d, row-major) as it lies in memory.
@@ -84,7 +91,7 @@ pub fn run(args: Args) -> CliResult {
         }
         (None, None) => return Err("give a data file or --synthetic".into()),
     };
-    if !args.run.quiet {
+    if !args.run.quiet.on {
         println!(
             "{} signals of length {}, {} atoms, {}-sparse codes",
             y.ncols(),
@@ -99,11 +106,11 @@ pub fn run(args: Args) -> CliResult {
         max_iter: args.max_iter,
         tol: args.tol,
         power_iters: args.power_iters,
-        seed: args.run.seed,
+        seed: args.run.seed.value,
     };
-    let mut progress = Progress::new("k-svd", args.run.quiet);
-    let mut log = IterLog::start(args.run.quiet);
-    let mut deadline = args.run.deadline();
+    let mut progress = Progress::new("k-svd", args.run.quiet.on);
+    let mut log = IterLog::start(args.run.quiet.on);
+    let mut deadline = args.run.time.deadline();
     let mut watch = Both(&mut progress, &mut log);
     let result = ksvd.fit(y.as_ref(), &mut Both(&mut watch, &mut deadline));
     progress.finish();

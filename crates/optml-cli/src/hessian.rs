@@ -17,10 +17,14 @@ use optml::models::mlp::Mlp;
 use optml::{Curvature, Objective};
 use plotters::prelude::*;
 
-use crate::data_args::DataArgs;
-use crate::mlp_args::{read_params, MlpArgs};
-use crate::model_file::{self, ModelFile};
+use crate::args::{
+    heading, load_model, read_params, DataArgs, MlpArgs, ModelFile, Quiet, Seed, Threads,
+};
 use crate::CliResult;
+
+/// `--help` headings of the eigenvalue flags and of the trace and density flags.
+const EIGEN: &str = "Eigenvalues";
+const SPECTRUM: &str = "Trace and density";
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum WhichArg {
@@ -54,14 +58,14 @@ pub enum TraceArg {
   optml hessian --model mlp.json X.npy --labels y.npy --top-k 5 --gauss-newton
   optml hessian --arch 64-32-32-10 --act tanh --params theta.npy X.npy --labels y.npy --exact
   optml hessian --arch 64-32-10 --act relu --params theta.npy digits.svm --gauss-newton")]
+#[command(mut_arg("seed", |a| a.help(
+    "Seeds the random vectors: the Lanczos start, the trace and density probes and the power \
+     iteration"
+)))]
 pub struct Args {
     /// A model written by `optml train --model` (a GLM, or an MLP: then no --arch is needed).
     #[arg(long, conflicts_with = "arch")]
     pub model: Option<PathBuf>,
-    #[command(flatten)]
-    pub mlp: MlpArgs,
-    #[command(flatten)]
-    pub data: DataArgs,
     /// Evaluate the Hessian at these parameters (.npy vector, the model's layout) instead of
     /// the model's weights; required with --arch (an MLP's: per layer Wₗ row-major, then bₗ).
     #[arg(long)]
@@ -76,64 +80,69 @@ pub struct Args {
     /// GLM's Hessian is its Gauss-Newton matrix already).
     #[arg(long)]
     pub gauss_newton: bool,
+    /// Also form the Hessian densely and diagonalize it (small models): errors against it.
+    #[arg(long)]
+    pub exact: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(flatten)]
+    pub mlp: MlpArgs,
     /// Eigenvalues wanted (0: none).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, help_heading = EIGEN)]
     pub top_k: usize,
     /// Which end of the spectrum.
-    #[arg(long, value_enum, default_value = "largest")]
+    #[arg(long, value_enum, default_value = "largest", help_heading = EIGEN)]
     pub which: WhichArg,
-    /// Lanczos residual tolerance, relative to |λ| (to 10⁻³·max|λ| for eigenvalues near 0).
-    #[arg(long, default_value_t = 1e-8)]
+    /// Lanczos: stop when every wanted pair (λ, v) has the residual ‖Hv − λv‖ ≤
+    /// tol·max(|λ|, 10⁻³·max|λ|): relative to |λ|, and to 10⁻³·max|λ| for eigenvalues near 0.
+    #[arg(long, default_value_t = 1e-8, help_heading = EIGEN)]
     pub tol: f64,
     /// Lanczos: a pair also converges once its eigenvalue's error estimate min(r, r²/gap) is
     /// below this, relative like --tol (eigenvalues need far fewer products than eigenvectors);
     /// 0 turns it off.
-    #[arg(long, default_value_t = 1e-10)]
+    #[arg(long, default_value_t = 1e-10, help_heading = EIGEN)]
     pub value_tol: f64,
     /// Lanczos start vector: the unit gradient plus a unit random vector (the gradient leans
     /// toward the top eigenvectors), or random.
-    #[arg(long, value_enum, default_value = "gradient")]
+    #[arg(long, value_enum, default_value = "gradient", help_heading = EIGEN)]
     pub start: StartArg,
     /// Lanczos: largest Krylov dimension.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 300, help_heading = EIGEN)]
     pub max_dim: usize,
     /// Lanczos: extra runs in the complement of the pairs found (recover repeated eigenvalues).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, help_heading = EIGEN)]
     pub deflation_runs: usize,
+    /// Also run PyHessian's power iteration for the top-k (largest magnitude), for comparison.
+    #[arg(long, help_heading = EIGEN)]
+    pub power_iteration: bool,
     /// Operator products for the trace estimate (0: no trace).
-    #[arg(long, default_value_t = 99)]
+    #[arg(long, default_value_t = 99, help_heading = SPECTRUM)]
     pub trace_probes: usize,
-    #[arg(long, value_enum, default_value = "krylov")]
+    /// How to estimate the trace.
+    #[arg(long, value_enum, default_value = "krylov", help_heading = SPECTRUM)]
     pub trace_method: TraceArg,
     /// Probes for the spectral density (0: none, unless --plot asks for it: then 4).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, help_heading = SPECTRUM)]
     pub density_probes: usize,
     /// Lanczos steps per density probe.
-    #[arg(long, default_value_t = 80)]
+    #[arg(long, default_value_t = 80, help_heading = SPECTRUM)]
     pub density_steps: usize,
-    /// Also run PyHessian's power iteration for the top-k (largest magnitude), for comparison.
-    #[arg(long)]
-    pub power_iteration: bool,
-    /// Also form the Hessian densely and diagonalize it (small models): errors against it.
-    #[arg(long)]
-    pub exact: bool,
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Write the results as JSON here.
-    #[arg(long)]
+    #[arg(long, help_heading = heading::OUTPUT)]
     pub json: Option<PathBuf>,
     /// Draw the spectral density here (.svg, else PNG), log-scale density.
-    #[arg(long)]
+    #[arg(long, help_heading = heading::OUTPUT)]
     pub plot: Option<PathBuf>,
-    /// Print only errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub seed: Seed,
+    #[command(flatten)]
+    pub threads: Threads,
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.threads)?;
+    args.threads.apply()?;
     let analysis = Analysis {
         lanczos: (args.top_k > 0).then_some(Lanczos {
             k: args.top_k,
@@ -146,12 +155,12 @@ pub fn run(args: Args) -> CliResult {
             value_tol: (args.value_tol != 0.0).then_some(args.value_tol),
             max_dim: args.max_dim,
             deflation_runs: args.deflation_runs,
-            seed: args.seed,
+            seed: args.seed.value,
             start: None,
         }),
         power: (args.power_iteration && args.top_k > 0).then_some(PowerIteration {
             top_n: args.top_k,
-            seed: args.seed,
+            seed: args.seed.value,
             ..Default::default()
         }),
         trace: (args.trace_probes > 0).then_some(TraceSpec {
@@ -170,17 +179,17 @@ pub fn run(args: Args) -> CliResult {
             (probes > 0).then_some(Slq {
                 probes,
                 steps: args.density_steps,
-                seed: args.seed,
+                seed: args.seed.value,
                 ..Default::default()
             })
         },
         exact: args.exact,
-        seed: args.seed,
+        seed: args.seed.value,
     };
     // The operator: an MLP's Hessian (or Gauss-Newton matrix) at --params or its saved θ, or a
     // GLM's Hessian.
     if let Some(spec) = args.mlp.spec(0)? {
-        let data = args.data.load(args.quiet)?;
+        let data = args.data.load(args.quiet.on)?;
         let mlp = spec.objective(&data)?;
         let Some(params) = &args.params else {
             return Err("--arch needs --params (the point to analyse, a .npy vector)".into());
@@ -191,7 +200,7 @@ pub fn run(args: Args) -> CliResult {
     let Some(model_path) = &args.model else {
         return Err("give --model (a model written by `optml train --model`) or --arch".into());
     };
-    let model = match model_file::load(model_path)? {
+    let model = match load_model(model_path)? {
         ModelFile::Mlp(mut model) => {
             if args.mean {
                 return Err("--mean applies to GLMs: an MLP's loss is already the mean".into());
@@ -199,7 +208,7 @@ pub fn run(args: Args) -> CliResult {
             if args.no_penalty {
                 model.l2 = 0.0;
             }
-            let data = args.data.load(args.quiet)?;
+            let data = args.data.load(args.quiet.on)?;
             let mlp = model
                 .objective(&data)
                 .map_err(|e| format!("{e} (model {})", model_path.display()))?;
@@ -211,7 +220,7 @@ pub fn run(args: Args) -> CliResult {
         }
         ModelFile::Glm(model) => model,
     };
-    let mut data = args.data.load(args.quiet)?;
+    let mut data = args.data.load(args.quiet.on)?;
     model.conform(&mut data).map_err(|e| {
         format!(
             "{e} (model {} expects {} features)",
@@ -271,7 +280,7 @@ fn start_from_gradient(analysis: &mut Analysis, args: &Args, f: &impl Objective,
 
 /// Prints the results and writes the JSON and the plot asked for.
 fn report(args: &Args, results: &Spectrum) -> CliResult {
-    if !args.quiet {
+    if !args.quiet.on {
         print_results(results);
     }
     if let Some(path) = &args.json {

@@ -1,24 +1,18 @@
 //! `optml`: fit models with curvature, look at Hessian spectra, solve non-convex recovery
 //! problems, and compare the solvers.
 
+mod args;
 mod bench;
 mod complete;
-mod composite_args;
 mod cp;
-mod data_args;
 mod demo;
 mod dictionary;
 mod hessian;
-mod mlp_args;
-mod model_file;
 mod output;
 mod phase;
-mod phase_sweep;
 mod predict;
 mod rpca;
-mod run_args;
 mod train;
-mod train_mlp;
 
 use std::process::ExitCode;
 
@@ -91,13 +85,53 @@ fn main() -> ExitCode {
     }
 }
 
-/// Sets the worker thread count once, before any parallel work.
-pub fn set_threads(threads: Option<usize>) -> CliResult {
-    if let Some(t) = threads {
-        if t == 0 {
-            return Err("--threads must be at least 1".into());
-        }
-        optml::set_threads(t)?;
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// clap's own checks of the whole command line (names unique, every `requires`,
+    /// `conflicts_with` and `mut_arg` naming a flag that exists, ...).
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
     }
-    Ok(())
+
+    /// The shared flags say in `--help` what they do wherever they appear, and every
+    /// subcommand that iterates takes a time limit.
+    #[test]
+    fn every_stop_and_run_flag_is_documented() {
+        let mut cli = Cli::command();
+        cli.build();
+        let mut seen = Vec::new();
+        for sub in cli
+            .get_subcommands()
+            .flat_map(|s| std::iter::once(s).chain(s.get_subcommands()))
+        {
+            for arg in sub.get_arguments() {
+                let id = arg.get_id().as_str();
+                if ["tol", "max_iter", "max_seconds", "seed", "threads", "quiet"].contains(&id) {
+                    let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                    assert!(help.len() > 10, "{} --{id}: '{help}'", sub.get_name());
+                }
+                if id == "max_seconds" {
+                    seen.push(sub.get_name().to_string());
+                }
+            }
+        }
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                "complete",
+                "cp",
+                "demo",
+                "dictionary",
+                "phase",
+                "rpca",
+                "train"
+            ]
+        );
+    }
 }

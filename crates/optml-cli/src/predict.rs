@@ -7,8 +7,7 @@ use clap::Args as ClapArgs;
 use optml::models::glm::Metrics;
 use optml::models::mlp::MlpModel;
 
-use crate::data_args::DataArgs;
-use crate::model_file::{self, ModelFile};
+use crate::args::{heading, load_model, DataArgs, ModelFile, Quiet};
 use crate::CliResult;
 
 #[derive(ClapArgs, Debug)]
@@ -20,23 +19,22 @@ pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
     /// Write one prediction per line here.
-    #[arg(long)]
+    #[arg(long, help_heading = heading::OUTPUT)]
     pub out: Option<PathBuf>,
     /// Also write the class probabilities (logistic, softmax and MLP classifiers),
     /// space-separated.
-    #[arg(long)]
+    #[arg(long, help_heading = heading::OUTPUT)]
     pub proba: bool,
-    /// Print only errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 pub fn run(args: Args) -> CliResult {
-    let model = match model_file::load(&args.model)? {
+    let model = match load_model(&args.model)? {
         ModelFile::Glm(m) => m,
         ModelFile::Mlp(m) => return run_mlp(&args, &m),
     };
-    let mut data = args.data.load(args.quiet)?;
+    let mut data = args.data.load(args.quiet.on)?;
     model.conform(&mut data).map_err(|e| {
         format!(
             "{e} (model {} expects {} features)",
@@ -53,7 +51,7 @@ pub fn run(args: Args) -> CliResult {
     if let Some(path) = &args.out {
         write_predictions(path, &pred, 1, proba.as_deref())?;
     }
-    if !args.quiet {
+    if !args.quiet.on {
         print_metrics(&model.evaluate(&data)?);
     }
     Ok(())
@@ -61,7 +59,7 @@ pub fn run(args: Args) -> CliResult {
 
 /// An MLP model: its class ids (or outputs) and softmax probabilities.
 fn run_mlp(args: &Args, model: &MlpModel) -> CliResult {
-    let data = args.data.load(args.quiet)?;
+    let data = args.data.load(args.quiet.on)?;
     let name = |e: optml::Error| format!("{e} (model {})", args.model.display());
     let pred = model.predict(&data.x).map_err(name)?;
     let proba = if args.proba {
@@ -73,7 +71,7 @@ fn run_mlp(args: &Args, model: &MlpModel) -> CliResult {
         let per_row = pred.len() / data.n_samples().max(1);
         write_predictions(path, &pred, per_row.max(1), proba.as_deref())?;
     }
-    if !args.quiet {
+    if !args.quiet.on {
         print_metrics(&model.evaluate(&data)?);
     }
     Ok(())

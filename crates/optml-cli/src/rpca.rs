@@ -7,9 +7,9 @@ use faer::{Mat, MatRef};
 use optml::monitor::Both;
 use optml::nonconvex::robust_pca::{planted, AltProj, Pcp, RpcaGd};
 
+use crate::args::{heading, parse_dims, RunFlags};
 use crate::output::progress::Progress;
 use crate::output::{write_matrix, IterLog};
-use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -38,6 +38,7 @@ pub struct Args {
     /// Rank of L (needed by gd and altproj; for pcp only the planted rank of --synthetic).
     #[arg(long)]
     pub rank: Option<usize>,
+    /// The method.
     #[arg(long, value_enum, default_value_t = Method::Altproj)]
     pub method: Method,
     /// Largest fraction of corrupted entries per row and column (gd).
@@ -52,18 +53,20 @@ pub struct Args {
     pub lambda: Option<f64>,
     /// Decompose a planted rank-r matrix of this size (e.g. 1000x1000) plus sparse corruptions
     /// instead of a file, and report ‖L̂ − L*‖_F/‖L*‖_F.
-    #[arg(long, conflicts_with = "matrix", value_parser = parse_dims::<2>)]
+    #[arg(long, conflicts_with = "matrix", value_parser = parse_dims::<2>, help_heading = heading::PLANTED)]
     pub synthetic: Option<[usize; 2]>,
     /// Fraction of the planted entries corrupted (by ±[1, 10]·√r).
-    #[arg(long, default_value_t = 0.1, requires = "synthetic")]
+    #[arg(long, default_value_t = 0.1, requires = "synthetic", help_heading = heading::PLANTED)]
     pub corruption: f64,
     /// Write the planted M, L* and S* (m.npy, truth_l.npy, truth_s.npy) to this directory.
-    #[arg(long, requires = "synthetic")]
+    #[arg(long, requires = "synthetic", help_heading = heading::PLANTED)]
     pub save_instance: Option<PathBuf>,
-    #[arg(long, default_value_t = 500)]
+    /// Iteration budget.
+    #[arg(long, default_value_t = 500, help_heading = heading::STOP)]
     pub max_iter: usize,
-    /// Stop when the residual falls to this fraction of its first value.
-    #[arg(long, default_value_t = 1e-10)]
+    /// Stop when the residual falls to this fraction of its first value: ‖M − L − S‖_F (altproj,
+    /// pcp; its first value is ‖M‖_F) or the gradient norm of the factored loss (gd).
+    #[arg(long, default_value_t = 1e-10, help_heading = heading::STOP)]
     pub tol: f64,
     /// Write l.npy and s.npy (both m × n) to this directory (created if needed).
     #[arg(long)]
@@ -73,7 +76,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.run.threads)?;
+    args.run.threads.apply()?;
     let rank = match (args.method, args.rank) {
         (Method::Pcp, r) => r.unwrap_or(1),
         (_, Some(r)) => r,
@@ -81,7 +84,7 @@ pub fn run(args: Args) -> CliResult {
     };
     let (m, truth) = match (&args.matrix, args.synthetic) {
         (_, Some([r, c])) => {
-            let p = planted(r, c, rank, args.corruption, args.run.seed)?;
+            let p = planted(r, c, rank, args.corruption, args.run.seed.value)?;
             let l = p.low_rank.to_dense();
             if let Some(dir) = &args.save_instance {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -94,7 +97,7 @@ pub fn run(args: Args) -> CliResult {
         (Some(path), None) => (read_matrix(path)?, None),
         (None, None) => return Err("give a matrix file or --synthetic".into()),
     };
-    if !args.run.quiet {
+    if !args.run.quiet.on {
         println!(
             "{} × {} matrix, {:?}{}",
             m.nrows(),
@@ -106,9 +109,9 @@ pub fn run(args: Args) -> CliResult {
             }
         );
     }
-    let stop = args.run.stop(args.tol, true, args.max_iter);
-    let mut progress = Progress::new("rpca", args.run.quiet);
-    let mut log = IterLog::start(args.run.quiet);
+    let stop = args.run.time.stop(args.tol, true, args.max_iter);
+    let mut progress = Progress::new("rpca", args.run.quiet.on);
+    let mut log = IterLog::start(args.run.quiet.on);
     let mut mon = Both(&mut progress, &mut log);
     let start = std::time::Instant::now();
     let result = match args.method {
@@ -116,7 +119,7 @@ pub fn run(args: Args) -> CliResult {
             rank,
             alpha: args.alpha,
             stop,
-            seed: args.run.seed,
+            seed: args.run.seed.value,
             ..RpcaGd::default()
         }
         .solve(m.as_ref(), &mut mon)
@@ -125,7 +128,7 @@ pub fn run(args: Args) -> CliResult {
             rank,
             beta: args.beta,
             stop,
-            seed: args.run.seed,
+            seed: args.run.seed.value,
         }
         .solve(m.as_ref(), &mut mon)
         .map(|(d, r)| (d.low_rank, d.sparse, r)),

@@ -134,6 +134,8 @@ fn bad_flags_and_missing_files_are_errors_not_panics() {
             "nan",
         ],
         vec!["train", data.to_str().unwrap(), "--threads", "0"],
+        vec!["train", data.to_str().unwrap(), "--max-seconds", "-1"],
+        vec!["train", data.to_str().unwrap(), "--seed", "1"], // seeds an MLP only
     ] {
         let out = optml(&args);
         assert!(!out.status.success(), "{args:?} succeeded");
@@ -236,4 +238,31 @@ fn demo_runs_every_solver() {
     }
     assert!(dir.path().join("demo-breast-cancer.svg").exists());
     assert!(dir.path().join("demo-digits.svg").exists());
+}
+
+/// `--max-seconds` bounds each solver of the demo: a tiny limit stops every run at once (its
+/// row still printed, its curve still drawn), and a limit that is not a positive number is
+/// refused.
+#[test]
+fn demo_stops_each_solver_at_the_time_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let plot = dir.path().join("demo.svg");
+    let out = optml(&[
+        "demo",
+        "--max-seconds",
+        "1e-9",
+        "--plot",
+        plot.to_str().unwrap(),
+    ]);
+    let log = text(&out);
+    assert!(out.status.success(), "{log}");
+    let rows: Vec<&str> = log.lines().filter(|l| l.contains("(train acc")).collect();
+    assert!(rows.len() >= 20, "{log}");
+    for row in rows {
+        assert!(row.contains("time limit"), "{row}");
+    }
+    assert!(dir.path().join("demo-digits.svg").exists());
+    let bad = optml(&["demo", "--max-seconds", "0"]);
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("not a positive number of seconds"));
 }

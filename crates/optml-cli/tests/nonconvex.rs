@@ -307,6 +307,23 @@ fn phase_sweep_writes_table_and_plot() {
     assert!(t.contains("| 1.00 | 0.00 | 0.00 |"), "{t}");
     assert!(t.contains("| 8.00 | 1.00 | 1.00 |"), "{t}");
     assert!(std::fs::read_to_string(&plot).unwrap().contains("<svg"));
+    // The time limit bounds every run of the sweep: stopped at once, none recovers x.
+    let out = optml(&[
+        "phase",
+        "--sweep",
+        "8",
+        "--signal-len",
+        "32",
+        "--trials",
+        "2",
+        "--max-seconds",
+        "1e-9",
+        "--table",
+        s(&table),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let t = std::fs::read_to_string(&table).unwrap();
+    assert!(t.contains("| 8.00 | 0.00 | 0.00 |"), "{t}");
     fails_with(&["phase", "--sweep", "0"], &["--sweep needs"]);
 }
 

@@ -1,5 +1,6 @@
 //! Everything the subcommands print and write besides their results: the live progress line,
-//! per-iteration logs, reports, traces and plots. Subcommands share these and nothing else.
+//! per-iteration logs, reports, traces and plots. Subcommands share these and the flag groups of
+//! [`crate::args`]; no subcommand imports another.
 
 pub mod plot;
 pub mod progress;

@@ -10,9 +10,10 @@ use optml::models::mlp::MlpSpec;
 use optml::monitor::{Both, Trace};
 use optml::solvers::Stop;
 
+use crate::args::write_params;
 use crate::output::progress::Progress;
 use crate::output::{finish, print_report, RunOutputs};
-use crate::{mlp_args, CliResult};
+use crate::CliResult;
 
 /// One MLP training run as the command line describes it.
 pub struct Job<'a> {
@@ -44,7 +45,7 @@ pub fn run(job: &Job<'_>) -> CliResult {
         }
     }
     if let Some(path) = job.params_out {
-        mlp_args::write_params(path, &model.theta)?;
+        write_params(path, &model.theta)?;
     }
     if let Some(path) = job.model {
         model.save(path)?;

@@ -21,21 +21,12 @@ pub const SUCCESS: f64 = 1e-5;
 /// One row per ratio: (m/n, WF success rate, TWF success rate).
 pub type Rates = Vec<(f64, f64, f64)>;
 
+/// The misfit ‖ |Ax̂|² − y ‖/‖y‖ at which a trial's run stops.
+pub const TOL: f64 = 1e-8;
+
 /// Runs `trials` planted instances (seeds `seed`, `seed` + 1, ...) per ratio, both methods on
-/// each, in parallel over trials.
-pub fn sweep(
-    n: usize,
-    ratios: &[f64],
-    trials: usize,
-    max_iter: usize,
-    seed: u64,
-) -> CliResult<Rates> {
-    let stop = Stop {
-        tol: 1e-8,
-        relative: false,
-        max_iter,
-        max_seconds: f64::INFINITY,
-    };
+/// each under `stop`, in parallel over trials.
+pub fn sweep(n: usize, ratios: &[f64], trials: usize, stop: Stop, seed: u64) -> CliResult<Rates> {
     let mut rows = vec![];
     for &ratio in ratios {
         let m = (ratio * n as f64).round() as usize;

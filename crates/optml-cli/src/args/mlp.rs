@@ -9,9 +9,11 @@ use optml::data::read_npy_vector;
 use optml::models::mlp::{parse_sizes, Activation, Mlp, MlpSpec};
 use optml::Objective;
 
+use super::heading;
 use crate::CliResult;
 
 #[derive(Args, Debug)]
+#[command(next_help_heading = heading::MLP)]
 pub struct MlpArgs {
     /// An MLP classifier with these layer sizes, input-hidden…-classes (e.g. 64-32-32-10);
     /// labels are class ids 0..k−1, the loss the mean softmax cross-entropy.

@@ -14,7 +14,7 @@ pub enum ModelFile {
 }
 
 /// Reads and validates the model at `path`; an MLP's file is told apart by its layer sizes.
-pub fn load(path: &Path) -> CliResult<ModelFile> {
+pub fn load_model(path: &Path) -> CliResult<ModelFile> {
     let text = std::fs::read_to_string(path).map_err(|e| optml::Error::io(path, e))?;
     Ok(if MlpModel::is_mlp_json(&text) {
         ModelFile::Mlp(MlpModel::load(path)?)

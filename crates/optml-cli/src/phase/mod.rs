@@ -1,5 +1,7 @@
 //! `optml phase`: phase retrieval, x from y = |Ax|² (up to a global sign or phase).
 
+mod sweep;
+
 use std::path::{Path, PathBuf};
 
 use clap::{Args as ClapArgs, ValueEnum};
@@ -9,11 +11,14 @@ use optml::nonconvex::phase_retrieval::{
     distance_up_to_phase, planted, Measurements, Scalar, TruncatedWirtingerFlow, WirtingerFlow,
 };
 
+use crate::args::{heading, parse_dims, RunFlags};
 use crate::output::progress::Progress;
 use crate::output::IterLog;
-use crate::phase_sweep::{sweep, write_plot, write_table};
-use crate::run_args::{parse_dims, RunFlags};
 use crate::CliResult;
+use sweep::{sweep, write_plot, write_table};
+
+/// `--help` heading of the phase-transition flags.
+const SWEEP: &str = "Phase transition";
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Method {
@@ -33,8 +38,13 @@ m values |aᵢ*x|² (or |aᵢ*x| with --amplitudes). Output: x̂ as .npy, shape 
 Examples:
   optml phase --matrix a.npy --y y.npy --method twf --out x.npy
   optml phase --synthetic 1024x256 --method wf --seed 1
-  optml phase --synthetic 2048x256 --complex --method twf"
+  optml phase --synthetic 2048x256 --complex --method twf
+  optml phase --sweep 2,3,4,5,6,8 --trials 25 --table rates.md --plot rates.svg"
 )]
+#[command(mut_arg("max_seconds", |a| a.help(
+    "Stop after this many seconds (the result so far is reported and written); with --sweep, \
+     each run"
+)))]
 pub struct Args {
     /// The measurement matrix A (m × n), or its real part when --matrix-imag is given.
     #[arg(long, required_unless_present_any = ["synthetic", "sweep"], requires = "y")]
@@ -48,43 +58,47 @@ pub struct Args {
     /// y holds magnitudes |Ax| rather than squared magnitudes |Ax|².
     #[arg(long)]
     pub amplitudes: bool,
+    /// The method.
     #[arg(long, value_enum, default_value_t = Method::Twf)]
     pub method: Method,
-    /// Recover a planted x from m Gaussian measurements of an m × n matrix (e.g. 1024x256)
-    /// instead of files, and report ‖x̂ − e^{iφ}x‖/‖x‖ at the best phase φ.
-    #[arg(long, conflicts_with = "matrix", value_parser = parse_dims::<2>)]
-    pub synthetic: Option<[usize; 2]>,
-    /// A complex planted instance (circularly symmetric Gaussian A and x).
-    #[arg(long, requires = "synthetic")]
-    pub complex: bool,
-    /// Phase-transition experiment: for each of these ratios m/n, the success rate of WF and
-    /// TWF over --trials planted real instances of length --signal-len.
-    #[arg(long, value_delimiter = ',', conflicts_with_all = ["matrix", "synthetic"])]
-    pub sweep: Option<Vec<f64>>,
-    #[arg(long, default_value_t = 256, requires = "sweep")]
-    pub signal_len: usize,
-    #[arg(long, default_value_t = 25, requires = "sweep")]
-    pub trials: usize,
-    /// Write the sweep's markdown table here.
-    #[arg(long, requires = "sweep")]
-    pub table: Option<PathBuf>,
-    /// Write the sweep's plot (SVG) here.
-    #[arg(long, requires = "sweep")]
-    pub plot: Option<PathBuf>,
-    #[arg(long, default_value_t = 2500)]
-    pub max_iter: usize,
-    /// Stop when the relative misfit ‖ |Ax̂|² − y ‖/‖y‖ falls to this.
-    #[arg(long, default_value_t = 1e-10)]
-    pub tol: f64,
     /// Write x̂ to this .npy file.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Recover a planted x from m Gaussian measurements of an m × n matrix (e.g. 1024x256)
+    /// instead of files, and report ‖x̂ − e^{iφ}x‖/‖x‖ at the best phase φ.
+    #[arg(long, conflicts_with = "matrix", value_parser = parse_dims::<2>, help_heading = heading::PLANTED)]
+    pub synthetic: Option<[usize; 2]>,
+    /// A complex planted instance (circularly symmetric Gaussian A and x).
+    #[arg(long, requires = "synthetic", help_heading = heading::PLANTED)]
+    pub complex: bool,
+    /// Phase-transition experiment: for each of these ratios m/n, the success rate of WF and
+    /// TWF over --trials planted real instances of length --signal-len.
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["matrix", "synthetic"], help_heading = SWEEP)]
+    pub sweep: Option<Vec<f64>>,
+    /// Length n of the sweep's signals.
+    #[arg(long, default_value_t = 256, requires = "sweep", help_heading = SWEEP)]
+    pub signal_len: usize,
+    /// Planted instances per ratio.
+    #[arg(long, default_value_t = 25, requires = "sweep", help_heading = SWEEP)]
+    pub trials: usize,
+    /// Write the sweep's markdown table here.
+    #[arg(long, requires = "sweep", help_heading = SWEEP)]
+    pub table: Option<PathBuf>,
+    /// Write the sweep's plot (SVG) here.
+    #[arg(long, requires = "sweep", help_heading = SWEEP)]
+    pub plot: Option<PathBuf>,
+    /// Iteration budget (of each run, with --sweep).
+    #[arg(long, default_value_t = 2500, help_heading = heading::STOP)]
+    pub max_iter: usize,
+    /// Stop when the relative misfit ‖ |Ax̂|² − y ‖/‖y‖ falls to this (each --sweep run: to 10⁻⁸).
+    #[arg(long, default_value_t = 1e-10, help_heading = heading::STOP)]
+    pub tol: f64,
     #[command(flatten)]
     pub run: RunFlags,
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.run.threads)?;
+    args.run.threads.apply()?;
     if let Some(ratios) = &args.sweep {
         if args.signal_len == 0
             || args.trials == 0
@@ -92,12 +106,13 @@ pub fn run(args: Args) -> CliResult {
         {
             return Err("--sweep needs ratios in (0, 1000], --signal-len and --trials ≥ 1".into());
         }
+        let stop = args.run.time.stop(sweep::TOL, false, args.max_iter);
         let rows = sweep(
             args.signal_len,
             ratios,
             args.trials,
-            args.max_iter,
-            args.run.seed,
+            stop,
+            args.run.seed.value,
         )?;
         if let Some(t) = &args.table {
             write_table(t, args.signal_len, args.trials, &rows)?;
@@ -110,10 +125,10 @@ pub fn run(args: Args) -> CliResult {
     match (&args.matrix, args.synthetic) {
         (_, Some([m, n])) => {
             if args.complex {
-                let p = planted::<c64>(n, m, args.run.seed)?;
+                let p = planted::<c64>(n, m, args.run.seed.value)?;
                 solve(&args, &p.measurements, Some(&p.signal))
             } else {
-                let p = planted::<f64>(n, m, args.run.seed)?;
+                let p = planted::<f64>(n, m, args.run.seed.value)?;
                 solve(&args, &p.measurements, Some(&p.signal))
             }
         }
@@ -162,7 +177,7 @@ fn read_y(args: &Args, m: usize) -> CliResult<Vec<f64>> {
 
 fn solve<T: Scalar>(args: &Args, meas: &Measurements<T>, truth: Option<&[T]>) -> CliResult {
     let (m, n) = (meas.len(), meas.dim());
-    if !args.run.quiet {
+    if !args.run.quiet.on {
         println!(
             "{m} measurements of a {} signal of length {n} (m/n = {:.2}), {:?}",
             if T::WIDTH == 2 { "complex" } else { "real" },
@@ -170,21 +185,21 @@ fn solve<T: Scalar>(args: &Args, meas: &Measurements<T>, truth: Option<&[T]>) ->
             args.method
         );
     }
-    let stop = args.run.stop(args.tol, false, args.max_iter);
-    let mut progress = Progress::new("phase", args.run.quiet);
-    let mut log = IterLog::start(args.run.quiet);
+    let stop = args.run.time.stop(args.tol, false, args.max_iter);
+    let mut progress = Progress::new("phase", args.run.quiet.on);
+    let mut log = IterLog::start(args.run.quiet.on);
     let mut mon = Both(&mut progress, &mut log);
     let start = std::time::Instant::now();
     let result = match args.method {
         Method::Wf => WirtingerFlow {
             stop,
-            seed: args.run.seed,
+            seed: args.run.seed.value,
             ..WirtingerFlow::default()
         }
         .solve(meas, &mut mon),
         Method::Twf => TruncatedWirtingerFlow {
             stop,
-            seed: args.run.seed,
+            seed: args.run.seed.value,
             ..TruncatedWirtingerFlow::default()
         }
         .solve(meas, &mut mon),

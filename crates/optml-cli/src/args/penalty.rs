@@ -6,10 +6,12 @@ use clap::Args as ClapArgs;
 use optml::data::read_groups;
 use optml::models::glm::Penalty;
 
+use super::heading;
 use crate::CliResult;
 
 #[derive(ClapArgs, Debug)]
-pub struct CompositeArgs {
+#[command(next_help_heading = heading::PENALTY)]
+pub struct PenaltyArgs {
     /// Total strength λ of a non-smooth penalty on W (never on the intercept): λ‖W‖₁, the
     /// elastic net with --elastic-net, the group lasso λ·Σ_g √|g|·‖W_g‖ with --groups. The
     /// ridge ‖W‖²/(2C) is then dropped unless -C/--lambda is given too. Solvers: prox-newton
@@ -26,7 +28,7 @@ pub struct CompositeArgs {
     pub groups: Option<PathBuf>,
 }
 
-impl CompositeArgs {
+impl PenaltyArgs {
     /// The penalty the flags ask for, if any, checked against the data's feature count.
     pub fn penalty(&self, n_features: usize) -> CliResult<Option<Penalty>> {
         let Some(lambda) = self.l1 else {

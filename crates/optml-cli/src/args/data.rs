@@ -1,4 +1,4 @@
-//! The flags that say how to read a data file, shared by `train` and `predict`.
+//! The flags that say how to read a data file, shared by `train`, `predict` and `hessian`.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -6,6 +6,7 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 use optml::data::{load, Dataset, Format, LabelColumn, LoadOptions};
 
+use super::heading;
 use crate::CliResult;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -16,8 +17,10 @@ pub enum FormatArg {
 }
 
 #[derive(Args, Debug)]
+#[command(next_help_heading = heading::DATA)]
 pub struct DataArgs {
     /// Data file: LIBSVM/SVMlight (.svm, .txt, ...), CSV/TSV (.csv, .tsv) or NumPy (.npy).
+    #[arg(help_heading = None)]
     pub data: PathBuf,
     /// File format, when the extension does not say it.
     #[arg(long, value_enum)]

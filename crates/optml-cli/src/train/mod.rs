@@ -1,4 +1,7 @@
-//! `optml train`: fit a GLM (or an MLP, in train_mlp.rs), save the model, write the trace and a convergence plot.
+//! `optml train`: fit a GLM (or an MLP, in [`mlp`]), save the model, write the trace and a
+//! convergence plot.
+
+mod mlp;
 
 use std::path::PathBuf;
 
@@ -6,14 +9,12 @@ use clap::Args as ClapArgs;
 use optml::fit::{fit_glm, Choice};
 use optml::models::glm::{GlmSpec, Loss, Ridge};
 use optml::monitor::{Both, Trace};
-use optml::solvers::Stop;
 
-use crate::data_args::DataArgs;
-use crate::mlp_args::MlpArgs;
+use crate::args::{heading, DataArgs, GradientStop, MlpArgs, PenaltyArgs, Quiet, Seed, Threads};
 use crate::output::progress::Progress;
 use crate::output::{finish, print_report, RunOutputs};
-use crate::train_mlp::Job;
 use crate::CliResult;
+use mlp::Job;
 
 #[derive(ClapArgs, Debug)]
 #[command(after_help = "Examples:
@@ -25,17 +26,11 @@ use crate::CliResult;
   optml train data.svm --l1 1 --elastic-net 0.5
   optml train data.svm --l1 2 --groups groups.txt   (one group label per feature and line)
   optml train X.npy --labels y.npy --arch 64-32-10 --act tanh --solver newton-cg --params-out p.npy")]
+#[command(mut_arg("seed", |a| a
+    .help("MLP: seed of the initial parameters (uniform in ±1/√fan_in)")
+    .requires("arch")
+    .help_heading(heading::MLP)))]
 pub struct Args {
-    #[command(flatten)]
-    pub data: DataArgs,
-    #[command(flatten)]
-    pub mlp: MlpArgs,
-    /// MLP: seed of the initial parameters (uniform in ±1/√fan_in).
-    #[arg(long, default_value_t = 0, requires = "arch")]
-    pub seed: u64,
-    /// MLP: also write the trained parameters here (.npy vector, per layer W then b).
-    #[arg(long, requires = "arch")]
-    pub params_out: Option<PathBuf>,
     /// Loss: logistic, softmax, squared-hinge, least-squares.
     #[arg(long, default_value = "logistic")]
     pub loss: Loss,
@@ -54,35 +49,32 @@ pub struct Args {
     /// prox-newton, fista, prox-grad.
     #[arg(long, default_value = "auto")]
     pub solver: Choice,
-    /// Stop when ‖∇f(w)‖ ≤ tol·‖∇f(w₀)‖ (or ≤ tol with --abs-tol).
-    #[arg(long, default_value_t = 1e-6)]
-    pub tol: f64,
-    /// Make --tol absolute.
-    #[arg(long)]
-    pub abs_tol: bool,
-    /// Iteration budget.
-    #[arg(long, default_value_t = 1000)]
-    pub max_iter: usize,
-    /// Time budget in seconds.
-    #[arg(long)]
-    pub max_seconds: Option<f64>,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(flatten)]
+    pub mlp: MlpArgs,
+    #[command(flatten)]
+    pub penalty: PenaltyArgs,
+    #[command(flatten)]
+    pub stop: GradientStop,
     /// Write the trained model (JSON, a GLM's or with --arch an MLP's) here.
-    #[arg(long)]
+    #[arg(long, help_heading = heading::OUTPUT)]
     pub model: Option<PathBuf>,
+    /// MLP: also write the trained parameters here (.npy vector, per layer W then b).
+    #[arg(long, requires = "arch", help_heading = heading::OUTPUT)]
+    pub params_out: Option<PathBuf>,
     /// Write the per-iteration trace (CSV: iter,seconds,passes,f,grad_norm) here.
-    #[arg(long)]
+    #[arg(long, help_heading = heading::OUTPUT)]
     pub trace: Option<PathBuf>,
     /// Draw ‖∇f‖ and f − f_best against time (.svg or .png).
-    #[arg(long)]
+    #[arg(long, help_heading = heading::OUTPUT)]
     pub plot: Option<PathBuf>,
-    /// Print only errors.
-    #[arg(long, short)]
-    pub quiet: bool,
     #[command(flatten)]
-    pub composite: crate::composite_args::CompositeArgs,
+    pub seed: Seed,
+    #[command(flatten)]
+    pub threads: Threads,
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 impl Args {
@@ -90,54 +82,42 @@ impl Args {
         RunOutputs {
             trace: self.trace.as_deref(),
             plot: self.plot.as_deref(),
-            quiet: self.quiet,
+            quiet: self.quiet.on,
         }
-    }
-
-    fn stop(&self) -> CliResult<Stop> {
-        if !(self.tol >= 0.0 && self.tol.is_finite()) {
-            return Err(format!("--tol must be a finite number ≥ 0, got {}", self.tol).into());
-        }
-        Ok(Stop {
-            tol: self.tol,
-            relative: !self.abs_tol,
-            max_iter: self.max_iter,
-            max_seconds: self.max_seconds.unwrap_or(f64::INFINITY),
-        })
     }
 }
 
 pub fn run(args: Args) -> CliResult {
-    crate::set_threads(args.threads)?;
+    args.threads.apply()?;
     if args.mlp.arch.is_some() {
-        if args.composite.l1.is_some() {
+        if args.penalty.l1.is_some() {
             return Err("--l1 applies to linear models; an MLP (--arch) takes --l2".into());
         }
-        if let Some(spec) = args.mlp.spec(args.seed)? {
-            let data = args.data.load(args.quiet)?;
-            return crate::train_mlp::run(&Job {
+        if let Some(spec) = args.mlp.spec(args.seed.value)? {
+            let data = args.data.load(args.quiet.on)?;
+            return mlp::run(&Job {
                 data: &data,
                 spec,
                 solver: args.solver,
-                stop: args.stop()?,
+                stop: args.stop.stop()?,
                 params_out: args.params_out.as_deref(),
                 model: args.model.as_deref(),
                 outputs: args.outputs(),
             });
         }
     }
-    let ridge = Ridge::choose(args.c, args.lambda, args.composite.l1.is_some())?;
-    let stop = args.stop()?;
-    let data = args.data.load(args.quiet)?;
+    let ridge = Ridge::choose(args.c, args.lambda, args.penalty.l1.is_some())?;
+    let stop = args.stop.stop()?;
+    let data = args.data.load(args.quiet.on)?;
     let spec = GlmSpec {
         loss: args.loss,
         ridge,
-        penalty: args.composite.penalty(data.n_features())?,
+        penalty: args.penalty.penalty(data.n_features())?,
         intercept: args.intercept,
         sample_weight: None,
     };
     let mut trace = Trace::default();
-    let mut progress = Progress::new("training", args.quiet);
+    let mut progress = Progress::new("training", args.quiet.on);
     let fitted = fit_glm(
         &data,
         &spec,
@@ -147,7 +127,7 @@ pub fn run(args: Args) -> CliResult {
     );
     progress.finish();
     let (model, report) = fitted?;
-    if !args.quiet {
+    if !args.quiet.on {
         print_report(&report);
         let m = model.evaluate(&data)?;
         if let Some(a) = m.accuracy {
