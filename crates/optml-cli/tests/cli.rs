@@ -136,6 +136,23 @@ fn bad_flags_and_missing_files_are_errors_not_panics() {
         vec!["train", data.to_str().unwrap(), "--threads", "0"],
         vec!["train", data.to_str().unwrap(), "--max-seconds", "-1"],
         vec!["train", data.to_str().unwrap(), "--seed", "1"], // seeds an MLP only
+        // GLM flags that an MLP would silently ignore.
+        vec!["train", data.to_str().unwrap(), "--arch", "30-2", "-C", "2"],
+        vec![
+            "train",
+            data.to_str().unwrap(),
+            "--arch",
+            "30-2",
+            "--intercept",
+        ],
+        vec![
+            "train",
+            data.to_str().unwrap(),
+            "--arch",
+            "30-2",
+            "--loss",
+            "softmax",
+        ],
     ] {
         let out = optml(&args);
         assert!(!out.status.success(), "{args:?} succeeded");

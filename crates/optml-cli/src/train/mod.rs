@@ -31,18 +31,19 @@ use mlp::Job;
     .requires("arch")
     .help_heading(heading::MLP)))]
 pub struct Args {
-    /// Loss: logistic, softmax, squared-hinge, least-squares.
-    #[arg(long, default_value = "logistic")]
+    /// Loss: logistic, softmax, squared-hinge, least-squares (an MLP, --arch, uses softmax
+    /// cross-entropy).
+    #[arg(long, default_value = "logistic", conflicts_with = "arch")]
     pub loss: Loss,
     /// Inverse regularization: f(w) = Σ loss + ‖w‖²/(2C). Default 1; with --l1, no ridge unless
     /// -C or --lambda is given.
-    #[arg(short = 'C', long = "C", conflicts_with = "lambda")]
+    #[arg(short = 'C', long = "C", conflicts_with_all = ["lambda", "arch"])]
     pub c: Option<f64>,
     /// Regularization strength λ = 1/C: f(w) = Σ loss + λ‖w‖²/2.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "arch")]
     pub lambda: Option<f64>,
-    /// Fit an unpenalized intercept.
-    #[arg(long)]
+    /// Fit an unpenalized intercept (an MLP always has biases).
+    #[arg(long, conflicts_with = "arch")]
     pub intercept: bool,
     /// Solver: auto, newton-cg, trust-region, newton, lbfgs, newton-path, rbfgs,
     /// subsampled-newton, ... (any name of `optml::solvers::Method`); with --l1:
