@@ -166,57 +166,6 @@ pub fn run(args: Args) -> CliResult {
 
 /// A dense matrix from .npy (by extension) or CSV.
 fn read_matrix(path: &Path) -> CliResult<Mat<f64>> {
-    let (r, c, values) = if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("npy"))
-    {
-        optml::data::read_npy_matrix(path)?
-    } else {
-        read_dense_csv(path)?
-    };
-    if r == 0 || c == 0 {
-        return Err(format!("{}: the matrix is empty ({r} × {c})", path.display()).into());
-    }
+    let (r, c, values) = optml::data::read_matrix(path)?;
     Ok(MatRef::from_row_major_slice(&values, r, c).to_owned())
-}
-
-/// Numbers separated by commas, one row per line, every row as long as the first; empty lines
-/// and `#` lines skipped. Errors name the file and line.
-pub fn read_dense_csv(path: &Path) -> CliResult<(usize, usize, Vec<f64>)> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let (mut rows, mut cols, mut values) = (0usize, 0usize, vec![]);
-    for (k, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let before = values.len();
-        for tok in line.split(',') {
-            match tok.trim().parse::<f64>() {
-                Ok(v) if v.is_finite() => values.push(v),
-                _ => {
-                    return Err(format!(
-                        "{}:{}: '{}' is not a finite number",
-                        path.display(),
-                        k + 1,
-                        tok.trim()
-                    )
-                    .into())
-                }
-            }
-        }
-        let width = values.len() - before;
-        if rows == 0 {
-            cols = width;
-        } else if width != cols {
-            return Err(format!(
-                "{}:{}: {width} values, but the first row has {cols}",
-                path.display(),
-                k + 1
-            )
-            .into());
-        }
-        rows += 1;
-    }
-    Ok((rows, cols, values))
 }

@@ -18,6 +18,7 @@ mod csv;
 mod groups;
 mod libsvm;
 mod load;
+mod matrix;
 mod npy;
 pub mod synthetic;
 mod text;
@@ -26,6 +27,7 @@ pub use csv::{parse_csv, read_csv, CsvOptions, LabelColumn};
 pub use groups::{parse_groups, read_groups};
 pub use libsvm::{parse_libsvm, read_libsvm, write_libsvm, LibsvmOptions};
 pub use load::{load, LoadOptions};
+pub use matrix::{parse_matrix_csv, read_matrix};
 pub use npy::{
     read_npy, read_npy_matrix, read_npy_tensor3, read_npy_vector, write_npy, NpyOptions,
 };
