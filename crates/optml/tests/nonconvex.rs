@@ -34,6 +34,8 @@ fn completion_gradient_matches_finite_differences() {
         let x = random_point(f.dim(), 2);
         let err = common::gradient_error(&f, &x);
         assert!(err < 1e-6, "balance {balance}: gradient error {err}");
+        let mut g = vec![0.0; f.dim()];
+        assert_eq!(f.value(&x), f.value_grad(&x, &mut g), "balance {balance}");
     }
 }
 
@@ -57,6 +59,10 @@ fn factored_gd_recovers_planted_completion() {
         "relative error {err} after {} iterations",
         report.iterations
     );
+    // Each evaluation of f reads Ω once: at least one per iteration and the start.
+    assert_eq!(report.solver, "factored-gd");
+    assert!(report.passes >= (report.f_evals + report.g_evals) as f64);
+    assert!(report.passes > report.iterations as f64, "{report:?}");
 }
 
 #[test]
@@ -416,8 +422,11 @@ fn sensing_gradient_matches_finite_differences() {
         rank: 2,
         balance: 0.25,
     };
-    let err = common::gradient_error(&f, &random_point(f.dim(), 18));
+    let x = random_point(f.dim(), 18);
+    let err = common::gradient_error(&f, &x);
     assert!(err < 1e-6, "gradient error {err}");
+    let mut g = vec![0.0; f.dim()];
+    assert_eq!(f.value(&x), f.value_grad(&x, &mut g));
 }
 
 #[test]
@@ -435,4 +444,6 @@ fn procrustes_flow_recovers_planted_sensing() {
     let (x, report) = pf.solve(&inst.measurements, &mut quiet()).unwrap();
     let err = recovery_error(&x, &inst.truth).unwrap();
     assert!(err <= 1e-8, "relative error {err}, {report:?}");
+    assert_eq!(report.solver, "procrustes-flow");
+    assert!(report.passes > report.iterations as f64, "{report:?}");
 }

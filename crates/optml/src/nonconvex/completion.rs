@@ -19,13 +19,13 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::factored::{add_balance, distance, gradient_descent, top_scale, Factors};
+use super::factored::{add_balance, balance, distance, top_scale, Counted, Factors};
 use crate::error::{Error, Result};
 use crate::linalg::random::gaussian_matrix;
 use crate::linalg::randomized::{product, BlockOperator, RandomizedSvd, TruncatedSvd};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
-use crate::solvers::{Report, Run, Stop};
+use crate::solvers::{GradientDescent, Report, Run, Stop, TrialStep};
 
 /// The observed entries of an m × n matrix, kept sorted by row (and indexed by column), with no
 /// duplicates.
@@ -297,38 +297,49 @@ pub struct FactoredCompletion<'a> {
     pub balance: f64,
 }
 
-impl Objective for FactoredCompletion<'_> {
-    fn dim(&self) -> usize {
-        (self.observed.nrows + self.observed.ncols) * self.rank
-    }
-    fn value(&self, x: &[f64]) -> f64 {
-        let mut g = vec![0.0; x.len()];
-        self.value_grad(x, &mut g)
-    }
-    fn value_grad(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+impl FactoredCompletion<'_> {
+    /// The factors of the parameter vector, the residuals UVᵀ − M on Ω, and the data term
+    /// (1/2p)·‖P_Ω(UVᵀ − M)‖²_F.
+    fn residuals(&self, x: &[f64]) -> (Factors, Vec<f64>, f64) {
         let obs = self.observed;
         let (m, n, r) = (obs.nrows, obs.ncols, self.rank);
         let f = Factors::new(m, n, r, x[..m * r].to_vec(), x[m * r..].to_vec())
             .expect("parameter length matches dim()");
         let mut res = vec![0.0; obs.len()];
         obs.residuals(&f, &mut res);
-        let p = obs.fraction();
         // Fixed blocks summed in order: the same bits in a pool of any size.
         let blocks: Vec<f64> = res
             .par_chunks(4096)
             .map(|c| c.iter().map(|t| t * t).sum())
             .collect();
-        let value = 0.5 * blocks.iter().sum::<f64>() / p;
-        res.iter_mut().for_each(|t| *t /= p);
-        let (gu, gv) = grad.split_at_mut(m * r);
-        obs.left_mul(&res, &f.v, r, gu);
-        obs.right_mul(&res, &f.u, r, gv);
-        value + add_balance(&f.u, &f.v, (m, n, r), self.balance, gu, gv)
+        let value = 0.5 * blocks.iter().sum::<f64>() / obs.fraction();
+        (f, res, value)
     }
 }
 
-/// Factored gradient descent from the spectral start, with step η = `step`/σ₁(X₀) (halved if
-/// ever f would rise). Stops on ‖∇f‖ by `stop`.
+impl Objective for FactoredCompletion<'_> {
+    fn dim(&self) -> usize {
+        (self.observed.nrows + self.observed.ncols) * self.rank
+    }
+    fn value(&self, x: &[f64]) -> f64 {
+        let (f, _, value) = self.residuals(x);
+        value + balance(&f.u, &f.v, f.shape(), self.balance)
+    }
+    fn value_grad(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        let (f, mut res, value) = self.residuals(x);
+        let (m, r) = (f.nrows, f.rank);
+        let p = self.observed.fraction();
+        res.iter_mut().for_each(|t| *t /= p);
+        let (gu, gv) = grad.split_at_mut(m * r);
+        self.observed.left_mul(&res, &f.v, r, gu);
+        self.observed.right_mul(&res, &f.u, r, gv);
+        value + add_balance(&f.u, &f.v, f.shape(), self.balance, gu, gv)
+    }
+}
+
+/// Factored gradient descent from the spectral start: [`GradientDescent`] with the fixed step
+/// η = `step`/σ₁(X₀), halved whenever a step would raise f ([`TrialStep::Keep`], c₁ = 0, the
+/// monotone test). Stops on ‖∇f‖ by `stop`; each evaluation of f counts as one pass over Ω.
 #[derive(Clone, Copy, Debug)]
 pub struct FactoredGd {
     pub rank: usize,
@@ -378,8 +389,15 @@ impl FactoredGd {
             balance: self.balance,
         };
         let mut params = x.to_params();
-        let eta = self.step / top_scale(x);
-        let report = gradient_descent("factored-gd", &f, &mut params, eta, self.stop, monitor)?;
+        let mut report = GradientDescent {
+            stop: self.stop,
+            c1: 0.0,
+            trial: TrialStep::Keep,
+            first_step: Some(self.step / top_scale(x)),
+            nonmonotone: None,
+        }
+        .minimize(&Counted::new(&f), &mut params, monitor)?;
+        report.solver = "factored-gd";
         x.set_params(&params);
         Ok(report)
     }

@@ -1,15 +1,14 @@
 //! Low-rank factors X = U·Vᵀ (Burer & Monteiro, 2003), the balancing regularizer
 //! c·‖UᵀU − VᵀV‖²_F that keeps them of equal size (Tu et al., 2016; Zheng & Lafferty, 2016), the
-//! recovery error, and gradient descent on a factored objective.
+//! recovery error, and the evaluation count that factored gradient descent reports as passes.
+
+use std::cell::Cell;
 
 use faer::{Accum, Mat, MatMut, MatRef, Par};
 
 use crate::error::{Error, Result};
 use crate::linalg::randomized::{product, TruncatedSvd};
-use crate::linalg::{axpy, norm};
-use crate::monitor::Monitor;
 use crate::objective::Objective;
-use crate::solvers::{Report, Run, Status, Stop};
 
 /// X = U·Vᵀ with U (nrows × rank) and V (ncols × rank) stored row by row.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,7 +119,6 @@ impl Factors {
 
 /// Adds the balancing term c·‖UᵀU − VᵀV‖²_F to (gu, gv) as its gradient (4c·U·D, −4c·V·D with
 /// D = UᵀU − VᵀV) and returns its value; U is m × r and V is n × r, row-major.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn add_balance(
     u: &[f64],
     v: &[f64],
@@ -136,12 +134,62 @@ pub(crate) fn add_balance(
         MatRef::from_row_major_slice(u, m, r),
         MatRef::from_row_major_slice(v, n, r),
     );
-    let d = product(u.transpose(), u) - product(v.transpose(), v);
+    let d = balance_gap(u, v);
     let gu = MatMut::from_row_major_slice_mut(gu, m, r);
     crate::linalg::matmul(gu, Accum::Add, u, d.as_ref(), 4.0 * c, Par::Seq);
     let gv = MatMut::from_row_major_slice_mut(gv, n, r);
     crate::linalg::matmul(gv, Accum::Add, v, d.as_ref(), -4.0 * c, Par::Seq);
     c * d.norm_l2().powi(2)
+}
+
+/// The balancing term c·‖UᵀU − VᵀV‖²_F alone (the value [`add_balance`] returns).
+pub(crate) fn balance(u: &[f64], v: &[f64], (m, n, r): (usize, usize, usize), c: f64) -> f64 {
+    if c == 0.0 {
+        return 0.0;
+    }
+    let d = balance_gap(
+        MatRef::from_row_major_slice(u, m, r),
+        MatRef::from_row_major_slice(v, n, r),
+    );
+    c * d.norm_l2().powi(2)
+}
+
+/// D = UᵀU − VᵀV.
+fn balance_gap(u: MatRef<'_, f64>, v: MatRef<'_, f64>) -> Mat<f64> {
+    product(u.transpose(), u) - product(v.transpose(), v)
+}
+
+/// A factored loss whose every evaluation (f, or f and ∇f) counts as one pass over the data: each
+/// reads all observations or measurements once.
+pub(crate) struct Counted<'a, F> {
+    f: &'a F,
+    passes: Cell<f64>,
+}
+
+impl<'a, F: Objective> Counted<'a, F> {
+    pub fn new(f: &'a F) -> Self {
+        Counted {
+            f,
+            passes: Cell::new(0.0),
+        }
+    }
+}
+
+impl<F: Objective> Objective for Counted<'_, F> {
+    fn dim(&self) -> usize {
+        self.f.dim()
+    }
+    fn value(&self, x: &[f64]) -> f64 {
+        self.passes.set(self.passes.get() + 1.0);
+        self.f.value(x)
+    }
+    fn value_grad(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        self.passes.set(self.passes.get() + 1.0);
+        self.f.value_grad(x, grad)
+    }
+    fn passes(&self) -> f64 {
+        self.passes.get()
+    }
 }
 
 /// The largest eigenvalue of UᵀU and VᵀV: σ₁(UVᵀ) for balanced factors, the scale that fixes
@@ -198,56 +246,4 @@ pub fn recovery_error(estimate: &Factors, truth: &Factors) -> Result<f64> {
     }
     let scale = low_rank_norm(truth.u_ref(), truth.v_ref());
     Ok(distance(estimate, truth) / scale)
-}
-
-/// Gradient descent x ← x − η·∇f(x) with a fixed step η that is halved whenever a step would
-/// increase f. Stops on ‖∇f‖ by `stop`.
-pub(crate) fn gradient_descent<M: Monitor + ?Sized>(
-    name: &'static str,
-    f: &impl Objective,
-    x: &mut [f64],
-    mut eta: f64,
-    stop: Stop,
-    monitor: &mut M,
-) -> Result<Report> {
-    if !(eta > 0.0 && eta.is_finite()) {
-        return Err(Error::invalid(format!("step size {eta} is not positive")));
-    }
-    let mut run = Run::counting(name, stop, monitor);
-    let n = x.len();
-    let (mut g, mut trial, mut gt) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-    let mut fx = f.value_grad(x, &mut g);
-    run.g_evals += 1;
-    let mut gn = norm(&g);
-    if let Some(s) = run.first_residual(fx, gn) {
-        return Ok(run.finish_residual(s, fx, gn));
-    }
-    let eta_min = eta * 1e-12;
-    loop {
-        trial.copy_from_slice(x);
-        axpy(-eta, &g, &mut trial);
-        let ft = f.value_grad(&trial, &mut gt);
-        run.g_evals += 1;
-        let decreased = ft <= fx;
-        if !decreased {
-            eta *= 0.5;
-            if eta < eta_min {
-                let s = if ft.is_finite() {
-                    Status::Stalled
-                } else {
-                    Status::NonFinite
-                };
-                return Ok(run.finish_residual(s, fx, gn));
-            }
-            continue;
-        }
-        run.iter += 1;
-        x.copy_from_slice(&trial);
-        std::mem::swap(&mut g, &mut gt);
-        fx = ft;
-        gn = norm(&g);
-        if let Some(s) = run.check_residual(fx, gn) {
-            return Ok(run.finish_residual(s, fx, gn));
-        }
-    }
 }

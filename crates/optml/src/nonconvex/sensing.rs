@@ -8,13 +8,13 @@ use faer::{Col, ColRef, Mat, MatRef};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::factored::{add_balance, gradient_descent, top_scale, Factors};
+use super::factored::{add_balance, balance, top_scale, Counted, Factors};
 use crate::error::{Error, Result};
 use crate::linalg::random::gaussian_matrix;
 use crate::linalg::randomized::{product, top_svd};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
-use crate::solvers::{Report, Stop};
+use crate::solvers::{GradientDescent, Report, Stop, TrialStep};
 
 /// p measurements of an m × n matrix: A (p × mn, each row a row-major Aₖ) and y.
 #[derive(Clone, Debug)]
@@ -76,15 +76,9 @@ pub struct FactoredSensing<'a> {
     pub balance: f64,
 }
 
-impl Objective for FactoredSensing<'_> {
-    fn dim(&self) -> usize {
-        (self.measurements.nrows + self.measurements.ncols) * self.rank
-    }
-    fn value(&self, x: &[f64]) -> f64 {
-        let mut g = vec![0.0; x.len()];
-        self.value_grad(x, &mut g)
-    }
-    fn value_grad(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+impl FactoredSensing<'_> {
+    /// U and V as matrices, the residuals A(UVᵀ) − y, and the data term (1/2p)‖A(UVᵀ) − y‖².
+    fn residuals<'x>(&self, x: &'x [f64]) -> (MatRef<'x, f64>, MatRef<'x, f64>, Col<f64>, f64) {
         let meas = self.measurements;
         let (m, n, r) = (meas.nrows, meas.ncols, self.rank);
         let (u, v) = x.split_at(m * r);
@@ -98,7 +92,28 @@ impl Objective for FactoredSensing<'_> {
             *ri -= yi;
         }
         let value = 0.5 * res.squared_norm_l2() / meas.len() as f64;
-        let g = meas.adjoint(&res);
+        (um, vm, res, value)
+    }
+
+    fn shape(&self) -> (usize, usize, usize) {
+        (self.measurements.nrows, self.measurements.ncols, self.rank)
+    }
+}
+
+impl Objective for FactoredSensing<'_> {
+    fn dim(&self) -> usize {
+        (self.measurements.nrows + self.measurements.ncols) * self.rank
+    }
+    fn value(&self, x: &[f64]) -> f64 {
+        let (_, _, _, value) = self.residuals(x);
+        let (u, v) = x.split_at(self.measurements.nrows * self.rank);
+        value + balance(u, v, self.shape(), self.balance)
+    }
+    fn value_grad(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        let (um, vm, res, value) = self.residuals(x);
+        let g = self.measurements.adjoint(&res);
+        let (m, n, r) = self.shape();
+        let (u, v) = x.split_at(m * r);
         let (gu, gv) = grad.split_at_mut(m * r);
         gu.copy_from_slice(&row_major(product(g.as_ref(), vm).as_ref()));
         gv.copy_from_slice(&row_major(product(g.as_ref().transpose(), um).as_ref()));
@@ -107,7 +122,9 @@ impl Objective for FactoredSensing<'_> {
 }
 
 /// Procrustes flow: spectral start, `svp_iters` projected-gradient steps, then factored gradient
-/// descent with η = `step`/σ₁(X₀). Stops on ‖∇f‖ by `stop`.
+/// descent: [`GradientDescent`] with the fixed step η = `step`/σ₁(X₀), halved whenever a step
+/// would raise f ([`TrialStep::Keep`], c₁ = 0, the monotone test). Stops on ‖∇f‖ by `stop`;
+/// each evaluation of f counts as one pass over the measurements.
 #[derive(Clone, Copy, Debug)]
 pub struct ProcrustesFlow {
     pub rank: usize,
@@ -159,8 +176,15 @@ impl ProcrustesFlow {
             balance: self.balance,
         };
         let mut params = x.to_params();
-        let eta = self.step / top_scale(&x);
-        let report = gradient_descent("procrustes-flow", &f, &mut params, eta, self.stop, monitor)?;
+        let mut report = GradientDescent {
+            stop: self.stop,
+            c1: 0.0,
+            trial: TrialStep::Keep,
+            first_step: Some(self.step / top_scale(&x)),
+            nonmonotone: None,
+        }
+        .minimize(&Counted::new(&f), &mut params, monitor)?;
+        report.solver = "procrustes-flow";
         x.set_params(&params);
         Ok((x, report))
     }

@@ -33,7 +33,7 @@ mod stop;
 pub use composite::{
     CoordinateCurvature, CoordinateModel, DenseModel, Fista, ProximalGradient, ProximalNewton,
 };
-pub use first_order::{Beta, GradientDescent, Nesterov, NonlinearCg, Restart};
+pub use first_order::{Beta, GradientDescent, Nesterov, NonlinearCg, Restart, TrialStep};
 pub use method::Method;
 pub use newton::{
     Newton, NewtonCg, NewtonPath, Proximal, SampleSize, Shifted, SubsampledNewton, TrustRegion,

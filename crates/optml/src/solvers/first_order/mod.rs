@@ -7,6 +7,6 @@ mod nonlinear_cg;
 #[cfg(test)]
 mod tests;
 
-pub use gradient_descent::GradientDescent;
+pub use gradient_descent::{GradientDescent, TrialStep};
 pub use nesterov::{Nesterov, Restart};
 pub use nonlinear_cg::{Beta, NonlinearCg};
