@@ -194,3 +194,37 @@ fn intercept_is_not_penalized() {
     }
     assert!((m1.weights[d] - m0.weights[d] - 100.0).abs() < 1e-6);
 }
+
+/// Features near the largest float: a run that ends on a non-finite value is an error, never an
+/// all-zero model reported as a fit.
+#[test]
+fn a_fit_that_ends_non_finite_is_an_error() {
+    let data = optml::data::parse_libsvm(
+        b"1 1:1e300 2:3e299\n-1 1:-2e300 2:1e300\n1 1:5e299\n-1 2:-1e300\n",
+        "huge.svm".as_ref(),
+        &Default::default(),
+    )
+    .unwrap();
+    let spec = optml::models::glm::GlmSpec::default();
+    for method in [
+        optml::solvers::Method::Lbfgs,
+        optml::solvers::Method::NewtonCg,
+    ] {
+        let fitted = optml::fit::fit_glm(
+            &data,
+            &spec,
+            optml::fit::Choice::Use(method),
+            optml::solvers::Stop::default(),
+            &mut optml::monitor::quiet(),
+        );
+        match fitted {
+            Err(e) => assert!(e.to_string().contains("non-finite"), "{method}: {e}"),
+            Ok((m, r)) => assert!(
+                r.status.converged() && m.weights.iter().all(|v| v.is_finite()),
+                "{method}: {} with weights {:?}",
+                r.status,
+                m.weights
+            ),
+        }
+    }
+}

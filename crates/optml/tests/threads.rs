@@ -189,3 +189,37 @@ fn mlp_gradients_and_curvature_products_are_the_same_bits_in_every_pool() {
         });
     }
 }
+
+/// Softmax with an unpenalized intercept has a flat direction (every intercept moved by the same
+/// constant): `fit_glm` keeps Σₖ bₖ = 0, and the whole model has the same bits in every pool.
+#[test]
+fn softmax_with_intercept_fits_the_same_model_in_every_pool() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/digits.svm");
+    let data = optml::data::read_libsvm(&path, &Default::default()).unwrap();
+    let spec = GlmSpec {
+        loss: Loss::Softmax,
+        ridge: Ridge::C(10.0),
+        intercept: true,
+        ..Default::default()
+    };
+    let fit = || {
+        let choice = optml::fit::Choice::Use(optml::solvers::Method::Lbfgs);
+        // 300 iterations, converged or not: the bits must agree either way.
+        let stop = Stop {
+            max_iter: 300,
+            ..Stop::relative(1e-8)
+        };
+        let (model, _) =
+            optml::fit::fit_glm(&data, &spec, choice, stop, &mut optml::monitor::quiet()).unwrap();
+        model.weights
+    };
+    same_bits_in_every_pool("softmax + intercept on digits", fit);
+    let w = fit();
+    let b = &w[w.len() - 10..];
+    let sum: f64 = b.iter().sum();
+    let size: f64 = b.iter().map(|v| v.abs()).sum();
+    assert!(
+        sum.abs() <= 1e-12 * size.max(1.0),
+        "Σb = {sum} for b = {b:?}"
+    );
+}

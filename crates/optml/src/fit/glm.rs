@@ -3,11 +3,11 @@
 use super::composite::{self, CompositeMethod};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
-use crate::models::glm::{Glm, GlmModel, GlmSpec};
+use crate::models::glm::{Glm, GlmModel, GlmSpec, Loss};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
 use crate::solvers::{
-    inverse_diagonal, Bfgs, Lbfgs, Method, NewtonCg, NewtonPath, Rbfgs, Report, Stop,
+    inverse_diagonal, Bfgs, Lbfgs, Method, NewtonCg, NewtonPath, Rbfgs, Report, Status, Stop,
     SubsampledNewton,
 };
 
@@ -111,13 +111,19 @@ pub fn fit_glm<M: Monitor + ?Sized>(
             )))
         }
     };
-    if w.iter().any(|v| !v.is_finite()) || !report.f.is_finite() {
+    if w.iter().any(|v| !v.is_finite())
+        || !report.f.is_finite()
+        || report.status == Status::NonFinite
+    {
         return Err(Error::NonFinite(format!(
             "{} produced a non-finite model on {} ({})",
             report.solver,
             data.name(),
             report.status
         )));
+    }
+    if spec.loss == Loss::Softmax && spec.intercept {
+        center_intercepts(&mut w, f.layout().k);
     }
     let model = GlmModel {
         loss: spec.loss,
@@ -186,4 +192,18 @@ fn liblinear_newton_cg(stop: Stop) -> NewtonCg {
         quadratic_model_stop: true,
         ..Default::default()
     }
+}
+
+/// Softmax scores are unchanged when the same constant is added to every class's intercept, and
+/// the intercepts are not penalized: the optimum is a line, and where on it a solver stops
+/// depends on rounding. The model keeps the point with Σₖ bₖ = 0 (the usual convention), so the
+/// same fit gives the same model whatever the thread count.
+fn center_intercepts(w: &mut [f64], k: usize) {
+    if k < 2 || w.len() < k {
+        return;
+    }
+    let start = w.len() - k;
+    let b = &mut w[start..];
+    let mean = b.iter().sum::<f64>() / k as f64;
+    b.iter_mut().for_each(|v| *v -= mean);
 }
