@@ -47,8 +47,42 @@ pub fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
     }
 }
 
-/// Euclidean norm.
+/// Euclidean norm ‖x‖₂, without overflow or underflow: where Σxᵢ² leaves the normal range
+/// (entries near 1e±154 and beyond), the sum is taken on x/maxᵢ|xᵢ| and scaled back, as LAPACK's
+/// `dnrm2` does. Non-finite entries give a non-finite norm.
 #[inline]
 pub fn norm(x: &[f64]) -> f64 {
-    dot(x, x).sqrt()
+    let s = dot(x, x);
+    if s.is_finite() && s >= f64::MIN_POSITIVE {
+        return s.sqrt();
+    }
+    scaled_norm(x, s)
+}
+
+#[cold]
+fn scaled_norm(x: &[f64], sum_sq: f64) -> f64 {
+    let big = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if big == 0.0 || !big.is_finite() || sum_sq.is_nan() {
+        return if sum_sq.is_nan() { f64::NAN } else { big };
+    }
+    let scaled: f64 = x.iter().map(|v| (v / big) * (v / big)).sum();
+    big * scaled.sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn norm_neither_overflows_nor_underflows() {
+        assert_eq!(norm(&[3.0, 4.0]), 5.0);
+        assert_eq!(norm(&[0.0, 0.0]), 0.0);
+        assert_eq!(norm(&[]), 0.0);
+        let big = norm(&[3e300, 4e300]);
+        assert!((big / 5e300 - 1.0).abs() < 1e-15, "{big}");
+        let tiny = norm(&[3e-300, 4e-300]);
+        assert!((tiny / 5e-300 - 1.0).abs() < 1e-15, "{tiny}");
+        assert!(norm(&[f64::NAN, 1.0]).is_nan());
+        assert_eq!(norm(&[f64::INFINITY, 1.0]), f64::INFINITY);
+    }
 }
