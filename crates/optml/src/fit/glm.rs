@@ -122,6 +122,17 @@ pub fn fit_glm<M: Monitor + ?Sized>(
             report.status
         )));
     }
+    // A run that stalled before its first step (a line search that could not decrease f from
+    // w = 0, e.g. on features near the largest float) has fitted nothing. (A budget the caller
+    // set, iterations or seconds, may end a run anywhere: that is not an error.)
+    if report.status == Status::Stalled && w.iter().all(|v| *v == 0.0) {
+        return Err(Error::Numerical(format!(
+            "{} took no step from w = 0 on {} ({}): is the data scaled?",
+            report.solver,
+            data.name(),
+            report.status
+        )));
+    }
     if spec.loss == Loss::Softmax && spec.intercept {
         center_intercepts(&mut w, f.layout().k);
     }
