@@ -325,6 +325,31 @@ fn phase_sweep_writes_table_and_plot() {
     let t = std::fs::read_to_string(&table).unwrap();
     assert!(t.contains("| 8.00 | 0.00 | 0.00 |"), "{t}");
     fails_with(&["phase", "--sweep", "0"], &["--sweep needs"]);
+    fails_with(
+        &["phase", "--sweep", "0.5,2"],
+        &["--sweep needs ratios m/n in [1"],
+    );
+}
+
+/// `--synthetic` is m × n: the sizes swapped (fewer measurements than unknowns) are refused with
+/// both sizes named, before any iteration.
+#[test]
+fn phase_refuses_fewer_measurements_than_unknowns() {
+    fails_with(
+        &["phase", "--synthetic", "128x1024", "--quiet"],
+        &["m = 128", "n = 1024", "m × n"],
+    );
+    fails_with(
+        &[
+            "phase",
+            "--synthetic",
+            "100x101",
+            "--complex",
+            "--method",
+            "wf",
+        ],
+        &["at least as many measurements as unknowns"],
+    );
 }
 
 #[test]
