@@ -21,6 +21,30 @@ fn fails_with(args: &[&str], needles: &[&str]) {
     }
 }
 
+/// Factored gradient descent's default budget (3000 iterations, not altmin's 500) carries a
+/// harder planted instance, 1000² at 5 % observed, to convergence.
+#[test]
+fn complete_gd_default_budget_reaches_convergence() {
+    let out = optml(&[
+        "complete",
+        "--synthetic",
+        "1000x1000",
+        "--observed",
+        "0.05",
+        "--rank",
+        "10",
+        "--seed",
+        "1",
+        "--method",
+        "gd",
+        "--quiet",
+    ]);
+    let log = text(&out);
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains("factored-gd: converged"), "{log}");
+    assert!(number_after(&log, "‖X*‖_F:") < 1e-9, "{log}");
+}
+
 #[test]
 fn complete_planted_then_from_file_with_queries() {
     let dir = tempfile::tempdir().unwrap();
