@@ -264,9 +264,9 @@ fn demo_writes_its_plots_into_a_named_folder() {
         assert!(log.matches(solver).count() >= 2, "{solver} missing: {log}");
     }
     // Gradient descent on the raw breast-cancer features (condition number ~1e10) cannot reach
-    // the tolerance in 0.3 s: its row and the note say so.
+    // the tolerance within the budget (0.3 s or 20 000 iterations): its row and the note say so.
     let gd = log.lines().find(|l| l.starts_with("gd ")).unwrap();
-    assert!(gd.contains("CAPPED at 0.3 s"), "{gd}");
+    assert!(gd.contains("CAPPED at"), "{gd}");
     assert!(log.contains("capped (") && log.contains("gd"), "{log}");
     let entries: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

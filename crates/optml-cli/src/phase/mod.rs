@@ -37,7 +37,8 @@ m values |aᵢ*x|² (or |aᵢ*x| with --amplitudes). Output: x̂ as .npy, shape 
 
 Examples:
   optml phase --matrix a.npy --y y.npy --method twf --out x.npy
-  optml phase --synthetic 1024x256 --method wf --seed 1
+  optml phase --synthetic 1024x256 --seed 1             # m = 4n: TWF recovers x
+  optml phase --synthetic 2048x256 --method wf --seed 1 # WF needs m ≈ 6n or more
   optml phase --synthetic 2048x256 --complex --method twf
   optml phase --sweep 2,3,4,5,6,8 --trials 25 --table rates.md --plot rates.svg"
 )]
