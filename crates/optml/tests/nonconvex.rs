@@ -455,7 +455,7 @@ fn phase_retrieval_refuses_fewer_measurements_than_unknowns() {
     let a: Vec<f64> = (0..m * n).map(|k| (k as f64).sin()).collect();
     let meas = pr::Measurements::new(m, n, a, vec![1.0; m]).unwrap();
     let wf = WirtingerFlow::default().solve(&meas, &mut quiet());
-    assert!(wf.err().expect("wf").to_string().contains("m = 3"));
+    assert!(wf.expect_err("wf").to_string().contains("m = 3"));
     let twf = TruncatedWirtingerFlow::default().solve(&meas, &mut quiet());
-    assert!(twf.err().expect("twf").to_string().contains("n = 5"));
+    assert!(twf.expect_err("twf").to_string().contains("n = 5"));
 }
