@@ -61,9 +61,10 @@ pub struct Args {
     /// Write the planted instance (observed.csv, truth_u.npy, truth_v.npy) to this directory.
     #[arg(long, requires = "synthetic", help_heading = heading::PLANTED)]
     pub save_instance: Option<PathBuf>,
-    /// Iteration budget (for altmin: sweeps over U and V).
-    #[arg(long, default_value_t = 500, help_heading = heading::STOP)]
-    pub max_iter: usize,
+    /// Iteration budget (for altmin: sweeps over U and V) [default: 500; gd: 3000, as its
+    /// steps are cheaper and it needs more of them on the harder instances].
+    #[arg(long, help_heading = heading::STOP)]
+    pub max_iter: Option<usize>,
     /// Stop when the residual falls to this fraction of its first value: the gradient norm of
     /// the factored loss (1/2p)‖P_Ω(UVᵀ − M)‖²_F (gd adds its balancing term), or for
     /// softimpute the change ‖X_{t+1} − X_t‖_F.
@@ -106,7 +107,11 @@ pub fn run(args: Args) -> CliResult {
             args.method
         );
     }
-    let stop = args.run.time.stop(args.tol, true, args.max_iter);
+    let max_iter = args.max_iter.unwrap_or(match args.method {
+        Method::Gd => 3000,
+        Method::Altmin | Method::Softimpute => 500,
+    });
+    let stop = args.run.time.stop(args.tol, true, max_iter);
     let mut progress = Progress::new("complete", args.run.quiet.on);
     let mut log = IterLog::start(args.run.quiet.on);
     let mut mon = Both(&mut progress, &mut log);

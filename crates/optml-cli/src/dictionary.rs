@@ -40,7 +40,7 @@ pub struct Args {
     #[arg(long, requires = "synthetic", help_heading = heading::PLANTED)]
     pub save_instance: Option<PathBuf>,
     /// Iterations (sparse coding and one sweep of atom updates each).
-    #[arg(long, default_value_t = 50, help_heading = heading::STOP)]
+    #[arg(long, default_value_t = 100, help_heading = heading::STOP)]
     pub max_iter: usize,
     /// Stop when the relative residual ‖Y − DX‖_F/‖Y‖_F changes by at most this fraction of
     /// itself in an iteration, or falls below it.

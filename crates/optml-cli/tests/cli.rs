@@ -237,49 +237,80 @@ fn predict_reads_version_1_model_files() {
     }
 }
 
+/// The demo runs every solver on both data sets, marks the runs its budget stopped as capped,
+/// and writes one plot per data set, each under 1 MB, into the folder it names (`optml-demo`
+/// by default), nothing else into the current directory.
 #[test]
-fn demo_runs_every_solver() {
+fn demo_writes_its_plots_into_a_named_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let plot = dir.path().join("demo.svg");
-    let out = optml(&["demo", "--tol", "1e-4", "--plot", plot.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", text(&out));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_optml"))
+        .args(["demo", "--tol", "1e-6", "--max-seconds", "0.3"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     let log = text(&out);
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains("plots go to optml-demo"), "{log}");
     for solver in [
         "newton-cg",
         "trust-region",
         "newton",
         "lbfgs",
         "newton-path",
+        "gd",
+        "agd",
+        "ncg",
     ] {
         assert!(log.matches(solver).count() >= 2, "{solver} missing: {log}");
     }
-    assert!(dir.path().join("demo-breast-cancer.svg").exists());
-    assert!(dir.path().join("demo-digits.svg").exists());
+    // Gradient descent on the raw breast-cancer features (condition number ~1e10) cannot reach
+    // the tolerance within the budget (0.3 s or 20 000 iterations): its row and the note say so.
+    let gd = log.lines().find(|l| l.starts_with("gd ")).unwrap();
+    assert!(gd.contains("CAPPED at"), "{gd}");
+    assert!(log.contains("capped (") && log.contains("gd"), "{log}");
+    let entries: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, ["optml-demo"]);
+    for name in ["breast-cancer.svg", "digits.svg"] {
+        let path = dir.path().join("optml-demo").join(name);
+        let svg = std::fs::read_to_string(&path).unwrap();
+        assert!(svg.contains("<svg") && svg.contains("newton-cg"), "{name}");
+        assert!(svg.len() < 1_000_000, "{name}: {} bytes", svg.len());
+        assert!(log.contains(&format!("plot: optml-demo/{name}")), "{log}");
+    }
 }
 
 /// `--max-seconds` bounds each solver of the demo: a tiny limit stops every run at once (its
-/// row still printed, its curve still drawn), and a limit that is not a positive number is
-/// refused.
+/// row still printed as capped, its curve still drawn), `--out-dir` and `--format` choose where
+/// and how the plots go, and a limit that is not a positive number is refused.
 #[test]
 fn demo_stops_each_solver_at_the_time_limit() {
     let dir = tempfile::tempdir().unwrap();
-    let plot = dir.path().join("demo.svg");
+    let plots = dir.path().join("nested").join("plots");
     let out = optml(&[
         "demo",
         "--max-seconds",
         "1e-9",
-        "--plot",
-        plot.to_str().unwrap(),
+        "--out-dir",
+        plots.to_str().unwrap(),
+        "--format",
+        "png",
     ]);
     let log = text(&out);
     assert!(out.status.success(), "{log}");
-    let rows: Vec<&str> = log.lines().filter(|l| l.contains("(train acc")).collect();
-    assert!(rows.len() >= 20, "{log}");
-    for row in rows {
-        assert!(row.contains("time limit"), "{row}");
+    let rows: Vec<&str> = log.lines().filter(|l| l.contains("  CAPPED")).collect();
+    assert_eq!(rows.len(), 24, "{log}");
+    for name in ["breast-cancer.png", "digits.png"] {
+        let png = std::fs::read(plots.join(name)).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "{name}");
+        assert!(png.len() < 1_000_000, "{name}: {} bytes", png.len());
     }
-    assert!(dir.path().join("demo-digits.svg").exists());
     let bad = optml(&["demo", "--max-seconds", "0"]);
     assert!(!bad.status.success());
     assert!(text(&bad).contains("not a positive number of seconds"));
+    let bad = optml(&["demo", "--tol", "nan"]);
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("--tol"), "{}", text(&bad));
 }

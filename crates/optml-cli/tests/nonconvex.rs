@@ -21,6 +21,30 @@ fn fails_with(args: &[&str], needles: &[&str]) {
     }
 }
 
+/// Factored gradient descent's default budget (3000 iterations, not altmin's 500) carries a
+/// harder planted instance, 1000² at 5 % observed, to convergence.
+#[test]
+fn complete_gd_default_budget_reaches_convergence() {
+    let out = optml(&[
+        "complete",
+        "--synthetic",
+        "1000x1000",
+        "--observed",
+        "0.05",
+        "--rank",
+        "10",
+        "--seed",
+        "1",
+        "--method",
+        "gd",
+        "--quiet",
+    ]);
+    let log = text(&out);
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains("factored-gd: converged"), "{log}");
+    assert!(number_after(&log, "‖X*‖_F:") < 1e-9, "{log}");
+}
+
 #[test]
 fn complete_planted_then_from_file_with_queries() {
     let dir = tempfile::tempdir().unwrap();
@@ -325,6 +349,31 @@ fn phase_sweep_writes_table_and_plot() {
     let t = std::fs::read_to_string(&table).unwrap();
     assert!(t.contains("| 8.00 | 0.00 | 0.00 |"), "{t}");
     fails_with(&["phase", "--sweep", "0"], &["--sweep needs"]);
+    fails_with(
+        &["phase", "--sweep", "0.5,2"],
+        &["--sweep needs ratios m/n in [1"],
+    );
+}
+
+/// `--synthetic` is m × n: the sizes swapped (fewer measurements than unknowns) are refused with
+/// both sizes named, before any iteration.
+#[test]
+fn phase_refuses_fewer_measurements_than_unknowns() {
+    fails_with(
+        &["phase", "--synthetic", "128x1024", "--quiet"],
+        &["m = 128", "n = 1024", "m × n"],
+    );
+    fails_with(
+        &[
+            "phase",
+            "--synthetic",
+            "100x101",
+            "--complex",
+            "--method",
+            "wf",
+        ],
+        &["at least as many measurements as unknowns"],
+    );
 }
 
 #[test]

@@ -160,3 +160,30 @@ fn dictionary_rejects_bad_input() {
     assert!(!out.status.success());
     assert!(text(&out).contains("missing.npy"), "{}", text(&out));
 }
+
+/// The README's dictionary example, with the default iteration budget, converges and recovers
+/// every planted atom, as the README and bench/tensors report.
+#[test]
+fn dictionary_readme_example_recovers_every_atom() {
+    let out = optml(&[
+        "dictionary",
+        "--synthetic",
+        "64x128",
+        "--atoms",
+        "128",
+        "--sparsity",
+        "5",
+        "--samples",
+        "5000",
+        "--seed",
+        "1",
+        "--quiet",
+    ]);
+    let log = text(&out);
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains(", converged,"), "{log}");
+    assert!(
+        log.contains("recovered 100.0 % of the planted atoms (128 of 128)"),
+        "{log}"
+    );
+}

@@ -447,3 +447,26 @@ fn procrustes_flow_recovers_planted_sensing() {
     assert_eq!(report.solver, "procrustes-flow");
     assert!(report.passes > report.iterations as f64, "{report:?}");
 }
+
+/// Fewer measurements than unknowns cannot determine x: planting such an instance and solving
+/// one built from a wide A are both refused with a message naming m and n, not run to overflow.
+#[test]
+fn phase_retrieval_refuses_fewer_measurements_than_unknowns() {
+    let err = pr::planted::<f64>(1024, 128, 1)
+        .err()
+        .expect("m < n planted");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("m = 128") && msg.contains("n = 1024") && msg.contains("m × n"),
+        "{msg}"
+    );
+    assert!(pr::planted::<c64>(10, 9, 1).is_err());
+    assert!(pr::planted::<f64>(10, 10, 1).is_ok());
+    let (m, n) = (3, 5);
+    let a: Vec<f64> = (0..m * n).map(|k| (k as f64).sin()).collect();
+    let meas = pr::Measurements::new(m, n, a, vec![1.0; m]).unwrap();
+    let wf = WirtingerFlow::default().solve(&meas, &mut quiet());
+    assert!(wf.expect_err("wf").to_string().contains("m = 3"));
+    let twf = TruncatedWirtingerFlow::default().solve(&meas, &mut quiet());
+    assert!(twf.expect_err("twf").to_string().contains("n = 5"));
+}

@@ -1,4 +1,5 @@
-//! Convergence plots: ‖∇f‖ and f − f_best against time, one line per solver (SVG or PNG).
+//! Convergence plots: ‖∇f‖ and f − f_best against time on a log axis, one line per solver (SVG
+//! or PNG), each curve thinned to a few hundred points.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -83,11 +84,21 @@ where
         .iter()
         .flat_map(|(_, t)| t.iter().map(|i| i.seconds))
         .fold(1e-6, f64::max);
+    // The log time axis starts a little before the earliest first iteration (the starting
+    // points, at t ≈ 0, are drawn on its left edge) and spans at most seven decades.
+    let t_first = series
+        .iter()
+        .filter_map(|(_, t)| t.iter().find(|i| i.iter >= 1).map(|i| i.seconds))
+        .filter(|s| *s > 0.0)
+        .fold(t_max, f64::min);
+    let times = (t_first / 2.0).max(t_max * 1e-7)..t_max * 1.5;
     // Suboptimality relative to the best value seen; the best point itself has none to plot.
     let floor = 1e-16 * f_best.abs().max(1e-300);
     let subopt = |i: &IterInfo| i.f - f_best;
-    panel(&panels[0], "gradient norm", t_max, series, |i| i.grad_norm)?;
-    panel(&panels[1], "f − f_best", t_max, series, move |i| {
+    panel(&panels[0], "gradient norm", times.clone(), series, |i| {
+        i.grad_norm
+    })?;
+    panel(&panels[1], "f − f_best", times, series, move |i| {
         let s = subopt(i);
         if s > floor {
             s
@@ -102,7 +113,7 @@ where
 fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     label: &str,
-    t_max: f64,
+    times: std::ops::Range<f64>,
     series: &[(String, Vec<IterInfo>)],
     y: impl Fn(&IterInfo) -> f64,
 ) -> Result<(), Box<dyn std::error::Error>>
@@ -126,32 +137,87 @@ where
         .x_label_area_size(40)
         .y_label_area_size(70)
         .caption(label, ("sans-serif", 18))
-        .build_cartesian_2d(0.0..t_max * 1.05, (lo..hi).log_scale())?;
+        .build_cartesian_2d(times.clone().log_scale(), (lo..hi).log_scale())?;
     chart
         .configure_mesh()
-        .x_desc("seconds")
+        .x_desc("seconds (log scale)")
+        .x_label_formatter(&|v| format!("{v:.0e}"))
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .draw()?;
     for (k, (name, trace)) in series.iter().enumerate() {
         let color = Palette99::pick(k).to_rgba();
         let points: Vec<(f64, f64)> = trace
             .iter()
-            .map(|i| (i.seconds, y(i)))
+            .map(|i| (i.seconds.max(times.start), y(i)))
             .filter(|(_, v)| v.is_finite() && *v > 0.0)
             .collect();
+        let points = thin_log_x(&points, times.clone(), CURVE_BUCKETS);
         chart
             .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
             .label(name.clone())
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
-        chart.draw_series(points.iter().map(|&p| Circle::new(p, 2, color.filled())))?;
+        // A marker per iteration while they can be told apart.
+        if points.len() <= MAX_MARKERS {
+            chart.draw_series(points.iter().map(|&p| Circle::new(p, 2, color.filled())))?;
+        }
     }
     chart
         .configure_series_labels()
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
-        .position(SeriesLabelPosition::UpperRight)
+        .position(SeriesLabelPosition::LowerLeft)
         .draw()?;
     Ok(())
+}
+
+/// Slices of the log time axis a curve is thinned over (at most four points each).
+const CURVE_BUCKETS: usize = 100;
+
+/// Curves with more points than this are drawn without a marker per point.
+const MAX_MARKERS: usize = 80;
+
+/// At most 4·`buckets` of `points` (x > 0 and non-decreasing): in each of `buckets` equal
+/// slices of log x over `range`, the first and last point and those with the smallest and
+/// largest y, in order. The curve keeps its shape and its envelope on a log x axis, and a trace
+/// of 20 000 iterations is drawn with a few hundred points.
+pub fn thin_log_x(
+    points: &[(f64, f64)],
+    range: std::ops::Range<f64>,
+    buckets: usize,
+) -> Vec<(f64, f64)> {
+    if points.len() <= 4 * buckets {
+        return points.to_vec();
+    }
+    let (lo, span) = (range.start.ln(), (range.end / range.start).ln());
+    let slice = |x: f64| {
+        let t = ((x.ln() - lo) / span * buckets as f64).floor();
+        if t.is_finite() {
+            t.clamp(0.0, (buckets - 1) as f64) as usize
+        } else {
+            0
+        }
+    };
+    let mut keep = Vec::with_capacity(4 * buckets);
+    let mut start = 0;
+    while start < points.len() {
+        let b = slice(points[start].0);
+        let mut end = start + 1;
+        while end < points.len() && slice(points[end].0) == b {
+            end += 1;
+        }
+        let by_y = |a: &usize, c: &usize| points[*a].1.total_cmp(&points[*c].1);
+        let low = (start..end).min_by(by_y).unwrap_or(start);
+        let high = (start..end).max_by(by_y).unwrap_or(start);
+        let mut picked = [start, low, high, end - 1];
+        picked.sort_unstable();
+        for (j, &i) in picked.iter().enumerate() {
+            if j == 0 || picked[j - 1] != i {
+                keep.push(points[i]);
+            }
+        }
+        start = end;
+    }
+    keep
 }
 
 /// Draws a performance profile: per solver, the share of problems ρ(τ) it solves within a
@@ -234,4 +300,36 @@ where
         .draw()?;
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thin_log_x;
+
+    /// A long oscillating trace keeps at most four points per slice, its end points, and the
+    /// extremes of y; a short one is kept whole.
+    #[test]
+    fn thinning_keeps_ends_and_envelope() {
+        let points: Vec<(f64, f64)> = (1..=20_000)
+            .map(|k| {
+                let x = k as f64 * 1e-4;
+                (
+                    x,
+                    if k == 12_345 {
+                        1e-9
+                    } else {
+                        1.0 + (k % 7) as f64
+                    },
+                )
+            })
+            .collect();
+        let thin = thin_log_x(&points, 1e-4..2.0, 100);
+        assert!(thin.len() <= 400 && thin.len() > 100, "{}", thin.len());
+        assert_eq!(thin.first(), points.first());
+        assert_eq!(thin.last(), points.last());
+        assert!(thin.contains(&points[12_344]));
+        assert!(thin.iter().any(|p| p.1 == 7.0) && thin.iter().any(|p| p.1 == 1.0));
+        assert!(thin.windows(2).all(|w| w[0].0 <= w[1].0));
+        assert_eq!(thin_log_x(&points[..50], 1e-4..2.0, 100), &points[..50]);
+    }
 }

@@ -37,7 +37,8 @@ m values |aᵢ*x|² (or |aᵢ*x| with --amplitudes). Output: x̂ as .npy, shape 
 
 Examples:
   optml phase --matrix a.npy --y y.npy --method twf --out x.npy
-  optml phase --synthetic 1024x256 --method wf --seed 1
+  optml phase --synthetic 1024x256 --seed 1             # m = 4n: TWF recovers x
+  optml phase --synthetic 2048x256 --method wf --seed 1 # WF needs m ≈ 6n or more
   optml phase --synthetic 2048x256 --complex --method twf
   optml phase --sweep 2,3,4,5,6,8 --trials 25 --table rates.md --plot rates.svg"
 )]
@@ -64,8 +65,8 @@ pub struct Args {
     /// Write x̂ to this .npy file.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Recover a planted x from m Gaussian measurements of an m × n matrix (e.g. 1024x256)
-    /// instead of files, and report ‖x̂ − e^{iφ}x‖/‖x‖ at the best phase φ.
+    /// Recover a planted x from m Gaussian measurements of an m × n matrix, m ≥ n (e.g.
+    /// 1024x256: 1024 measurements of a signal of length 256) instead of files, and report ‖x̂ − e^{iφ}x‖/‖x‖ at the best phase φ.
     #[arg(long, conflicts_with = "matrix", value_parser = parse_dims::<2>, help_heading = heading::PLANTED)]
     pub synthetic: Option<[usize; 2]>,
     /// A complex planted instance (circularly symmetric Gaussian A and x).
@@ -102,9 +103,11 @@ pub fn run(args: Args) -> CliResult {
     if let Some(ratios) = &args.sweep {
         if args.signal_len == 0
             || args.trials == 0
-            || ratios.iter().any(|r| !(*r > 0.0 && *r <= 1e3))
+            || ratios.iter().any(|r| !(*r >= 1.0 && *r <= 1e3))
         {
-            return Err("--sweep needs ratios in (0, 1000], --signal-len and --trials ≥ 1".into());
+            return Err(
+                "--sweep needs ratios m/n in [1, 1000], --signal-len and --trials ≥ 1".into(),
+            );
         }
         let stop = args.run.time.stop(sweep::TOL, false, args.max_iter);
         let rows = sweep(

@@ -105,6 +105,20 @@ impl Scalar for c64 {
     }
 }
 
+/// Refuses fewer measurements than unknowns (m < n): y = |Ax|² then cannot determine x even up
+/// to phase (injectivity needs m ≥ 2n − 1 for real and m ≥ 4n − 4 for complex signals, Balan,
+/// Casazza & Edidin 2006; Conca et al. 2015), and the iterations diverge.
+pub fn check_measurement_count(m: usize, n: usize) -> Result<()> {
+    if m < n {
+        return Err(Error::invalid(format!(
+            "phase retrieval needs at least as many measurements as unknowns: got m = {m} \
+             measurements of a signal of length n = {n} (A is m × n, one row per measurement; \
+             were the sizes swapped?)"
+        )));
+    }
+    Ok(())
+}
+
 fn norm<T: Scalar>(z: &[T]) -> f64 {
     z.iter().map(|v| v.abs2()).sum::<f64>().sqrt()
 }
@@ -337,6 +351,7 @@ impl WirtingerFlow {
         meas: &Measurements<T>,
         monitor: &mut M,
     ) -> Result<(Vec<T>, Report)> {
+        check_measurement_count(meas.m, meas.n)?;
         let mut z = self.initialize(meas);
         let z0 = norm(&z).powi(2);
         if !(z0 > 0.0 && z0.is_finite()) {
@@ -418,6 +433,7 @@ impl TruncatedWirtingerFlow {
         meas: &Measurements<T>,
         monitor: &mut M,
     ) -> Result<(Vec<T>, Report)> {
+        check_measurement_count(meas.m, meas.n)?;
         let mut z = self.initialize(meas);
         if norm(&z).is_nan() || norm(&z) <= 0.0 {
             return Err(Error::invalid("the measurements are all zero"));
@@ -478,7 +494,8 @@ impl TruncatedWirtingerFlow {
     }
 }
 
-/// A planted instance: x and the rows of A standard normal (real, or circularly symmetric
+/// A planted instance (n unknowns, m ≥ n measurements, else [`check_measurement_count`]'s
+/// error): x and the rows of A standard normal (real, or circularly symmetric
 /// complex with E|aᵢⱼ|² = 1), y = |Ax|².
 pub struct Planted<T: Scalar> {
     pub signal: Vec<T>,
@@ -489,6 +506,7 @@ pub fn planted<T: Scalar>(n: usize, m: usize, seed: u64) -> Result<Planted<T>> {
     if n == 0 || m == 0 || m.checked_mul(n).is_none() {
         return Err(Error::invalid(format!("cannot plant n = {n}, m = {m}")));
     }
+    check_measurement_count(m, n)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let signal: Vec<T> = (0..n).map(|_| T::gaussian(&mut rng)).collect();
     let a: Vec<T> = (0..m * n).map(|_| T::gaussian(&mut rng)).collect();
