@@ -1,6 +1,22 @@
 //! `optml`: fit models with curvature, look at Hessian spectra, solve non-convex recovery
 //! problems, and compare the solvers.
 
+// `print!` and `println!` everywhere below are these, not std's (which panic when stdout is a
+// closed pipe or a full disk): see `output::stdout`.
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::output::stdout::print(format_args!($($arg)*), false)
+    };
+}
+macro_rules! println {
+    () => {
+        $crate::output::stdout::print(format_args!(""), true)
+    };
+    ($($arg:tt)*) => {
+        $crate::output::stdout::print(format_args!($($arg)*), true)
+    };
+}
+
 mod args;
 mod bench;
 mod complete;

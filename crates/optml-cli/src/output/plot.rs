@@ -1,6 +1,7 @@
-//! Convergence plots: ‖∇f‖ and f − f_best against time, one line per solver (SVG or PNG).
+//! Every plot the CLI draws, and the one place ([`save`]) that picks its format from the
+//! file name: `.svg` is SVG, `.png` is PNG, anything else is refused with the file named.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use optml::monitor::IterInfo;
@@ -8,6 +9,58 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::CliResult;
+
+/// What drawing returns, whatever the backend.
+pub type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A picture that can be drawn on any plotters backend.
+pub trait Figure {
+    /// Draws on `root` (and presents it).
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static;
+}
+
+/// The image formats a plot can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Svg,
+    Png,
+}
+
+/// The format the extension of `path` names.
+fn format_of(path: &Path) -> Result<Format, String> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext.eq_ignore_ascii_case("svg") {
+        Ok(Format::Svg)
+    } else if ext.eq_ignore_ascii_case("png") {
+        Ok(Format::Png)
+    } else {
+        Err(format!(
+            "cannot plot to {}: the file name must end in .svg or .png",
+            path.display()
+        ))
+    }
+}
+
+/// Parses a `--plot` path, refusing (before any work is done) one that names no format.
+pub fn plot_path(s: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(s);
+    format_of(&path)?;
+    Ok(path)
+}
+
+/// Draws `figure` into `path` at `size` pixels, as SVG or PNG by the file's extension; every
+/// error names the file.
+pub fn save(path: &Path, size: (u32, u32), figure: &impl Figure) -> CliResult {
+    let format = format_of(path)?;
+    ensure_font()?;
+    let drawn = match format {
+        Format::Svg => figure.draw(SVGBackend::new(path, size).into_drawing_area()),
+        Format::Png => figure.draw(BitMapBackend::new(path, size).into_drawing_area()),
+    };
+    drawn.map_err(|e| format!("cannot write plot {}: {e}", path.display()).into())
+}
 
 /// Where a TrueType font for the labels is looked for (plotters draws text with ab_glyph).
 const FONT_PATHS: [&str; 4] = [
@@ -18,7 +71,7 @@ const FONT_PATHS: [&str; 4] = [
 ];
 
 /// Registers a system font as "sans-serif" once.
-pub(crate) fn ensure_font() -> CliResult {
+fn ensure_font() -> CliResult {
     static FONT: OnceLock<bool> = OnceLock::new();
     let ok = *FONT.get_or_init(|| {
         let bytes = std::env::var_os("OPTML_FONT")
@@ -41,34 +94,31 @@ pub(crate) fn ensure_font() -> CliResult {
     }
 }
 
-/// Draws the convergence of each (name, trace) into `path` (.svg, else PNG).
+/// Draws the convergence of each (name, trace) into `path` (.svg or .png).
 pub fn convergence(path: &Path, title: &str, series: &[(String, Vec<IterInfo>)]) -> CliResult {
-    ensure_font()?;
-    let size = (1200, 480);
-    let svg = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    let result = if svg {
-        draw(
-            SVGBackend::new(path, size).into_drawing_area(),
-            title,
-            series,
-        )
-    } else {
-        draw(
-            BitMapBackend::new(path, size).into_drawing_area(),
-            title,
-            series,
-        )
-    };
-    result.map_err(|e| format!("cannot draw {}: {e}", path.display()).into())
+    save(path, (1200, 480), &Convergence { title, series })
+}
+
+/// ‖∇f‖ and f − f_best against time, one line per solver.
+struct Convergence<'a> {
+    title: &'a str,
+    series: &'a [(String, Vec<IterInfo>)],
+}
+
+impl Figure for Convergence<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        draw(root, self.title, self.series)
+    }
 }
 
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     title: &str,
     series: &[(String, Vec<IterInfo>)],
-) -> Result<(), Box<dyn std::error::Error>>
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -105,7 +155,7 @@ fn panel<DB: DrawingBackend>(
     t_max: f64,
     series: &[(String, Vec<IterInfo>)],
     y: impl Fn(&IterInfo) -> f64,
-) -> Result<(), Box<dyn std::error::Error>>
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -162,27 +212,28 @@ pub fn performance_profile(
     names: &[&str],
     curves: &[Vec<(f64, f64)>],
 ) -> CliResult {
-    ensure_font()?;
-    let size = (900, 600);
-    let svg = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    let result = if svg {
-        draw_profile(
-            SVGBackend::new(path, size).into_drawing_area(),
-            title,
-            names,
-            curves,
-        )
-    } else {
-        draw_profile(
-            BitMapBackend::new(path, size).into_drawing_area(),
-            title,
-            names,
-            curves,
-        )
+    let profile = Profile {
+        title,
+        names,
+        curves,
     };
-    result.map_err(|e| format!("cannot draw {}: {e}", path.display()).into())
+    save(path, (900, 600), &profile)
+}
+
+/// A performance profile's curves, one per solver.
+struct Profile<'a> {
+    title: &'a str,
+    names: &'a [&'a str],
+    curves: &'a [Vec<(f64, f64)>],
+}
+
+impl Figure for Profile<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_profile(root, self.title, self.names, self.curves)
+    }
 }
 
 fn draw_profile<DB: DrawingBackend>(
@@ -190,7 +241,7 @@ fn draw_profile<DB: DrawingBackend>(
     title: &str,
     names: &[&str],
     curves: &[Vec<(f64, f64)>],
-) -> Result<(), Box<dyn std::error::Error>>
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
