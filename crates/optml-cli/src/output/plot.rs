@@ -28,22 +28,31 @@ enum Format {
     Png,
 }
 
-/// The format the extension of `path` names.
+/// The format the extension of `path` names, once its folder is known to exist.
 fn format_of(path: &Path) -> Result<Format, String> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    if ext.eq_ignore_ascii_case("svg") {
-        Ok(Format::Svg)
+    let format = if ext.eq_ignore_ascii_case("svg") {
+        Format::Svg
     } else if ext.eq_ignore_ascii_case("png") {
-        Ok(Format::Png)
+        Format::Png
     } else {
-        Err(format!(
+        return Err(format!(
             "cannot plot to {}: the file name must end in .svg or .png",
             path.display()
-        ))
+        ));
+    };
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(format!(
+            "cannot plot to {}: there is no folder {}",
+            path.display(),
+            dir.display()
+        )),
+        _ => Ok(format),
     }
 }
 
-/// Parses a `--plot` path, refusing (before any work is done) one that names no format.
+/// Parses a `--plot` path, refusing before any work is done one that names no format or
+/// lies in a folder that does not exist.
 pub fn plot_path(s: &str) -> Result<PathBuf, String> {
     let path = PathBuf::from(s);
     format_of(&path)?;
@@ -285,4 +294,30 @@ where
         .draw()?;
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{format_of, Format};
+
+    #[test]
+    fn the_extension_picks_the_format_and_anything_else_is_refused_by_name() {
+        assert_eq!(format_of(Path::new("a.svg")), Ok(Format::Svg));
+        assert_eq!(format_of(Path::new("a.SVG")), Ok(Format::Svg));
+        assert_eq!(format_of(Path::new("a.png")), Ok(Format::Png));
+        for bad in ["a.jpg", "a", "a.svg.bak"] {
+            let err = format_of(Path::new(bad)).unwrap_err();
+            assert!(err.contains(bad) && err.contains(".svg or .png"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_missing_folder_is_named_with_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nodir").join("t.svg");
+        let err = format_of(&path).unwrap_err();
+        assert!(err.contains(&path.display().to_string()), "{err}");
+    }
 }
