@@ -30,3 +30,35 @@ fn fail(e: &io::Error) -> ! {
     let _ = writeln!(io::stderr(), "error: cannot write to standard output: {e}");
     std::process::exit(1)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn sources(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+
+    /// Every write to stdout goes through this module: no code takes the stdout handle or
+    /// std's printing macros by path, which would panic again on a closed pipe.
+    #[test]
+    fn nothing_else_writes_to_stdout() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&src, &mut files);
+        assert!(files.len() > 10);
+        for file in files.iter().filter(|f| !f.ends_with("output/stdout.rs")) {
+            let text = std::fs::read_to_string(file).unwrap();
+            for direct in ["stdout()", "std::println!", "std::print!"] {
+                assert!(!text.contains(direct), "{}: {direct}", file.display());
+            }
+        }
+    }
+}
