@@ -65,6 +65,39 @@ fn a_pipe_closed_mid_run_ends_quietly() {
     assert_eq!(out.status.code(), Some(0), "{err}");
 }
 
+/// A file argument naming stdout (`--trace /proc/self/fd/1`, as `/dev/stdout` is) is written
+/// into the pipe, and a reader that left ends the program as quietly as for stdout itself.
+#[test]
+fn an_output_file_that_is_a_closed_pipe_ends_quietly() {
+    let stdout = Path::new("/proc/self/fd/1");
+    if !stdout.exists() {
+        eprintln!("no /proc here; skipped");
+        return;
+    }
+    let out = train()
+        .args(["--quiet", "--trace", s(stdout)])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        csv.starts_with("iter,seconds,passes,f,grad_norm\n"),
+        "{csv}"
+    );
+
+    let mut child = train()
+        .args(["--quiet", "--trace", s(stdout)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked") && !err.contains("error"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}
+
 /// `optml train … > /dev/full`: one line saying stdout could not be written, status 1.
 #[test]
 fn a_full_stdout_is_one_line_of_error() {
