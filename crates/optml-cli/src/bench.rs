@@ -3,7 +3,7 @@
 //! same problems for other optimizers (bench/mgh/run.py drives scipy.optimize through it).
 
 use std::cell::{Cell, RefCell};
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::PathBuf;
 
 use clap::{Args as ClapArgs, Subcommand};
@@ -55,8 +55,8 @@ struct MghArgs {
     /// Comma-separated problem names (default: all 35).
     #[arg(long, value_delimiter = ',')]
     problems: Vec<String>,
-    /// Dolan–Moré performance profile of the evaluations (SVG or PNG).
-    #[arg(long, help_heading = heading::OUTPUT)]
+    /// Dolan–Moré performance profile of the evaluations (.svg or .png).
+    #[arg(long, value_parser = crate::output::plot::plot_path, help_heading = heading::OUTPUT)]
     plot: Option<PathBuf>,
     /// Every run as JSON.
     #[arg(long, help_heading = heading::OUTPUT)]
@@ -328,7 +328,6 @@ struct Entry {
 fn serve() -> CliResult {
     let problems = Mgh::all();
     let stdin = std::io::stdin();
-    let mut out = std::io::stdout().lock();
     for (k, line) in stdin.lock().lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {
@@ -339,9 +338,7 @@ fn serve() -> CliResult {
             Err(e) => Err(format!("request {}: {e}", k + 1)),
         };
         let reply = reply.unwrap_or_else(|e| serde_json::json!({ "error": e }));
-        serde_json::to_writer(&mut out, &reply)?;
-        writeln!(out)?;
-        out.flush()?;
+        println!("{reply}");
     }
     Ok(())
 }

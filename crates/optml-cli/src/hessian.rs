@@ -15,11 +15,13 @@ use optml::data::read_npy_vector;
 use optml::models::glm::ObjectiveView;
 use optml::models::mlp::Mlp;
 use optml::{Curvature, Objective};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::args::{
     heading, load_model, read_params, DataArgs, MlpArgs, ModelFile, Quiet, Seed, Threads,
 };
+use crate::output::plot;
 use crate::CliResult;
 
 /// `--help` headings of the eigenvalue flags and of the trace and density flags.
@@ -130,8 +132,8 @@ pub struct Args {
     /// Write the results as JSON here.
     #[arg(long, help_heading = heading::OUTPUT)]
     pub json: Option<PathBuf>,
-    /// Draw the spectral density here (.svg, else PNG), log-scale density.
-    #[arg(long, help_heading = heading::OUTPUT)]
+    /// Draw the spectral density here (.svg or .png), log-scale density.
+    #[arg(long, value_parser = plot::plot_path, help_heading = heading::OUTPUT)]
     pub plot: Option<PathBuf>,
     #[command(flatten)]
     pub seed: Seed,
@@ -379,23 +381,25 @@ fn print_results(r: &Spectrum) {
 
 /// The smoothed density against the eigenvalue, log-scale.
 fn plot_density(path: &Path, d: &SpectralDensity) -> CliResult {
-    crate::output::plot::ensure_font()?;
-    let size = (900, 540);
-    let svg = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    let result = if svg {
-        draw_density(SVGBackend::new(path, size).into_drawing_area(), d)
-    } else {
-        draw_density(BitMapBackend::new(path, size).into_drawing_area(), d)
-    };
-    result.map_err(|e| format!("cannot draw {}: {e}", path.display()).into())
+    plot::save(path, (900, 540), &Density(d))
+}
+
+/// A spectral density as a figure.
+struct Density<'a>(&'a SpectralDensity);
+
+impl plot::Figure for Density<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> plot::DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_density(root, self.0)
+    }
 }
 
 fn draw_density<DB: DrawingBackend>(
-    root: DrawingArea<DB, plotters::coord::Shift>,
+    root: DrawingArea<DB, Shift>,
     d: &SpectralDensity,
-) -> Result<(), Box<dyn std::error::Error>>
+) -> plot::DrawResult
 where
     DB::ErrorType: 'static,
 {

@@ -1,6 +1,22 @@
 //! `optml`: fit models with curvature, look at Hessian spectra, solve non-convex recovery
 //! problems, and compare the solvers.
 
+// `print!` and `println!` everywhere below are these, not std's (which panic when stdout is a
+// closed pipe or a full disk): see `output::stdout`.
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::output::stdout::print(format_args!($($arg)*), false)
+    };
+}
+macro_rules! println {
+    () => {
+        $crate::output::stdout::print(format_args!(""), true)
+    };
+    ($($arg:tt)*) => {
+        $crate::output::stdout::print(format_args!($($arg)*), true)
+    };
+}
+
 mod args;
 mod bench;
 mod complete;
@@ -78,11 +94,28 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A file argument that is a pipe (`--model /dev/stdout | head`) whose reader left: as
+        // for stdout itself, nothing to report.
+        Err(e) if broken_pipe(e.as_ref()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether `e` or any error under it is a write into a pipe with no reader.
+fn broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(e) = next {
+        if e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 #[cfg(test)]

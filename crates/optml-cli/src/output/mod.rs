@@ -5,6 +5,7 @@
 pub mod plot;
 pub mod progress;
 mod recovery;
+pub mod stdout;
 mod training;
 
 pub use recovery::{summary, write_matrix, IterLog};

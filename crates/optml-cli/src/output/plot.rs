@@ -1,7 +1,9 @@
-//! Convergence plots: ‖∇f‖ and f − f_best against time on a log axis, one line per solver (SVG
-//! or PNG), each curve thinned to a few hundred points.
+//! Every plot the CLI draws, and the one place ([`save`]) that picks its format from the
+//! file name: `.svg` is SVG, `.png` is PNG, anything else is refused with the file named.
+//! Convergence plots show ‖∇f‖ and f − f_best against time on a log axis, one line per solver,
+//! each curve thinned to a few hundred points.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use optml::monitor::IterInfo;
@@ -9,6 +11,67 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::CliResult;
+
+/// What drawing returns, whatever the backend.
+pub type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A picture that can be drawn on any plotters backend.
+pub trait Figure {
+    /// Draws on `root` (and presents it).
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static;
+}
+
+/// The image formats a plot can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Svg,
+    Png,
+}
+
+/// The format the extension of `path` names, once its folder is known to exist.
+fn format_of(path: &Path) -> Result<Format, String> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let format = if ext.eq_ignore_ascii_case("svg") {
+        Format::Svg
+    } else if ext.eq_ignore_ascii_case("png") {
+        Format::Png
+    } else {
+        return Err(format!(
+            "cannot plot to {}: the file name must end in .svg or .png",
+            path.display()
+        ));
+    };
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(format!(
+            "cannot plot to {}: there is no folder {}",
+            path.display(),
+            dir.display()
+        )),
+        _ => Ok(format),
+    }
+}
+
+/// Parses a `--plot` path, refusing before any work is done one that names no format or
+/// lies in a folder that does not exist.
+pub fn plot_path(s: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(s);
+    format_of(&path)?;
+    Ok(path)
+}
+
+/// Draws `figure` into `path` at `size` pixels, as SVG or PNG by the file's extension; every
+/// error names the file.
+pub fn save(path: &Path, size: (u32, u32), figure: &impl Figure) -> CliResult {
+    let format = format_of(path)?;
+    ensure_font()?;
+    let drawn = match format {
+        Format::Svg => figure.draw(SVGBackend::new(path, size).into_drawing_area()),
+        Format::Png => figure.draw(BitMapBackend::new(path, size).into_drawing_area()),
+    };
+    drawn.map_err(|e| format!("cannot write plot {}: {e}", path.display()).into())
+}
 
 /// Where a TrueType font for the labels is looked for (plotters draws text with ab_glyph).
 const FONT_PATHS: [&str; 4] = [
@@ -19,7 +82,7 @@ const FONT_PATHS: [&str; 4] = [
 ];
 
 /// Registers a system font as "sans-serif" once.
-pub(crate) fn ensure_font() -> CliResult {
+fn ensure_font() -> CliResult {
     static FONT: OnceLock<bool> = OnceLock::new();
     let ok = *FONT.get_or_init(|| {
         let bytes = std::env::var_os("OPTML_FONT")
@@ -42,34 +105,31 @@ pub(crate) fn ensure_font() -> CliResult {
     }
 }
 
-/// Draws the convergence of each (name, trace) into `path` (.svg, else PNG).
+/// Draws the convergence of each (name, trace) into `path` (.svg or .png).
 pub fn convergence(path: &Path, title: &str, series: &[(String, Vec<IterInfo>)]) -> CliResult {
-    ensure_font()?;
-    let size = (1200, 480);
-    let svg = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    let result = if svg {
-        draw(
-            SVGBackend::new(path, size).into_drawing_area(),
-            title,
-            series,
-        )
-    } else {
-        draw(
-            BitMapBackend::new(path, size).into_drawing_area(),
-            title,
-            series,
-        )
-    };
-    result.map_err(|e| format!("cannot draw {}: {e}", path.display()).into())
+    save(path, (1200, 480), &Convergence { title, series })
+}
+
+/// ‖∇f‖ and f − f_best against time, one line per solver.
+struct Convergence<'a> {
+    title: &'a str,
+    series: &'a [(String, Vec<IterInfo>)],
+}
+
+impl Figure for Convergence<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        draw(root, self.title, self.series)
+    }
 }
 
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     title: &str,
     series: &[(String, Vec<IterInfo>)],
-) -> Result<(), Box<dyn std::error::Error>>
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -116,7 +176,7 @@ fn panel<DB: DrawingBackend>(
     times: std::ops::Range<f64>,
     series: &[(String, Vec<IterInfo>)],
     y: impl Fn(&IterInfo) -> f64,
-) -> Result<(), Box<dyn std::error::Error>>
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -228,27 +288,28 @@ pub fn performance_profile(
     names: &[&str],
     curves: &[Vec<(f64, f64)>],
 ) -> CliResult {
-    ensure_font()?;
-    let size = (900, 600);
-    let svg = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    let result = if svg {
-        draw_profile(
-            SVGBackend::new(path, size).into_drawing_area(),
-            title,
-            names,
-            curves,
-        )
-    } else {
-        draw_profile(
-            BitMapBackend::new(path, size).into_drawing_area(),
-            title,
-            names,
-            curves,
-        )
+    let profile = Profile {
+        title,
+        names,
+        curves,
     };
-    result.map_err(|e| format!("cannot draw {}: {e}", path.display()).into())
+    save(path, (900, 600), &profile)
+}
+
+/// A performance profile's curves, one per solver.
+struct Profile<'a> {
+    title: &'a str,
+    names: &'a [&'a str],
+    curves: &'a [Vec<(f64, f64)>],
+}
+
+impl Figure for Profile<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_profile(root, self.title, self.names, self.curves)
+    }
 }
 
 fn draw_profile<DB: DrawingBackend>(
@@ -256,7 +317,7 @@ fn draw_profile<DB: DrawingBackend>(
     title: &str,
     names: &[&str],
     curves: &[Vec<(f64, f64)>],
-) -> Result<(), Box<dyn std::error::Error>>
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -304,7 +365,9 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::thin_log_x;
+    use std::path::Path;
+
+    use super::{format_of, thin_log_x, Format};
 
     /// A long oscillating trace keeps at most four points per slice, its end points, and the
     /// extremes of y; a short one is kept whole.
@@ -331,5 +394,24 @@ mod tests {
         assert!(thin.iter().any(|p| p.1 == 7.0) && thin.iter().any(|p| p.1 == 1.0));
         assert!(thin.windows(2).all(|w| w[0].0 <= w[1].0));
         assert_eq!(thin_log_x(&points[..50], 1e-4..2.0, 100), &points[..50]);
+    }
+
+    #[test]
+    fn the_extension_picks_the_format_and_anything_else_is_refused_by_name() {
+        assert_eq!(format_of(Path::new("a.svg")), Ok(Format::Svg));
+        assert_eq!(format_of(Path::new("a.SVG")), Ok(Format::Svg));
+        assert_eq!(format_of(Path::new("a.png")), Ok(Format::Png));
+        for bad in ["a.jpg", "a", "a.svg.bak"] {
+            let err = format_of(Path::new(bad)).unwrap_err();
+            assert!(err.contains(bad) && err.contains(".svg or .png"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_missing_folder_is_named_with_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nodir").join("t.svg");
+        let err = format_of(&path).unwrap_err();
+        assert!(err.contains(&path.display().to_string()), "{err}");
     }
 }

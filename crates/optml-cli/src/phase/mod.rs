@@ -85,8 +85,8 @@ pub struct Args {
     /// Write the sweep's markdown table here.
     #[arg(long, requires = "sweep", help_heading = SWEEP)]
     pub table: Option<PathBuf>,
-    /// Write the sweep's plot (SVG) here.
-    #[arg(long, requires = "sweep", help_heading = SWEEP)]
+    /// Write the sweep's plot here (.svg or .png).
+    #[arg(long, requires = "sweep", value_parser = crate::output::plot::plot_path, help_heading = SWEEP)]
     pub plot: Option<PathBuf>,
     /// Iteration budget (of each run, with --sweep).
     #[arg(long, default_value_t = 2500, help_heading = heading::STOP)]

@@ -1,6 +1,6 @@
 //! The phase-transition experiment of `optml phase --sweep`: the success rate of Wirtinger Flow
 //! and Truncated Wirtinger Flow against the oversampling m/n for real Gaussian measurements
-//! (success: ‖x̂ ∓ x‖/‖x‖ ≤ 10⁻⁵), as a markdown table and an SVG plot.
+//! (success: ‖x̂ ∓ x‖/‖x‖ ≤ 10⁻⁵), as a markdown table and a plot.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,9 +10,11 @@ use optml::nonconvex::phase_retrieval::{
     distance_up_to_phase, planted, TruncatedWirtingerFlow, WirtingerFlow,
 };
 use optml::solvers::Stop;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
 
+use crate::output::plot;
 use crate::CliResult;
 
 /// Relative error below which a trial counts as a recovery.
@@ -87,44 +89,61 @@ pub fn write_table(path: &Path, n: usize, trials: usize, rows: &Rates) -> CliRes
     Ok(())
 }
 
-/// The rates against m/n as an SVG plot.
+/// The rates against m/n, as SVG or PNG by the extension of `path`.
 pub fn write_plot(path: &Path, n: usize, trials: usize, rows: &Rates) -> CliResult {
-    crate::output::plot::ensure_font()?;
-    let root = SVGBackend::new(path, (800, 480)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let hi = rows.iter().map(|r| r.0).fold(0.0, f64::max);
-    let mut chart = ChartBuilder::on(&root)
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(50)
-        .caption(
-            format!("Phase retrieval, real Gaussian, n = {n}, {trials} trials"),
-            ("sans-serif", 18),
-        )
-        .build_cartesian_2d(0.0..hi + 0.5, 0.0..1.05)?;
-    chart
-        .configure_mesh()
-        .x_desc("m / n")
-        .y_desc("success rate")
-        .draw()?;
-    for (k, name) in ["Wirtinger Flow", "Truncated WF"].iter().enumerate() {
-        let color = Palette99::pick(k).to_rgba();
-        let pts: Vec<(f64, f64)> = rows
-            .iter()
-            .map(|r| (r.0, if k == 0 { r.1 } else { r.2 }))
-            .collect();
+    plot::save(path, (800, 480), &RatePlot { n, trials, rows })
+}
+
+/// The success rates of both methods against m/n.
+struct RatePlot<'a> {
+    n: usize,
+    trials: usize,
+    rows: &'a Rates,
+}
+
+impl plot::Figure for RatePlot<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> plot::DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let RatePlot { n, trials, rows } = *self;
+        root.fill(&WHITE)?;
+        let hi = rows.iter().map(|r| r.0).fold(0.0, f64::max);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .caption(
+                format!("Phase retrieval, real Gaussian, n = {n}, {trials} trials"),
+                ("sans-serif", 18),
+            )
+            .build_cartesian_2d(0.0..hi + 0.5, 0.0..1.05)?;
         chart
-            .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))?
-            .label(*name)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
-        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
+            .configure_mesh()
+            .x_desc("m / n")
+            .y_desc("success rate")
+            .draw()?;
+        for (k, name) in ["Wirtinger Flow", "Truncated WF"].iter().enumerate() {
+            let color = Palette99::pick(k).to_rgba();
+            let pts: Vec<(f64, f64)> = rows
+                .iter()
+                .map(|r| (r.0, if k == 0 { r.1 } else { r.2 }))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))?
+                .label(*name)
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2))
+                });
+            chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()?;
+        root.present()?;
+        Ok(())
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()?;
-    root.present()?;
-    Ok(())
 }

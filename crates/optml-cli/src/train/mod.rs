@@ -68,7 +68,7 @@ pub struct Args {
     #[arg(long, help_heading = heading::OUTPUT)]
     pub trace: Option<PathBuf>,
     /// Draw ‖∇f‖ and f − f_best against time (.svg or .png).
-    #[arg(long, help_heading = heading::OUTPUT)]
+    #[arg(long, value_parser = crate::output::plot::plot_path, help_heading = heading::OUTPUT)]
     pub plot: Option<PathBuf>,
     #[command(flatten)]
     pub seed: Seed,
