@@ -60,6 +60,7 @@ pub mod curvature;
 pub mod data;
 mod error;
 pub mod fit;
+pub mod limits;
 pub mod linalg;
 pub mod models;
 pub mod monitor;

@@ -486,9 +486,13 @@ pub struct Planted<T: Scalar> {
 }
 
 pub fn planted<T: Scalar>(n: usize, m: usize, seed: u64) -> Result<Planted<T>> {
-    if n == 0 || m == 0 || m.checked_mul(n).is_none() {
+    if n == 0 || m == 0 {
         return Err(Error::invalid(format!("cannot plant n = {n}, m = {m}")));
     }
+    crate::limits::check_values(
+        &format!("a planted {m} × {n} measurement matrix"),
+        &[m, n, T::WIDTH],
+    )?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let signal: Vec<T> = (0..n).map(|_| T::gaussian(&mut rng)).collect();
     let a: Vec<T> = (0..m * n).map(|_| T::gaussian(&mut rng)).collect();

@@ -1,0 +1,105 @@
+//! Inputs at the edges: sizes from flags and files that would not fit in memory, byte-order
+//! marks, non-finite and out-of-range values. Each is refused with one line (exit 1) or
+//! accepted as documented; none panics (exit 101) or aborts.
+
+mod common;
+use common::{fixture, optml, text};
+
+/// Exit 1 with a message containing every one of `needles`.
+fn refused(args: &[&str], needles: &[&str]) {
+    let out = optml(args);
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {log}");
+    for n in needles {
+        assert!(log.contains(n), "{args:?}: no '{n}' in {log}");
+    }
+    assert!(!log.contains("panicked"), "{args:?}: {log}");
+}
+
+#[test]
+fn a_libsvm_file_with_a_byte_order_mark_trains() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("bom.svm");
+    std::fs::write(
+        &data,
+        "\u{feff}+1 1:1 2:0.5\n-1 1:-1 2:0.2\n+1 1:2\n-1 2:-1\n",
+    )
+    .unwrap();
+    let out = optml(&["train", data.to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn a_huge_feature_index_is_refused_before_allocating() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hashed.svm");
+    std::fs::write(&data, "+1 1:1 3000000000:1\n-1 2:1\n").unwrap();
+    let path = data.to_str().unwrap();
+    refused(&["train", path], &[path, "3000000000", "22.4 GiB"]);
+}
+
+#[test]
+fn sizes_from_flags_are_checked_against_what_they_allocate() {
+    let data = fixture("breast_cancer.svm");
+    let data = data.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let classes = dir.path().join("classes.svm");
+    std::fs::write(&classes, "0 1:1 2:0.5\n1 1:-1\n0 2:1\n").unwrap();
+    refused(
+        &[
+            "train",
+            classes.to_str().unwrap(),
+            "--arch",
+            "2-100000-100000-2",
+        ],
+        &["2-100000-100000-2", "GiB"],
+    );
+    refused(
+        &[
+            "dictionary",
+            "--synthetic",
+            "8x16",
+            "--atoms",
+            "16",
+            "--sparsity",
+            "2",
+            "--samples",
+            "100000000000",
+        ],
+        &["100000000000", "GiB"],
+    );
+    refused(
+        &[
+            "phase",
+            "--sweep",
+            "4",
+            "--signal-len",
+            "1000000000",
+            "--trials",
+            "1",
+        ],
+        &["GiB"],
+    );
+    let model = dir.path().join("m.json");
+    let out = optml(&[
+        "train",
+        data,
+        "--max-iter",
+        "3",
+        "-q",
+        "--model",
+        model.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    refused(
+        &[
+            "hessian",
+            "--model",
+            model.to_str().unwrap(),
+            data,
+            "--trace-probes",
+            "100000000000",
+        ],
+        &["100000000000", "GiB"],
+    );
+}
