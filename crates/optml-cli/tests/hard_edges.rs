@@ -103,3 +103,73 @@ fn sizes_from_flags_are_checked_against_what_they_allocate() {
         &["100000000000", "GiB"],
     );
 }
+
+/// A logistic model on two features with these weights (no intercept).
+fn model_file(dir: &std::path::Path, weights: &str) -> std::path::PathBuf {
+    let path = dir.join("m.json");
+    std::fs::write(
+        &path,
+        format!(
+            "{{\"format_version\": 2, \"loss\": \"logistic\", \"ridge\": \"none\", \
+             \"intercept\": false, \"n_features\": 2, \"classes\": [-1.0, 1.0], \
+             \"weights\": {weights}}}"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn predict_refuses_overflowing_scores_and_narrow_dense_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d.svm");
+    std::fs::write(&data, "1 1:10 2:10\n-1 1:-1\n").unwrap();
+    let huge = model_file(dir.path(), "[1e308, 1e308]");
+    let (huge, data) = (huge.to_str().unwrap(), data.to_str().unwrap());
+    refused(&["predict", huge, data], &["non-finite", "sample 0"]);
+    let probs = dir.path().join("p.txt");
+    let probs = probs.to_str().unwrap();
+    refused(
+        &["predict", huge, data, "--proba", "--out", probs],
+        &["non-finite"],
+    );
+    assert!(!std::path::Path::new(probs).exists());
+
+    let fine = model_file(dir.path(), "[1.0, 1.0]");
+    let fine = fine.to_str().unwrap();
+    let out = optml(&["predict", fine, data, "--proba", "--out", probs]);
+    assert!(out.status.success(), "{}", text(&out));
+    // Dense data one column short of the model: refused, as one column too many is.
+    let narrow = dir.path().join("narrow.csv");
+    std::fs::write(&narrow, "0.5,1\n2,-1\n").unwrap();
+    refused(
+        &["predict", fine, narrow.to_str().unwrap()],
+        &["narrow.csv", "1 columns", "trained on 2"],
+    );
+    let wide = dir.path().join("wide.csv");
+    std::fs::write(&wide, "0.5,1,1,1\n2,0,0,-1\n").unwrap();
+    refused(&["predict", fine, wide.to_str().unwrap()], &["3 features"]);
+    let exact = dir.path().join("exact.csv");
+    std::fs::write(&exact, "0.5,1,1\n2,0,-1\n").unwrap();
+    let out = optml(&["predict", fine, exact.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn a_model_file_with_repeated_classes_or_a_negative_c_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d.svm");
+    std::fs::write(&data, "1 1:1\n-1 2:1\n").unwrap();
+    let data = data.to_str().unwrap();
+    let model = model_file(dir.path(), "[1.0, 1.0]");
+    let text_of = std::fs::read_to_string(&model).unwrap();
+    let m = model.to_str().unwrap();
+    std::fs::write(&model, text_of.replace("[-1.0, 1.0]", "[1, 1]")).unwrap();
+    refused(&["predict", m, data], &["m.json", "distinct"]);
+    std::fs::write(
+        &model,
+        text_of.replace("\"ridge\": \"none\"", "\"ridge\": {\"c\": -1}"),
+    )
+    .unwrap();
+    refused(&["predict", m, data], &["m.json", "C must be positive"]);
+}
