@@ -173,3 +173,28 @@ fn a_model_file_with_repeated_classes_or_a_negative_c_is_refused() {
     .unwrap();
     refused(&["predict", m, data], &["m.json", "C must be positive"]);
 }
+
+#[test]
+fn tolerances_thresholds_and_thread_counts_out_of_range_are_refused() {
+    let complete = ["complete", "--synthetic", "30x30", "--observed", "0.5"];
+    let rpca = ["rpca", "--synthetic", "30x30", "--corruption", "0.1"];
+    let phase = ["phase", "--synthetic", "64x16"];
+    for bad in ["-1", "nan"] {
+        let tol = format!("--tol={bad}");
+        for base in [&complete[..], &rpca[..]] {
+            let mut args = base.to_vec();
+            args.extend(["--rank", "2", &tol]);
+            refused(&args, &["tolerance"]);
+        }
+        let mut args = phase.to_vec();
+        args.push(&tol);
+        refused(&args, &["tolerance"]);
+        let beta = format!("--beta={bad}");
+        let mut args = rpca.to_vec();
+        args.extend(["--rank", "2", "--method", "altproj", &beta]);
+        refused(&args, &["β"]);
+    }
+    let mut args = complete.to_vec();
+    args.extend(["--rank", "2", "--threads", "4096"]);
+    refused(&args, &["4096 threads"]);
+}

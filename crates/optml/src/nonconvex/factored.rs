@@ -213,7 +213,7 @@ pub(crate) fn gradient_descent<M: Monitor + ?Sized>(
     if !(eta > 0.0 && eta.is_finite()) {
         return Err(Error::invalid(format!("step size {eta} is not positive")));
     }
-    let mut run = Run::counting(name, stop, monitor);
+    let mut run = Run::counting(name, stop, monitor)?;
     let n = x.len();
     let (mut g, mut trial, mut gt) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     let mut fx = f.value_grad(x, &mut g);

@@ -342,7 +342,7 @@ impl WirtingerFlow {
         if !(z0 > 0.0 && z0.is_finite()) {
             return Err(Error::invalid("the measurements are all zero"));
         }
-        let mut run = Run::counting("wirtinger-flow", self.stop, monitor);
+        let mut run = Run::counting("wirtinger-flow", self.stop, monitor)?;
         let (mut az, mut g) = (vec![T::default(); meas.m], vec![T::default(); meas.n]);
         let mut t = 0usize;
         loop {
@@ -423,7 +423,7 @@ impl TruncatedWirtingerFlow {
             return Err(Error::invalid("the measurements are all zero"));
         }
         let (m, n) = (meas.m as f64, meas.n as f64);
-        let mut run = Run::counting("truncated-wirtinger-flow", self.stop, monitor);
+        let mut run = Run::counting("truncated-wirtinger-flow", self.stop, monitor)?;
         let (mut az, mut v, mut g) = (
             vec![T::default(); meas.m],
             vec![T::default(); meas.m],

@@ -44,7 +44,7 @@ impl GradientDescent {
     ) -> Result<Report> {
         check_dim(f, x)?;
         let n = x.len();
-        let mut run = Run::new("gd", self.stop, f, monitor);
+        let mut run = Run::new("gd", self.stop, f, monitor)?;
         let (mut fx, mut g, mut ended) = run.start(f, x);
         let rule = self.nonmonotone.unwrap_or(NonMonotone::MaxOfLast(1));
         let mut reference = Reference::new(rule, fx);
