@@ -49,7 +49,7 @@ impl Stop {
                 self.tol
             )));
         }
-        if !(self.max_seconds >= 0.0) {
+        if self.max_seconds.is_nan() || self.max_seconds < 0.0 {
             return Err(crate::Error::invalid(format!(
                 "the time limit must be ≥ 0 seconds, got {}",
                 self.max_seconds

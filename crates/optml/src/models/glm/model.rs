@@ -343,7 +343,7 @@ impl GlmModel {
     /// Class probabilities (n × K, or n × 2 for logistic), for the probabilistic losses.
     pub fn predict_proba(&self, x: &Design) -> Result<Option<Vec<f64>>> {
         let z = self.decision_function(x)?;
-        Ok(match self.loss {
+        let proba = match self.loss {
             Loss::Logistic => Some(
                 z.iter()
                     .flat_map(|&zi| {
@@ -361,16 +361,17 @@ impl GlmModel {
                 Some(p)
             }
             _ => None,
+        };
+        if let Some(p) = &proba {
+            if let Some(i) = p.iter().position(|v| !v.is_finite()) {
+                return Err(Error::NonFinite(format!(
+                    "a class probability of sample {} is {}",
+                    i / (p.len() / x.nrows()).max(1),
+                    p[i]
+                )));
+            }
         }
-        .map(|p| match p.iter().position(|v| !v.is_finite()) {
-            Some(i) => Err(Error::NonFinite(format!(
-                "a class probability of sample {} is {}",
-                i / (p.len() / x.nrows()).max(1),
-                p[i]
-            ))),
-            None => Ok(p),
-        })
-        .transpose()?)
+        Ok(proba)
     }
 
     /// Accuracy, log-loss or mean squared error on a labelled data set.
