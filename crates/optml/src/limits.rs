@@ -22,16 +22,18 @@ pub const MAX_VALUES: usize = 1 << 30;
 /// # let _ = MAX_VALUES;
 /// ```
 pub fn check_values(what: &str, dims: &[usize]) -> Result<usize> {
-    let count = dims
-        .iter()
-        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
-        .filter(|&c| c <= MAX_VALUES);
-    count.ok_or_else(|| {
-        let values: f64 = dims.iter().map(|&d| d as f64).product();
-        let gib = values * 8.0 / (1u64 << 30) as f64;
-        Error::invalid(format!(
-            "{what} would need {values:.3e} values ({gib:.1} GiB), over the cap of 2^30 values \
-             (8 GiB) per array"
-        ))
-    })
+    check_total(what, dims.iter().map(|&d| d as f64).product())
+}
+
+/// [`check_values`] for a count given as a real number (e.g. a sum of products that may not
+/// fit in `usize`): the count as `usize`, or the same error.
+pub fn check_total(what: &str, values: f64) -> Result<usize> {
+    if values <= MAX_VALUES as f64 {
+        return Ok(values as usize);
+    }
+    let gib = values * 8.0 / (1u64 << 30) as f64;
+    Err(Error::invalid(format!(
+        "{what} would need {values:.3e} values ({gib:.1} GiB), over the cap of 2^30 values \
+         (8 GiB) per array"
+    )))
 }

@@ -97,12 +97,7 @@ fn check_sizes(sizes: &[usize]) -> Result<usize> {
         .windows(2)
         .map(|w| (w[0] as f64 + 1.0) * w[1] as f64)
         .sum();
-    let count = if count > crate::limits::MAX_VALUES as f64 {
-        usize::MAX
-    } else {
-        count as usize
-    };
-    crate::limits::check_values(&format!("the parameters of the MLP {}", arch()), &[count])
+    crate::limits::check_total(&format!("the parameters of the MLP {}", arch()), count)
 }
 
 enum Targets {

@@ -439,7 +439,7 @@ mod tests {
             ),
             (
                 Box::new(|v| v["sizes"] = serde_json::json!([usize::MAX, usize::MAX, 2])),
-                "overflow",
+                "would need 3.403e38 values",
             ),
             (
                 Box::new(|v| v["sizes"] = serde_json::json!([30, 1])),
