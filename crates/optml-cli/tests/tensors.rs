@@ -70,6 +70,19 @@ fn cp_rejects_bad_input() {
     let out = optml(&["cp", "--synthetic", "4x4x4", "--rank", "0"]);
     assert!(!out.status.success());
     assert!(text(&out).contains("rank"), "{}", text(&out));
+    // No sweep at all is refused with a message, not a panic (exit 101).
+    let cube = dir.path().join("t.npy");
+    optml::data::write_npy(&cube, &[3, 3, 3], &[1.0; 27]).unwrap();
+    let out = optml(&[
+        "cp",
+        cube.to_str().unwrap(),
+        "--rank",
+        "2",
+        "--max-iter",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("max_iter"), "{}", text(&out));
 }
 
 #[test]

@@ -60,6 +60,7 @@ pub mod curvature;
 pub mod data;
 mod error;
 pub mod fit;
+pub mod limits;
 pub mod linalg;
 pub mod models;
 pub mod monitor;
@@ -78,6 +79,7 @@ pub use objective::{
 /// [`with_threads`]. Call it once, before any work; later calls fail. Without it, rayon uses one
 /// thread per core.
 pub fn set_threads(threads: usize) -> Result<()> {
+    check_threads(threads)?;
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global()
@@ -102,9 +104,30 @@ pub fn set_threads(threads: usize) -> Result<()> {
 /// # Ok::<(), optml::Error>(())
 /// ```
 pub fn with_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> Result<R> {
+    check_threads(threads)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| Error::invalid(format!("cannot build a pool of {threads} threads: {e}")))?;
     Ok(pool.install(work))
+}
+
+/// The most threads [`set_threads`] and [`with_threads`] accept: 4 per core, and at least 16.
+/// More only add switching and memory (a pool of thousands turns a fast fit into a slow one).
+pub fn max_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .saturating_mul(4)
+        .max(16)
+}
+
+/// Refuses a thread count of 0 or above [`max_threads`].
+fn check_threads(threads: usize) -> Result<()> {
+    let max = max_threads();
+    if threads == 0 || threads > max {
+        return Err(Error::invalid(format!(
+            "{threads} threads: give 1 to {max} (4 per core of this machine, at least 16)"
+        )));
+    }
+    Ok(())
 }

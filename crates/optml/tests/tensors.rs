@@ -235,6 +235,30 @@ fn cp_als_handles_a_long_mode_and_refuses_an_absurd_rank() {
 }
 
 #[test]
+fn cp_als_refuses_zero_sweeps_and_stops_after_one() {
+    let (x, _) = planted_cp([6, 5, 4], 2, 0.0, 3).unwrap();
+    for compress in [true, false] {
+        let zero = CpAls {
+            rank: 2,
+            max_iter: 0,
+            compress,
+            ..Default::default()
+        };
+        assert!(matches!(
+            zero.fit(&x, &mut quiet()),
+            Err(optml::Error::InvalidInput(_))
+        ));
+        let (_, report) = CpAls {
+            max_iter: 1,
+            ..zero
+        }
+        .fit(&x, &mut quiet())
+        .unwrap();
+        assert!(report.iterations <= 2, "{report:?}");
+    }
+}
+
+#[test]
 fn cp_als_random_restarts_are_seeded() {
     let (x, truth) = planted_cp([8, 9, 10], 3, 0.01, 11).unwrap();
     let als = CpAls {

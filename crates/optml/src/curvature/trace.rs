@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::{apply_checked, check_operator, orthogonalize};
 use crate::error::{Error, Result};
+use crate::limits::check_values;
 use crate::linalg::krylov::LanczosBasis;
 use crate::linalg::random::rademacher_vector;
 use crate::linalg::{axpy, dot};
@@ -53,6 +54,7 @@ pub fn hutchinson<A: LinearOperator + ?Sized>(
     if probes == 0 {
         return Err(Error::invalid("Hutchinson: need at least one probe"));
     }
+    check_values(&format!("Hutchinson's {probes} probe samples"), &[probes])?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut hz = vec![0.0; n];
     let mut samples = Vec::with_capacity(probes);
@@ -83,8 +85,16 @@ pub fn hutch_plus_plus<A: LinearOperator + ?Sized>(
             "Hutch++ needs at least 3 products, got {products}"
         )));
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let s = (products / 3).min(n);
+    check_values(
+        &format!("Hutch++'s {products} product samples"),
+        &[products],
+    )?;
+    check_values(
+        &format!("Hutch++'s sketch of {s} vectors of length {n}"),
+        &[s, n],
+    )?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut used = 0;
     // Q = orth(H·S): the dominant range, orthonormalized; dependent columns dropped.
     let mut q: Vec<Vec<f64>> = Vec::with_capacity(s);
@@ -128,8 +138,13 @@ pub fn krylov_trace<A: LinearOperator + ?Sized>(
             "the Krylov trace estimator needs at least 2 products, got {products}"
         )));
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let steps = (products / 2).min(n);
+    check_values(&format!("the {products} product samples"), &[products])?;
+    check_values(
+        &format!("a Lanczos basis of {steps} vectors of length {n}"),
+        &[steps, n],
+    )?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let start = rademacher_vector(n, &mut rng);
     let Some(mut lz) = LanczosBasis::new(&start) else {
         return Err(Error::invalid("the operator has dimension 0"));

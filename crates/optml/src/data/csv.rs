@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::text::{parse_finite_f64, show, NumError};
+use super::text::{parse_finite_f64, show, strip_bom, NumError};
 use super::Dataset;
 use crate::error::{Error, Result};
 use crate::linalg::{DenseMatrix, Design};
@@ -59,7 +59,7 @@ pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<Dataset> {
 /// source.
 pub fn parse_csv(bytes: &[u8], name: &Path, opts: &CsvOptions) -> Result<Dataset> {
     let err = |line: usize, msg: String| Error::parse(name, line, msg);
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = strip_bom(bytes);
     let mut lines = bytes
         .split(|&b| b == b'\n')
         .enumerate()

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::text::{fast_f64_prefix, parse_finite_f64, scan_digits, show, NumError};
+use super::text::{fast_f64_prefix, parse_finite_f64, scan_digits, show, strip_bom, NumError};
 use super::Dataset;
 use crate::atomic::write_atomic;
 use crate::error::{Error, Result};
@@ -35,7 +35,8 @@ const MIN_PARALLEL: usize = 1 << 20;
 ///
 /// Accepted: 1-based, strictly increasing feature indices up to 2³²−1; any finite label (±1, 0/1,
 /// class ids, real targets); an SVMlight `qid:N` token (ignored); lines with a label and no
-/// features; blank lines, `#` comment lines and trailing `# comments`; `\n` or `\r\n` line ends.
+/// features; blank lines, `#` comment lines and trailing `# comments`; a UTF-8 byte-order mark;
+/// `\n` or `\r\n` line ends.
 /// Explicit zero values are dropped. Rejected with [`Error::Parse`] naming file and line: a
 /// malformed token, a missing colon, index 0, a non-increasing index, an index above 2³²−1 (or
 /// above [`LibsvmOptions::n_features`]), NaN or ±∞ anywhere, and a file with no samples.
@@ -190,6 +191,8 @@ struct Builder {
     limit: u64,
     n_features: Option<usize>,
     name: std::path::PathBuf,
+    /// Whether a block was parsed (a byte-order mark may only start the first).
+    started: bool,
 }
 
 impl Builder {
@@ -211,11 +214,18 @@ impl Builder {
             limit,
             n_features: opts.n_features,
             name: name.to_path_buf(),
+            started: false,
         })
     }
 
     /// Parses one block that ends at a line end (or at the end of the input).
     fn block(&mut self, bytes: &[u8]) -> Result<()> {
+        let bytes = if self.started {
+            bytes
+        } else {
+            self.started = true;
+            strip_bom(bytes)
+        };
         let n_pieces = if bytes.len() < MIN_PARALLEL {
             1
         } else {
@@ -626,6 +636,24 @@ mod tests {
                 other => panic!("block {block}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped() {
+        let text = "+1 1:0.5 3:2\n-1 2:1\n";
+        let want = parse(text).unwrap();
+        let marked = format!("\u{feff}{text}");
+        let got = parse(&marked).unwrap();
+        assert_eq!((got.x, got.y), (want.x.clone(), want.y.clone()));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bom.svm");
+        std::fs::write(&path, &marked).unwrap();
+        for block in [1, 2, 4096] {
+            let got = read_blocks(&path, &LibsvmOptions::default(), block).unwrap();
+            assert_eq!((&got.x, &got.y), (&want.x, &want.y), "block {block}");
+        }
+        // Only at the start of the file: elsewhere it is a malformed label.
+        assert_eq!(err_line(&format!("{text}\u{feff}1 1:1\n")).0, 3);
     }
 
     #[test]

@@ -105,6 +105,13 @@ fn eight_digits(v: u64) -> u64 {
         >> 32
 }
 
+/// `bytes` without a leading UTF-8 byte-order mark (EF BB BF), which some editors write at the
+/// start of a text file and which no error message would show.
+#[inline]
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
 /// Why a number token was rejected.
 #[derive(Debug, PartialEq)]
 pub(crate) enum NumError {

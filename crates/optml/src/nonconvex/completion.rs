@@ -476,7 +476,7 @@ impl AltMin {
             rank: r,
             balance: 0.0,
         };
-        let mut run = Run::counting("altmin", self.stop, monitor);
+        let mut run = Run::counting("altmin", self.stop, monitor)?;
         let mut g = vec![0.0; f.dim()];
         let measure = |x: &Factors, g: &mut [f64]| {
             let fx = f.value_grad(&x.to_params(), g);
@@ -605,7 +605,7 @@ impl SoftImpute {
         };
         let mut xf = Factors::from_svd(&z);
         let mut res = vec![0.0; obs.len()];
-        let mut run = Run::counting("soft-impute", self.stop, monitor);
+        let mut run = Run::counting("soft-impute", self.stop, monitor)?;
         let mut first = true;
         loop {
             // S = P_Ω(M − X): the negative residual.

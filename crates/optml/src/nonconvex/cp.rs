@@ -299,8 +299,8 @@ pub enum CpInit {
 pub struct CpAls {
     /// R, the number of components.
     pub rank: usize,
-    /// Sweeps per run (one sweep updates A, B and C once); a compressed first run may take this
-    /// many on the core and again on the full tensor.
+    /// Sweeps per run, at least 1 (one sweep updates A, B and C once); a compressed first run
+    /// may take this many on the core and again on the full tensor.
     pub max_iter: usize,
     /// Stop when the fit 1 − ‖X − X̂‖/‖X‖ changes by at most `tol` in a sweep.
     pub tol: f64,
@@ -358,6 +358,11 @@ impl CpAls {
     pub fn fit(&self, x: &Tensor3, monitor: &mut impl Monitor) -> Result<(CpModel, CpReport)> {
         if self.rank == 0 {
             return Err(Error::invalid("CP rank must be at least 1"));
+        }
+        if self.max_iter == 0 {
+            return Err(Error::invalid(
+                "CP-ALS needs at least one sweep (max_iter ≥ 1)",
+            ));
         }
         if x.dims.contains(&0) {
             return Err(Error::invalid(format!(
@@ -550,7 +555,7 @@ impl CpAls {
             fit = new_fit;
             let keep_going = info(fit, change);
             let converged = change <= self.tol;
-            if converged || !keep_going || iter == self.max_iter {
+            if converged || !keep_going || iter >= self.max_iter {
                 let model = CpModel { weights, factors };
                 return Ok((model, fit, iter, converged, !keep_going && !converged));
             }

@@ -536,6 +536,18 @@ pub fn planted_dictionary(
             "noise level {noise} is not non-negative"
         )));
     }
+    crate::limits::check_values(
+        &format!("a {dim} × {atoms} planted dictionary"),
+        &[dim, atoms],
+    )?;
+    crate::limits::check_values(
+        &format!("{samples} planted signals of length {dim}"),
+        &[dim, samples],
+    )?;
+    crate::limits::check_values(
+        &format!("the codes of {samples} planted signals"),
+        &[sparsity, samples, 2],
+    )?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut dict = gaussian_matrix(dim, atoms, &mut rng);
     for a in 0..atoms {

@@ -357,7 +357,7 @@ impl WirtingerFlow {
         if !(z0 > 0.0 && z0.is_finite()) {
             return Err(Error::invalid("the measurements are all zero"));
         }
-        let mut run = Run::counting("wirtinger-flow", self.stop, monitor);
+        let mut run = Run::counting("wirtinger-flow", self.stop, monitor)?;
         let (mut az, mut g) = (vec![T::default(); meas.m], vec![T::default(); meas.n]);
         let mut t = 0usize;
         loop {
@@ -439,7 +439,7 @@ impl TruncatedWirtingerFlow {
             return Err(Error::invalid("the measurements are all zero"));
         }
         let (m, n) = (meas.m as f64, meas.n as f64);
-        let mut run = Run::counting("truncated-wirtinger-flow", self.stop, monitor);
+        let mut run = Run::counting("truncated-wirtinger-flow", self.stop, monitor)?;
         let (mut az, mut v, mut g) = (
             vec![T::default(); meas.m],
             vec![T::default(); meas.m],
@@ -503,10 +503,14 @@ pub struct Planted<T: Scalar> {
 }
 
 pub fn planted<T: Scalar>(n: usize, m: usize, seed: u64) -> Result<Planted<T>> {
-    if n == 0 || m == 0 || m.checked_mul(n).is_none() {
+    if n == 0 || m == 0 {
         return Err(Error::invalid(format!("cannot plant n = {n}, m = {m}")));
     }
     check_measurement_count(m, n)?;
+    crate::limits::check_values(
+        &format!("a planted {m} × {n} measurement matrix"),
+        &[m, n, T::WIDTH],
+    )?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let signal: Vec<T> = (0..n).map(|_| T::gaussian(&mut rng)).collect();
     let a: Vec<T> = (0..m * n).map(|_| T::gaussian(&mut rng)).collect();

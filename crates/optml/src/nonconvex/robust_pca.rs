@@ -131,7 +131,7 @@ impl Pcp {
         let mu_max = mu * 1e7;
         let mut l = Mat::<f64>::zeros(r, c);
         let mut s = Mat::<f64>::zeros(r, c);
-        let mut run = Run::counting("pcp", self.stop, monitor);
+        let mut run = Run::counting("pcp", self.stop, monitor)?;
         let m_norm = m.norm_l2();
         if let Some(st) = run.first_residual(0.0, m_norm) {
             return Ok((
@@ -213,6 +213,14 @@ impl AltProj {
         monitor: &mut M,
     ) -> Result<(Decomposition, Report)> {
         check_input(m, self.rank)?;
+        if let Some(b) = self.beta {
+            if !(b.is_finite() && b > 0.0) {
+                return Err(Error::invalid(format!(
+                    "AltProj's threshold factor β must be finite and > 0, got {b}"
+                )));
+            }
+        }
+        self.stop.validate()?;
         let (nr, nc, r) = (m.nrows(), m.ncols(), self.rank);
         let beta = self
             .beta
@@ -220,7 +228,7 @@ impl AltProj {
         let sigma1 = truncated(m, 1, self.seed)?.s[0];
         let mut s = hard_threshold(m, beta * sigma1);
         let mut l = Mat::<f64>::zeros(nr, nc);
-        let mut run = Run::counting("altproj", self.stop, monitor);
+        let mut run = Run::counting("altproj", self.stop, monitor)?;
         let m_norm = m.norm_l2();
         if let Some(st) = run.first_residual(0.0, m_norm) {
             let report = run.finish_residual(st, 0.0, m_norm);
@@ -339,7 +347,7 @@ impl RpcaGd {
         let svd = truncated((m - &s0).as_ref(), r, self.seed)?;
         let eta = self.step / svd.s[0];
         let mut x = Factors::from_svd(&svd);
-        let mut run = Run::counting("rpca-gd", self.stop, monitor);
+        let mut run = Run::counting("rpca-gd", self.stop, monitor)?;
         let (mut gu, mut gv) = (vec![0.0; nr * r], vec![0.0; nc * r]);
         let mut s;
         let mut first = true;

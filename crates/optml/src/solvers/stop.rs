@@ -30,6 +30,34 @@ impl Default for Stop {
 }
 
 impl Stop {
+    /// Checks the rules themselves: a tolerance that is finite and ≥ 0 (a negative or NaN one
+    /// could never be met) and a time budget that is ≥ 0 (∞ for none).
+    ///
+    /// ```
+    /// use optml::solvers::Stop;
+    ///
+    /// assert!(Stop::relative(1e-6).validate().is_ok());
+    /// assert!(Stop::relative(-1.0).validate().is_err());
+    /// assert!(Stop::absolute(f64::NAN).validate().is_err());
+    /// let no_time = Stop { max_seconds: f64::NAN, ..Stop::default() };
+    /// assert!(no_time.validate().is_err());
+    /// ```
+    pub fn validate(&self) -> crate::Result<()> {
+        if !(self.tol.is_finite() && self.tol >= 0.0) {
+            return Err(crate::Error::invalid(format!(
+                "the tolerance must be finite and ≥ 0, got {}",
+                self.tol
+            )));
+        }
+        if self.max_seconds.is_nan() || self.max_seconds < 0.0 {
+            return Err(crate::Error::invalid(format!(
+                "the time limit must be ≥ 0 seconds, got {}",
+                self.max_seconds
+            )));
+        }
+        Ok(())
+    }
+
     /// A relative gradient tolerance.
     pub fn relative(tol: f64) -> Self {
         Stop {
@@ -64,9 +92,15 @@ pub(crate) struct Run<'m, M: Monitor + ?Sized> {
 }
 
 impl<'m, M: Monitor + ?Sized> Run<'m, M> {
-    /// Starts the clock; `g0_norm` is ‖∇f(x₀)‖, which fixes the relative threshold.
-    pub fn new(solver: &'static str, stop: Stop, f: &impl Objective, monitor: &'m mut M) -> Self {
-        Run {
+    /// Starts the clock, once the stop rules are checked ([`Stop::validate`]).
+    pub fn new(
+        solver: &'static str,
+        stop: Stop,
+        f: &impl Objective,
+        monitor: &'m mut M,
+    ) -> crate::Result<Self> {
+        stop.validate()?;
+        Ok(Run {
             solver,
             stop,
             start: Instant::now(),
@@ -78,7 +112,7 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
             g_evals: 0,
             hv_products: 0,
             hessian: None,
-        }
+        })
     }
 
     pub fn seconds(&self) -> f64 {
@@ -215,9 +249,11 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
 /// documents (a gradient norm, a gradient-mapping norm or a feasibility gap), and a pass counts
 /// one iteration.
 impl<'m, M: Monitor + ?Sized> Run<'m, M> {
-    /// Starts the clock of a run without a data objective.
-    pub fn counting(solver: &'static str, stop: Stop, monitor: &'m mut M) -> Self {
-        Run {
+    /// Starts the clock of a run without a data objective, once the stop rules are checked
+    /// ([`Stop::validate`]).
+    pub fn counting(solver: &'static str, stop: Stop, monitor: &'m mut M) -> crate::Result<Self> {
+        stop.validate()?;
+        Ok(Run {
             solver,
             stop,
             start: Instant::now(),
@@ -229,7 +265,7 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
             g_evals: 0,
             hv_products: 0,
             hessian: None,
-        }
+        })
     }
 
     /// Records the starting point; `residual` fixes the relative threshold.

@@ -79,6 +79,16 @@ impl GlmSpec {
         let classes = Classes::from_labels(&data.y, self.loss)?;
         let targets = classes.encode(&data.y, self.loss)?;
         let k = classes.outputs(self.loss);
+        // Dense weights: a sparse file whose largest index is huge (e.g. 32-bit hashed
+        // features) is refused here, before anything of that size is allocated.
+        let d = data.n_features();
+        crate::limits::check_values(
+            &format!(
+                "{}: {d} features (largest feature index {d}) × {k} outputs of dense weights",
+                data.name()
+            ),
+            &[d + usize::from(self.intercept), k],
+        )?;
         let glm = Glm::new(
             &data.x,
             self.loss,

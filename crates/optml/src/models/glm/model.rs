@@ -197,6 +197,16 @@ impl GlmModel {
                 self.classes.len()
             )));
         }
+        if let Some((i, c)) = self
+            .classes
+            .iter()
+            .enumerate()
+            .find(|&(i, c)| self.classes[..i].contains(c))
+        {
+            return Err(Error::invalid(format!(
+                "the model's classes must be distinct, class {i} repeats {c}"
+            )));
+        }
         let layout = self.layout();
         let dim = layout
             .k
@@ -240,9 +250,18 @@ impl GlmModel {
         GlmModel::try_from(file).map_err(|e| Error::parse(path, 0, e.to_string()))
     }
 
-    /// Checks that `x` fits the model, and widens it if it has fewer features.
+    /// Checks that `x` fits the model: sparse data with fewer features (a LIBSVM file whose last
+    /// features are all zero) is widened; dense data must have the model's features exactly.
     pub fn conform(&self, data: &mut Dataset) -> Result<()> {
         let d = data.n_features();
+        if d < self.n_features && !data.x.is_sparse() {
+            return Err(Error::invalid(format!(
+                "{} has {d} columns of features but the model was trained on {}: wrong model or \
+                 data file (or label column)?",
+                data.name(),
+                self.n_features
+            )));
+        }
         if d > self.n_features {
             return Err(Error::invalid(format!(
                 "{} has {d} features but the model was trained on {}: wrong model or data file?",
@@ -284,7 +303,9 @@ impl GlmModel {
         Ok(f)
     }
 
-    /// Scores W·xᵢ + b, n × k row-major. `x` must have the model's feature count.
+    /// Scores W·xᵢ + b, n × k row-major. `x` must have the model's feature count. A score that
+    /// overflows to ±∞ (huge weights or features) is an [`Error::NonFinite`], never a NaN
+    /// prediction.
     pub fn decision_function(&self, x: &Design) -> Result<Vec<f64>> {
         if x.ncols() != self.n_features {
             return Err(Error::invalid(format!(
@@ -296,6 +317,13 @@ impl GlmModel {
         let layout = self.layout();
         let mut z = vec![0.0; x.nrows() * layout.k];
         x.scores(layout, &self.weights, &mut z);
+        if let Some(i) = z.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFinite(format!(
+                "the score of sample {} is {} (weights times features overflow)",
+                i / layout.k,
+                z[i]
+            )));
+        }
         Ok(z)
     }
 
@@ -315,7 +343,7 @@ impl GlmModel {
     /// Class probabilities (n × K, or n × 2 for logistic), for the probabilistic losses.
     pub fn predict_proba(&self, x: &Design) -> Result<Option<Vec<f64>>> {
         let z = self.decision_function(x)?;
-        Ok(match self.loss {
+        let proba = match self.loss {
             Loss::Logistic => Some(
                 z.iter()
                     .flat_map(|&zi| {
@@ -333,7 +361,17 @@ impl GlmModel {
                 Some(p)
             }
             _ => None,
-        })
+        };
+        if let Some(p) = &proba {
+            if let Some(i) = p.iter().position(|v| !v.is_finite()) {
+                return Err(Error::NonFinite(format!(
+                    "a class probability of sample {} is {}",
+                    i / (p.len() / x.nrows()).max(1),
+                    p[i]
+                )));
+            }
+        }
+        Ok(proba)
     }
 
     /// Accuracy, log-loss or mean squared error on a labelled data set.
@@ -446,6 +484,41 @@ mod tests {
     }
 
     #[test]
+    fn overflowing_scores_and_narrow_dense_data_are_refused() {
+        use crate::linalg::DenseMatrix;
+        let m = read(&file(2, "\"ridge\": \"none\"")).unwrap();
+        let huge = GlmModel {
+            weights: vec![1e308, 1e308, 0.0],
+            ..m.clone()
+        };
+        let x = Design::Dense(DenseMatrix::from_row_major(1, 2, vec![10.0, 10.0]).unwrap());
+        assert!(m
+            .predict_proba(&x)
+            .unwrap()
+            .unwrap()
+            .iter()
+            .all(|p| p.is_finite()));
+        for result in [huge.predict(&x).err(), huge.predict_proba(&x).err()] {
+            assert!(matches!(result, Some(Error::NonFinite(_))), "{result:?}");
+        }
+        let mut data = Dataset {
+            x: Design::Dense(DenseMatrix::from_row_major(1, 1, vec![1.0]).unwrap()),
+            y: vec![1.0],
+            source: None,
+        };
+        let err = m.conform(&mut data).unwrap_err().to_string();
+        assert!(
+            err.contains("1 columns") && err.contains("trained on 2"),
+            "{err}"
+        );
+        // Sparse data is widened: its missing last features are zeros.
+        let mut sparse =
+            crate::data::parse_libsvm(b"1 1:1\n", "t.svm".as_ref(), &Default::default()).unwrap();
+        m.conform(&mut sparse).unwrap();
+        assert_eq!(sparse.n_features(), 2);
+    }
+
+    #[test]
     fn reads_version_1_files() {
         let m = read(&file(1, "\"c\": 2.0")).unwrap();
         assert_eq!(m.ridge, Ridge::C(2.0));
@@ -497,6 +570,8 @@ mod tests {
             file(2, "\"penalty\": null"),
             file(2, "\"c\": 1.0, \"ridge\": {\"c\": 1.0}"),
             file(2, "\"ridge\": {\"c\": 0.0}"),
+            file(2, "\"ridge\": {\"c\": -1.0}"),
+            file(2, "\"ridge\": \"none\"").replace("[-1.0, 1.0]", "[1, 1]"),
             file(
                 2,
                 "\"ridge\": \"none\", \"penalty\": {\"group_lasso\": {\"lambda\": 1.0, \"groups\": [[2]]}}",

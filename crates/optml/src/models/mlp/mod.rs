@@ -85,12 +85,19 @@ fn check_sizes(sizes: &[usize]) -> Result<usize> {
             "layer sizes must be positive, got {sizes:?}"
         )));
     }
-    sizes.windows(2).try_fold(0usize, |acc, w| {
-        w[0].checked_add(1)
-            .and_then(|i| i.checked_mul(w[1]))
-            .and_then(|p| acc.checked_add(p))
-            .ok_or_else(|| Error::invalid(format!("layer sizes {sizes:?} overflow")))
-    })
+    let arch = || {
+        sizes
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join("-")
+    };
+    // Σₗ (dₗ + 1)·dₗ₊₁ parameters; in f64 so that an absurd size is reported, not wrapped.
+    let count: f64 = sizes
+        .windows(2)
+        .map(|w| (w[0] as f64 + 1.0) * w[1] as f64)
+        .sum();
+    crate::limits::check_total(&format!("the parameters of the MLP {}", arch()), count)
 }
 
 enum Targets {
@@ -267,6 +274,12 @@ impl Mlp {
                 i / d
             )));
         }
+        // The passes hold every layer's outputs for all n samples.
+        let widths: usize = sizes[1..].iter().sum();
+        crate::limits::check_values(
+            &format!("the layer outputs of {n} samples × {widths} units"),
+            &[n, widths],
+        )?;
         let mut offsets = vec![0];
         for w in sizes.windows(2) {
             offsets.push(offsets.last().unwrap() + (w[0] + 1) * w[1]);

@@ -86,9 +86,8 @@ fn dense_inputs(x: &Design, sizes: &[usize], name: &str) -> Result<Vec<f64>> {
             arch_string(sizes)
         )));
     }
-    let len = n
-        .checked_mul(d)
-        .ok_or_else(|| Error::invalid(format!("{name}: {n} samples × {d} inputs overflow")))?;
+    let len =
+        crate::limits::check_values(&format!("{name}: {n} samples × {d} dense inputs"), &[n, d])?;
     let mut out = vec![0.0; len];
     for (i, row) in out.chunks_exact_mut(d).enumerate() {
         x.dense_row(i, &mut row[..c]);
@@ -440,7 +439,7 @@ mod tests {
             ),
             (
                 Box::new(|v| v["sizes"] = serde_json::json!([usize::MAX, usize::MAX, 2])),
-                "overflow",
+                "would need 3.403e38 values",
             ),
             (
                 Box::new(|v| v["sizes"] = serde_json::json!([30, 1])),

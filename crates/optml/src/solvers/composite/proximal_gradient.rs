@@ -155,7 +155,7 @@ fn run<F: Objective, R: Regularizer, M: Monitor + ?Sized>(
         ));
     }
     let n = x.len();
-    let mut run = Run::new(name, o.stop, f, monitor);
+    let mut run = Run::new(name, o.stop, f, monitor)?;
     // x is feasible for any h here (h finite everywhere); start from its prox-free value.
     let mut gx = vec![0.0; n];
     let mut fx = f.value_grad(x, &mut gx);

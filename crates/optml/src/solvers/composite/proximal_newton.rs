@@ -96,7 +96,7 @@ impl ProximalNewton {
         check_dim(f, x)?;
         check_regularizer(f, h)?;
         let n = x.len();
-        let mut run = Run::new("prox-newton", self.stop, f, monitor);
+        let mut run = Run::new("prox-newton", self.stop, f, monitor)?;
         run.hessian = Some(f.hessian_kind());
         let mut g = vec![0.0; n];
         let mut fx = f.value_grad(x, &mut g);

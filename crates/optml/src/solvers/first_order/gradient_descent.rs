@@ -84,7 +84,7 @@ impl GradientDescent {
             }
         }
         let n = x.len();
-        let mut run = Run::new("gd", self.stop, f, monitor);
+        let mut run = Run::new("gd", self.stop, f, monitor)?;
         let (mut fx, mut g, mut ended) = run.start(f, x);
         let rule = self.nonmonotone.unwrap_or(NonMonotone::MaxOfLast(1));
         let mut reference = Reference::new(rule, fx);

@@ -60,7 +60,7 @@ impl Nesterov {
             return Err(Error::invalid("Nesterov: need grow > 1 and 0 < shrink ≤ 1"));
         }
         let n = x.len();
-        let mut run = Run::new("agd", self.stop, f, monitor);
+        let mut run = Run::new("agd", self.stop, f, monitor)?;
         let (mut fx, mut gx, mut ended) = run.start(f, x);
         let mut lip = match self.lipschitz {
             Some(l) if l > 0.0 && l.is_finite() => l,

@@ -55,7 +55,7 @@ impl NonlinearCg {
     ) -> Result<Report> {
         check_dim(f, x)?;
         let n = x.len();
-        let mut run = Run::new("ncg", self.stop, f, monitor);
+        let mut run = Run::new("ncg", self.stop, f, monitor)?;
         let (mut fx, mut g, mut ended) = run.start(f, x);
         let mut d: Vec<f64> = g.iter().map(|v| -v).collect();
         let mut slope = -dot(&g, &g);

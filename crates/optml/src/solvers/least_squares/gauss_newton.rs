@@ -71,7 +71,7 @@ impl GaussNewton {
         check_start(f, x)?;
         let (m, n) = (f.n_residuals(), f.n_params());
         let obj = SumOfSquares(f);
-        let mut run = Run::new("gauss-newton", self.stop, &obj, monitor);
+        let mut run = Run::new("gauss-newton", self.stop, &obj, monitor)?;
         run.hessian = Some("gauss-newton");
         let max_cg = if self.max_cg == 0 { 2 * n } else { self.max_cg };
         let mut r = vec![0.0; m];

@@ -153,7 +153,7 @@ impl LevenbergMarquardt {
         check_start(f, x)?;
         let (m, n) = (f.n_residuals(), f.n_params());
         let obj = SumOfSquares(f);
-        let mut run = Run::new("levenberg-marquardt", self.stop, &obj, monitor);
+        let mut run = Run::new("levenberg-marquardt", self.stop, &obj, monitor)?;
         run.hessian = Some("gauss-newton");
         let mut r = vec![0.0; m];
         let mut fx = sum_sq(f, x, &mut r);

@@ -92,7 +92,7 @@ impl SketchedGaussNewton {
         let s = self.dim.min(n);
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let obj = SumOfSquares(f);
-        let mut run = Run::new("sketched-gauss-newton", self.stop, &obj, monitor);
+        let mut run = Run::new("sketched-gauss-newton", self.stop, &obj, monitor)?;
         run.hessian = Some("gauss-newton");
         let mut r = vec![0.0; m];
         let mut fx = sum_sq(f, x, &mut r);

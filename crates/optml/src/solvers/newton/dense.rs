@@ -70,7 +70,7 @@ impl Newton {
         monitor: &mut M,
     ) -> Result<Report> {
         check_dim(f, x)?;
-        let mut run = Run::new("newton", self.stop, f, monitor);
+        let mut run = Run::new("newton", self.stop, f, monitor)?;
         run.hessian = Some(f.hessian_kind());
         let (mut fx, mut g, mut ended) = run.start(f, x);
         let status = loop {

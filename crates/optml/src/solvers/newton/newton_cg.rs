@@ -88,7 +88,7 @@ impl NewtonCg {
         monitor: &mut M,
     ) -> Result<Report> {
         check_dim(f, x)?;
-        let mut run = Run::new("newton-cg", self.stop, f, monitor);
+        let mut run = Run::new("newton-cg", self.stop, f, monitor)?;
         run.hessian = Some(f.hessian_kind());
         let (mut fx, mut g, mut ended) = run.start(f, x);
         let mut previous = None;

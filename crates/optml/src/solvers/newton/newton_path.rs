@@ -141,7 +141,7 @@ impl NewtonPath {
         monitor: &mut M,
     ) -> Result<Report> {
         check_dim(f, x)?;
-        let mut run = Run::new("newton-path", self.stop, f, monitor);
+        let mut run = Run::new("newton-path", self.stop, f, monitor)?;
         run.hessian = Some(f.hessian_kind());
         let (mut fx, mut g, mut ended) = run.start(f, x);
         // The path starts where the proximal term dominates the curvature of f at x₀ and ends

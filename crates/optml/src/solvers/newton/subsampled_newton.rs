@@ -117,7 +117,7 @@ impl SubsampledNewton {
         }
         let size = self.sample.of(n_terms)?;
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let mut run = Run::new("subsampled-newton", self.stop, f, monitor);
+        let mut run = Run::new("subsampled-newton", self.stop, f, monitor)?;
         run.hessian = Some("sub-sampled");
         let (mut fx, mut g, mut ended) = run.start(f, x);
         let g0 = norm(&g);

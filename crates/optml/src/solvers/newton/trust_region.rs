@@ -46,7 +46,7 @@ impl TrustRegion {
         monitor: &mut M,
     ) -> Result<Report> {
         check_dim(f, x)?;
-        let mut run = Run::new("trust-region", self.stop, f, monitor);
+        let mut run = Run::new("trust-region", self.stop, f, monitor)?;
         run.hessian = Some(f.hessian_kind());
         let (mut fx, mut g, mut ended) = run.start(f, x);
         let g0 = norm(&g);

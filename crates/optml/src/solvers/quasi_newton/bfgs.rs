@@ -50,7 +50,7 @@ impl Bfgs {
         check_dim(f, x)?;
         let n = x.len();
         let mut d0 = checked_diagonal(self.diagonal.as_deref(), n, "BFGS")?;
-        let mut run = Run::new("bfgs", self.stop, f, monitor);
+        let mut run = Run::new("bfgs", self.stop, f, monitor)?;
         let (mut fx, mut g, mut ended) = run.start(f, x);
         // `None` until the first pair fixes the scale of H₀.
         let mut h: Option<InverseEstimate> = None;

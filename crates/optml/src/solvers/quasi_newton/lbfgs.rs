@@ -103,7 +103,7 @@ impl Lbfgs {
         check_dim(f, x)?;
         let n = x.len();
         let mut d0 = checked_diagonal(self.diagonal.as_deref(), n, "L-BFGS")?;
-        let mut run = Run::new("lbfgs", self.stop, f, monitor);
+        let mut run = Run::new("lbfgs", self.stop, f, monitor)?;
         let (mut fx, mut g, mut ended) = run.start(f, x);
         let mut pairs: VecDeque<Pair> = VecDeque::with_capacity(self.memory);
         let mut g_new = vec![0.0; n];

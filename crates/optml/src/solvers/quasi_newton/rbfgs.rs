@@ -171,7 +171,7 @@ impl Rbfgs {
         let tau = self.tau.min(n);
         let mut d0 = checked_diagonal(self.diagonal.as_deref(), n, "rbfgs")?;
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let mut run = Run::new("rbfgs", self.stop, f, monitor);
+        let mut run = Run::new("rbfgs", self.stop, f, monitor)?;
         run.hessian = Some(f.hessian_kind());
         let (mut fx, mut g, mut ended) = run.start(f, x);
         let mut h: Option<InverseEstimate> = None;

@@ -248,7 +248,7 @@ impl AdaptiveCubic {
         let n = x.len();
         let max_dim = self.max_krylov.clamp(1, n);
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let mut run = Run::new("arc", self.stop, f, monitor);
+        let mut run = Run::new("arc", self.stop, f, monitor)?;
         run.hessian = Some(f.hessian_kind());
         let (mut fx, mut g, mut ended) = run.start(f, x);
         let g0 = norm(&g);

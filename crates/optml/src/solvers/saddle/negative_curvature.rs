@@ -87,7 +87,7 @@ impl NegativeCurvatureNewton {
     ) -> Result<Report> {
         check_dim(f, x)?;
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let mut run = Run::new("newton-nc", self.stop, f, monitor);
+        let mut run = Run::new("newton-nc", self.stop, f, monitor)?;
         run.hessian = Some(f.hessian_kind());
         let (mut fx, mut g, mut ended) = run.start(f, x);
         let mut verdict: Option<(f64, bool)> = None;

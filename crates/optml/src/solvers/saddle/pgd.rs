@@ -122,7 +122,7 @@ impl PerturbedGd {
         let n = x.len();
         let k = self.constants(n)?;
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let mut run = Run::new("pgd", self.stop, f, monitor);
+        let mut run = Run::new("pgd", self.stop, f, monitor)?;
         let mut g = vec![0.0; n];
         let mut fx = f.value_grad(x, &mut g);
         run.g_evals += 1;
