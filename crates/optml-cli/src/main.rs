@@ -17,6 +17,13 @@ macro_rules! println {
     };
 }
 
+// Likewise `eprintln!`: a closed stderr leaves nowhere to report to, so its errors are dropped.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        $crate::output::stdout::eprint(format_args!($($arg)*))
+    };
+}
+
 mod args;
 mod bench;
 mod complete;

@@ -204,3 +204,18 @@ fn phase_sweep_plots_as_named() {
         "1",
     ]);
 }
+
+/// A closed stderr: the error line has nowhere to go, and the exit status still says what
+/// happened (1 for the missing file), not a panic's 101.
+#[test]
+fn a_closed_stderr_keeps_the_exit_status() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_optml"))
+        .args(["train", "/nonexistent/file.svm"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}

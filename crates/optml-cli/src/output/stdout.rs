@@ -22,6 +22,13 @@ pub fn print(args: fmt::Arguments<'_>, newline: bool) {
     }
 }
 
+/// Writes `args` and a newline to stderr; a failed write (a closed stderr) is dropped, as there
+/// is nowhere left to report it.
+pub fn eprint(args: fmt::Arguments<'_>) {
+    let mut err = io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
+}
+
 /// Ends the program after a failed write to stdout.
 fn fail(e: &io::Error) -> ! {
     if e.kind() == io::ErrorKind::BrokenPipe {
