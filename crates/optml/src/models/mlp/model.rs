@@ -211,7 +211,16 @@ impl MlpModel {
             &vec![0.0; d],
             &vec![0.0; k],
         )?;
-        net.outputs(&self.theta, x.nrows(), &inputs)
+        let z = net.outputs(&self.theta, x.nrows(), &inputs)?;
+        if let Some(i) = z.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFinite(format!(
+                "the network's output {} for sample {} is {} (θ or the inputs too large?)",
+                i % k.max(1),
+                i / k.max(1),
+                z[i]
+            )));
+        }
+        Ok(z)
     }
 
     /// Predicted labels: the class id of the largest output (cross-entropy), or the outputs
@@ -340,6 +349,29 @@ mod activation_name {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn non_finite_outputs_are_an_error_not_a_prediction() {
+        let mut model = MlpModel {
+            format_version: MLP_FORMAT_VERSION,
+            sizes: vec![2, 3, 2],
+            activation: Activation::Relu,
+            loss: MlpLoss::CrossEntropy,
+            l2: 0.0,
+            theta: vec![1e308; 3 * 2 + 3 + 2 * 3 + 2],
+        };
+        let x = Design::Dense(
+            crate::linalg::DenseMatrix::from_row_major(1, 2, vec![1e308, 1e308]).unwrap(),
+        );
+        let err = model.predict(&x).unwrap_err().to_string();
+        assert!(
+            err.contains("non-finite") && err.contains("sample 0"),
+            "{err}"
+        );
+        assert!(model.predict_proba(&x).is_err());
+        model.theta.iter_mut().for_each(|v| *v = 0.5);
+        assert_eq!(model.predict(&x).unwrap().len(), 1);
+    }
+
     use super::*;
     use crate::linalg::DenseMatrix;
     use crate::objective::Objective;
