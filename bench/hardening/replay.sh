@@ -416,7 +416,7 @@ for bad in -1 nan; do
     refused maxs "seconds" -- "$BIN" train tiny.svm "--max-seconds=$bad"
     add
 done
-refused shape "t.mtx" -- "$BIN" complete t.mtx --shape 4x4 --rank 1
+refused "complete_t.mtx(3x3 in its header)_--shape_4x4" "t.mtx" -- "$BIN" complete t.mtx --shape 4x4 --rank 1
 add
 refused classes "distinct" -- "$BIN" predict m_classes.json tiny.svm
 add
