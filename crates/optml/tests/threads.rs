@@ -202,18 +202,23 @@ fn softmax_with_intercept_fits_the_same_model_in_every_pool() {
         intercept: true,
         ..Default::default()
     };
-    let fit = || {
-        let choice = optml::fit::Choice::Use(optml::solvers::Method::Lbfgs);
-        // 300 iterations, converged or not: the bits must agree either way.
+    // L-BFGS for 300 iterations, and dense Newton (a Cholesky factorization per step) for 4,
+    // converged or not: the bits must agree either way.
+    let fit_with = |method, max_iter| {
+        let choice = optml::fit::Choice::Use(method);
         let stop = Stop {
-            max_iter: 300,
+            max_iter,
             ..Stop::relative(1e-8)
         };
         let (model, _) =
             optml::fit::fit_glm(&data, &spec, choice, stop, &mut optml::monitor::quiet()).unwrap();
         model.weights
     };
-    same_bits_in_every_pool("softmax + intercept on digits", fit);
+    let fit = || fit_with(optml::solvers::Method::Lbfgs, 300);
+    same_bits_in_every_pool("softmax + intercept on digits, L-BFGS", fit);
+    same_bits_in_every_pool("softmax + intercept on digits, Newton", || {
+        fit_with(optml::solvers::Method::Newton, 4)
+    });
     let w = fit();
     let b = &w[w.len() - 10..];
     let sum: f64 = b.iter().sum();

@@ -47,6 +47,38 @@ pub fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
     }
 }
 
+/// Solves A·x = b for a symmetric positive definite A by Cholesky (faer), sequentially: a
+/// parallel factorization splits its work by the thread count, and dense Newton's steps must
+/// have the same bits on any pool (see [`crate::with_threads`]). `None` when A is not
+/// positive definite.
+pub fn cholesky_solve(mut a: faer::Mat<f64>, b: &[f64]) -> Option<Vec<f64>> {
+    use faer::dyn_stack::{MemBuffer, MemStack};
+    use faer::linalg::cholesky::llt;
+    let n = a.nrows();
+    if a.ncols() != n || b.len() != n {
+        return None;
+    }
+    let par = faer::Par::Seq;
+    let mut mem = MemBuffer::new(
+        llt::factor::cholesky_in_place_scratch::<f64>(n, par, Default::default())
+            .or(llt::solve::solve_in_place_scratch::<f64>(n, 1, par)),
+    );
+    let stack = MemStack::new(&mut mem);
+    llt::factor::cholesky_in_place(
+        a.as_mut(),
+        Default::default(),
+        par,
+        stack,
+        Default::default(),
+    )
+    .ok()?;
+    let mut x = faer::Mat::from_fn(n, 1, |i, _| b[i]);
+    let stack = MemStack::new(&mut mem);
+    llt::solve::solve_in_place_with_conj(a.as_ref(), faer::Conj::No, x.as_mut(), par, stack);
+    clear_upper_vector_state(par);
+    Some((0..n).map(|i| x[(i, 0)]).collect())
+}
+
 /// Euclidean norm ‖x‖₂, without overflow or underflow: where Σxᵢ² leaves the normal range
 /// (entries near 1e±154 and beyond), the sum is taken on x/maxᵢ|xᵢ| and scaled back, as LAPACK's
 /// `dnrm2` does. Non-finite entries give a non-finite norm.
@@ -72,6 +104,18 @@ fn scaled_norm(x: &[f64], sum_sq: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cholesky_solve_matches_the_system_and_refuses_indefinite() {
+        let a = faer::Mat::from_fn(3, 3, |i, j| if i == j { 4.0 } else { 1.0 });
+        let x = cholesky_solve(a.clone(), &[1.0, 2.0, 3.0]).unwrap();
+        for i in 0..3 {
+            let ax: f64 = (0..3).map(|j| a[(i, j)] * x[j]).sum();
+            assert!((ax - (i + 1) as f64).abs() < 1e-14, "{ax}");
+        }
+        let indefinite = faer::Mat::from_fn(2, 2, |i, j| if i == j { 1.0 } else { 2.0 });
+        assert!(cholesky_solve(indefinite, &[1.0, 1.0]).is_none());
+    }
 
     #[test]
     fn norm_neither_overflows_nor_underflows() {

@@ -1,8 +1,7 @@
 //! Newton's method with a direct solve: the Hessian formed densely and factored by Cholesky
 //! (faer), then a backtracking line search — scikit-learn's `newton-cholesky` for small d.
 
-use faer::linalg::solvers::Solve;
-use faer::{Mat, Side};
+use faer::Mat;
 
 use crate::error::Result;
 use crate::linalg::{axpy, norm};
@@ -43,12 +42,8 @@ pub(crate) fn regularized_newton_step(h: &Mat<f64>, g: &[f64]) -> Option<Vec<f64
         for i in 0..n {
             a[(i, i)] += tau;
         }
-        let factor = a.llt(Side::Lower);
-        crate::linalg::clear_upper_vector_state(faer::get_global_parallelism());
-        if let Ok(llt) = factor {
-            let mut rhs = Mat::from_fn(n, 1, |i, _| -g[i]);
-            llt.solve_in_place(rhs.as_mut());
-            let s: Vec<f64> = (0..n).map(|i| rhs[(i, 0)]).collect();
+        let neg_g: Vec<f64> = g.iter().map(|v| -v).collect();
+        if let Some(s) = crate::linalg::cholesky_solve(a, &neg_g) {
             if s.iter().all(|v| v.is_finite()) {
                 return Some(s);
             }
