@@ -470,3 +470,23 @@ fn phase_retrieval_refuses_fewer_measurements_than_unknowns() {
     let twf = TruncatedWirtingerFlow::default().solve(&meas, &mut quiet());
     assert!(twf.expect_err("twf").to_string().contains("n = 5"));
 }
+
+/// A shape given with a Matrix Market file must agree with its header, not be ignored.
+#[test]
+fn a_shape_that_contradicts_a_matrix_market_header_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.mtx");
+    std::fs::write(
+        &path,
+        "%%MatrixMarket matrix coordinate real general\n3 3 2\n1 1 1.5\n3 2 -2\n",
+    )
+    .unwrap();
+    let read = optml::nonconvex::triples::read_triples;
+    assert_eq!(read(&path, None).unwrap().nrows(), 3);
+    assert_eq!(read(&path, Some((3, 3))).unwrap().ncols(), 3);
+    let err = read(&path, Some((4, 4))).unwrap_err().to_string();
+    assert!(
+        err.contains("t.mtx") && err.contains("3 × 3") && err.contains("4 × 4"),
+        "{err}"
+    );
+}

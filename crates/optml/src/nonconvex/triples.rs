@@ -11,7 +11,8 @@ use super::completion::Observed;
 use crate::error::{Error, Result};
 
 /// Reads a Matrix Market file (by its `.mtx` extension or its `%%MatrixMarket` banner) or else
-/// CSV triples. `shape` fixes the matrix size for CSV (default: the largest indices + 1).
+/// CSV triples. `shape` fixes the matrix size for CSV (default: the largest indices + 1); for
+/// Matrix Market it must agree with the header.
 pub fn read_triples(path: &Path, shape: Option<(usize, usize)>) -> Result<Observed> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let is_mtx = path
@@ -19,7 +20,19 @@ pub fn read_triples(path: &Path, shape: Option<(usize, usize)>) -> Result<Observ
         .is_some_and(|e| e.eq_ignore_ascii_case("mtx"))
         || bytes.starts_with(b"%%MatrixMarket");
     if is_mtx {
-        parse_matrix_market(&bytes, path)
+        let obs = parse_matrix_market(&bytes, path)?;
+        match shape {
+            Some((m, n)) if (m, n) != (obs.nrows(), obs.ncols()) => Err(Error::parse(
+                path,
+                0,
+                format!(
+                    "its header gives a {} × {} matrix, but a {m} × {n} shape was asked for",
+                    obs.nrows(),
+                    obs.ncols()
+                ),
+            )),
+            _ => Ok(obs),
+        }
     } else {
         parse_csv_triples(&bytes, path, shape)
     }
