@@ -39,7 +39,8 @@ pub struct Args {
     /// Observed entries: CSV triples (0-based) or Matrix Market (.mtx).
     #[arg(required_unless_present = "synthetic")]
     pub observed_file: Option<PathBuf>,
-    /// Matrix size for CSV input (default: the largest indices + 1).
+    /// Matrix size for CSV input (default: the largest indices + 1); for .mtx it must match the
+    /// header.
     #[arg(long, value_parser = parse_dims::<2>, conflicts_with = "synthetic")]
     pub shape: Option<[usize; 2]>,
     /// Rank r of the factors (for softimpute: the largest rank kept).
