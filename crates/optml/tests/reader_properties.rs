@@ -92,7 +92,8 @@ fn model_json(bytes: &[u8]) {
 
 const LIBSVM: &[u8] = b"+1 1:0.5 3:-2\n-1 2:1e-3 qid:4 # note\n\n# comment\n1\n0 7:1.25e2\n";
 const CSV: &[u8] = b"a,b,y\n1,2,3\n4.5,-6,0\n\"7\", 8 ,1\n";
-const MTX: &[u8] = b"%%MatrixMarket matrix coordinate real general\n% c\n3 4 3\n1 1 1.5\n2 3 -2\n3 4 1e3\n";
+const MTX: &[u8] =
+    b"%%MatrixMarket matrix coordinate real general\n% c\n3 4 3\n1 1 1.5\n2 3 -2\n3 4 1e3\n";
 const MTX_SYM: &[u8] = b"%%MatrixMarket matrix coordinate integer symmetric\n3 3 2\n2 1 4\n3 3 5\n";
 const TRIPLES: &[u8] = b"row,col,value\n0,0,1.5\n2,1,-3\n1,3,2\n";
 
@@ -136,14 +137,34 @@ fn seeds_are_valid() {
     let d = parse_csv(CSV, "p.csv".as_ref(), &CsvOptions::default()).unwrap();
     assert_eq!((d.n_samples(), d.n_features()), (3, 2));
     assert_eq!(parse_matrix_market(MTX, "p.mtx".as_ref()).unwrap().len(), 3);
-    assert_eq!(parse_matrix_market(MTX_SYM, "p.mtx".as_ref()).unwrap().len(), 3);
-    assert_eq!(parse_csv_triples(TRIPLES, "p.csv".as_ref(), None).unwrap().len(), 3);
+    assert_eq!(
+        parse_matrix_market(MTX_SYM, "p.mtx".as_ref())
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        parse_csv_triples(TRIPLES, "p.csv".as_ref(), None)
+            .unwrap()
+            .len(),
+        3
+    );
     let f = npy_file(&[2, 3], &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
     assert_eq!(parse_npy(&f, "p.npy".as_ref()).unwrap().0, vec![2, 3]);
     let glm = std::str::from_utf8(&glm_file()).unwrap().to_owned();
-    assert_eq!(GlmModel::from_json_str(&glm, "p.json".as_ref()).unwrap().n_features, 2);
+    assert_eq!(
+        GlmModel::from_json_str(&glm, "p.json".as_ref())
+            .unwrap()
+            .n_features,
+        2
+    );
     let mlp = std::str::from_utf8(&mlp_file()).unwrap().to_owned();
-    assert_eq!(MlpModel::from_json_str(&mlp, "p.json".as_ref()).unwrap().dim(), 17);
+    assert_eq!(
+        MlpModel::from_json_str(&mlp, "p.json".as_ref())
+            .unwrap()
+            .dim(),
+        17
+    );
 }
 
 /// The minimized inputs that once crashed a fuzz target, replayed through the same oracle.
@@ -267,4 +288,23 @@ proptest! {
         model_json(&apply(&glm_file(), &e));
         model_json(&apply(&mlp_file(), &e));
     }
+}
+
+/// A shape far larger than its entries (one index of 7·10⁸) is refused before its row and column
+/// pointers are allocated, in both formats; a small shape with few entries is still read.
+#[test]
+fn shape_the_entries_cannot_pay_for_is_refused() {
+    let triples = b"0,0,11.5\n777777772,1,-3\n";
+    let err = parse_csv_triples(triples, "t.csv".as_ref(), None).unwrap_err();
+    assert!(err.to_string().contains("m + n − 1"), "{err}");
+    let mtx = b"%%MatrixMarket matrix coordinate real general\n4000000000 3 1\n1 1 2\n";
+    let err = parse_matrix_market(mtx, "t.mtx".as_ref()).unwrap_err();
+    assert!(err.to_string().contains("m + n − 1"), "{err}");
+    let small = b"%%MatrixMarket matrix coordinate real general\n1000 1000 1\n1 1 2\n";
+    assert_eq!(
+        parse_matrix_market(small, "t.mtx".as_ref())
+            .unwrap()
+            .nrows(),
+        1000
+    );
 }
