@@ -13,7 +13,9 @@ fn check(obs: &Observed) {
     assert!(entries
         .iter()
         .all(|&(i, j, v)| i < obs.nrows() && j < obs.ncols() && v.is_finite()));
-    assert!(entries.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)));
+    assert!(entries
+        .windows(2)
+        .all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)));
 }
 
 fuzz_target!(|bytes: &[u8]| {

@@ -171,7 +171,8 @@ fn seeds_are_valid() {
 #[test]
 fn fuzz_regressions() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
-    let readers: [(&str, fn(&[u8])); 5] = [
+    type Oracle = fn(&[u8]);
+    let readers: [(&str, Oracle); 5] = [
         ("libsvm", libsvm),
         ("csv", csv),
         ("npy", npy),
