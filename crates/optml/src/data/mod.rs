@@ -29,7 +29,7 @@ pub use libsvm::{parse_libsvm, read_libsvm, write_libsvm, LibsvmOptions};
 pub use load::{load, LoadOptions};
 pub use matrix::{parse_matrix_csv, read_matrix};
 pub use npy::{
-    read_npy, read_npy_matrix, read_npy_tensor3, read_npy_vector, write_npy, NpyOptions,
+    parse_npy, read_npy, read_npy_matrix, read_npy_tensor3, read_npy_vector, write_npy, NpyOptions,
 };
 
 /// A supervised data set: features X (n × d) and one label per row.

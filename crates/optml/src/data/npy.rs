@@ -201,13 +201,39 @@ struct Header {
 const MAX_HEADER: usize = 1 << 20;
 
 fn read_npy_any(path: &Path) -> Result<(Vec<usize>, Vec<f64>)> {
-    let err = |msg: String| Error::parse(path, 0, msg);
     let io = |e| Error::io(path, e);
     let file = File::open(path).map_err(io)?;
     let file_len = file.metadata().map_err(io)?.len();
     let mut r = BufReader::with_capacity(1 << 16, file);
+    decode(&mut r, file_len, path)
+}
+
+/// Parses a `.npy` file held in memory: its shape and its values as f64, in C order (a 2-D
+/// Fortran-order array is transposed to row-major). Accepts and rejects what
+/// [`read_npy_matrix`] does, for any number of dimensions; `name` is used in error messages.
+///
+/// ```
+/// use optml::data::parse_npy;
+///
+/// let mut file = b"\x93NUMPY\x01\x00\x46\x00".to_vec();
+/// let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }";
+/// file.extend_from_slice(format!("{header:<69}\n").as_bytes());
+/// file.extend([1.5f64, -2.0].iter().flat_map(|v| v.to_le_bytes()));
+/// assert_eq!(parse_npy(&file, "v.npy".as_ref())?, (vec![2], vec![1.5, -2.0]));
+/// assert!(parse_npy(&file[..file.len() - 1], "v.npy".as_ref()).is_err());
+/// # Ok::<(), optml::Error>(())
+/// ```
+pub fn parse_npy(bytes: &[u8], name: &Path) -> Result<(Vec<usize>, Vec<f64>)> {
+    let mut r = bytes;
+    decode(&mut r, bytes.len() as u64, name)
+}
+
+/// Reads a `.npy` array from `r`, whose whole length (header included) is `file_len`.
+fn decode(r: &mut impl Read, file_len: u64, path: &Path) -> Result<(Vec<usize>, Vec<f64>)> {
+    let err = |msg: String| Error::parse(path, 0, msg);
+    let io = |e| Error::io(path, e);
     let mut pre = [0u8; 10];
-    read_full(&mut r, &mut pre)
+    read_full(r, &mut pre)
         .map_err(io)?
         .then_some(())
         .ok_or_else(|| err("too short for a .npy file".into()))?;
@@ -218,7 +244,7 @@ fn read_npy_any(path: &Path) -> Result<(Vec<usize>, Vec<f64>)> {
         1 => (u16::from_le_bytes([pre[8], pre[9]]) as usize, 10),
         2 | 3 => {
             let mut more = [0u8; 2];
-            if !read_full(&mut r, &mut more).map_err(io)? {
+            if !read_full(r, &mut more).map_err(io)? {
                 return Err(err("truncated header".into()));
             }
             (
@@ -234,7 +260,7 @@ fn read_npy_any(path: &Path) -> Result<(Vec<usize>, Vec<f64>)> {
         )));
     }
     let mut hbytes = vec![0u8; hlen];
-    if !read_full(&mut r, &mut hbytes).map_err(io)? {
+    if !read_full(r, &mut hbytes).map_err(io)? {
         return Err(err("truncated header".into()));
     }
     let htext = std::str::from_utf8(&hbytes).map_err(|_| err("header is not UTF-8".into()))?;
@@ -272,7 +298,7 @@ fn read_npy_any(path: &Path) -> Result<(Vec<usize>, Vec<f64>)> {
     while k < count {
         let take = (count - k).min(buf.len() / h.size);
         let bytes = &mut buf[..take * h.size];
-        if !read_full(&mut r, bytes).map_err(io)? {
+        if !read_full(r, bytes).map_err(io)? {
             return Err(err("truncated data".into()));
         }
         for chunk in bytes.chunks_exact(h.size) {

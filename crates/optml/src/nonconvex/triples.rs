@@ -128,8 +128,32 @@ pub fn parse_csv_triples(
             *cols.iter().max().unwrap() as usize + 1,
         )
     });
+    check_shape(m, n, values.len(), name)?;
     check_duplicates(&rows, &cols, &at, name, 0)?;
     Observed::new(m, n, rows, cols, values).map_err(|e| Error::parse(name, 0, e.to_string()))
+}
+
+/// Below this many rows plus columns a shape is accepted whatever the number of entries (its
+/// row and column pointers take at most 8 MiB).
+const SMALL_SHAPE: u64 = 1 << 20;
+
+/// Refuses an m × n shape that the entries cannot pay for: the row and column pointers of the
+/// observed set take m + n words, and a rank-1 matrix already has m + n − 1 degrees of freedom,
+/// so with fewer entries than that no rank can be recovered. Small shapes always pass.
+fn check_shape(m: usize, n: usize, entries: usize, name: &Path) -> Result<()> {
+    let span = m as u64 + n as u64;
+    if span > SMALL_SHAPE && span - 1 > entries as u64 {
+        return Err(Error::parse(
+            name,
+            0,
+            format!(
+                "a {m} × {n} matrix needs at least m + n − 1 = {} observed entries to be \
+                 completed at any rank, the file has {entries}",
+                span - 1
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Parses a Matrix Market `matrix coordinate` file with `real` or `integer` values and
@@ -262,6 +286,7 @@ pub fn parse_matrix_market(bytes: &[u8], name: &Path) -> Result<Observed> {
             format!("the file declares {nnz} entries but holds {count}"),
         ));
     }
+    check_shape(m, n, values.len(), name)?;
     check_duplicates(&rows, &cols, &at, name, 1)?;
     Observed::new(m, n, rows, cols, values).map_err(|e| Error::parse(name, 0, e.to_string()))
 }

@@ -245,9 +245,15 @@ impl GlmModel {
     /// [`MODEL_FORMAT_VERSION`]).
     pub fn load(path: &Path) -> Result<GlmModel> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let file: ModelFile = serde_json::from_str(&text)
-            .map_err(|e| Error::parse(path, e.line(), format!("not a model file: {e}")))?;
-        GlmModel::try_from(file).map_err(|e| Error::parse(path, 0, e.to_string()))
+        GlmModel::from_json_str(&text, path)
+    }
+
+    /// Parses and validates a model file's text, as [`load`](Self::load) does; `name` is used
+    /// in error messages.
+    pub fn from_json_str(text: &str, name: &Path) -> Result<GlmModel> {
+        let file: ModelFile = serde_json::from_str(text)
+            .map_err(|e| Error::parse(name, e.line(), format!("not a model file: {e}")))?;
+        GlmModel::try_from(file).map_err(|e| Error::parse(name, 0, e.to_string()))
     }
 
     /// Checks that `x` fits the model: sparse data with fewer features (a LIBSVM file whose last

@@ -174,11 +174,17 @@ impl MlpModel {
     /// Reads and validates a model file.
     pub fn load(path: &Path) -> Result<MlpModel> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let model: MlpModel = serde_json::from_str(&text)
-            .map_err(|e| Error::parse(path, e.line(), format!("not an MLP model file: {e}")))?;
+        MlpModel::from_json_str(&text, path)
+    }
+
+    /// Parses and validates a model file's text, as [`load`](Self::load) does; `name` is used
+    /// in error messages.
+    pub fn from_json_str(text: &str, name: &Path) -> Result<MlpModel> {
+        let model: MlpModel = serde_json::from_str(text)
+            .map_err(|e| Error::parse(name, e.line(), format!("not an MLP model file: {e}")))?;
         model
             .validate()
-            .map_err(|e| Error::parse(path, 0, e.to_string()))?;
+            .map_err(|e| Error::parse(name, 0, e.to_string()))?;
         Ok(model)
     }
 
