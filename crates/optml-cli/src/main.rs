@@ -86,7 +86,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--help`, `--version` and usage errors: clap writes them (to stdout or stderr), and a
+    // failed write ends like any other write to stdout.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            if let Err(w) = e.print() {
+                output::stdout::fail(&w);
+            }
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
     let result = match cli.command {
         Command::Train(a) => train::run(a),
         Command::Predict(a) => predict::run(a),

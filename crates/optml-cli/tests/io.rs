@@ -219,3 +219,31 @@ fn a_closed_stderr_keeps_the_exit_status() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// The help that clap writes itself fails like any other write: one line, status 1.
+#[test]
+fn help_into_a_full_stdout_is_one_line_of_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("no /dev/full here; skipped");
+        return;
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_optml"))
+        .arg("--help")
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("error: cannot write to standard output"),
+        "{err}"
+    );
+    // And a usage error still has clap's status and message.
+    let out = Command::new(env!("CARGO_BIN_EXE_optml"))
+        .arg("--no-such-flag")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--no-such-flag"));
+}

@@ -30,7 +30,7 @@ pub fn eprint(args: fmt::Arguments<'_>) {
 }
 
 /// Ends the program after a failed write to stdout.
-fn fail(e: &io::Error) -> ! {
+pub fn fail(e: &io::Error) -> ! {
     if e.kind() == io::ErrorKind::BrokenPipe {
         std::process::exit(0);
     }
