@@ -135,10 +135,7 @@ fn mgh(args: MghArgs) -> CliResult {
     }
     print_table(&problems, &methods, &runs);
     if let Some(path) = &args.json {
-        optml::write_atomic(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, &runs)?;
-            Ok(())
-        })?;
+        optml::write_json_atomic(path, &runs)?;
     }
     if let Some(path) = &args.plot {
         let names: Vec<&str> = methods.iter().map(|m| m.name()).collect();

@@ -96,9 +96,6 @@ fn problems() -> CliResult<Vec<Problem>> {
 
 pub fn run(args: Args) -> CliResult {
     args.threads.apply()?;
-    if !(args.tol >= 0.0 && args.tol.is_finite()) {
-        return Err(format!("--tol must be a finite number ≥ 0, got {}", args.tol).into());
-    }
     let seconds = match args.time.seconds() {
         s if s.is_finite() => s,
         _ => DEFAULT_SECONDS,
@@ -109,6 +106,7 @@ pub fn run(args: Args) -> CliResult {
         max_iter: MAX_ITER,
         max_seconds: seconds,
     };
+    stop.validate().map_err(|e| format!("--tol: {e}"))?;
     std::fs::create_dir_all(&args.out_dir)
         .map_err(|e| format!("cannot create {}: {e}", args.out_dir.display()))?;
     println!(

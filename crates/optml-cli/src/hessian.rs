@@ -286,10 +286,7 @@ fn report(args: &Args, results: &Spectrum) -> CliResult {
         print_results(results);
     }
     if let Some(path) = &args.json {
-        optml::write_atomic(path, |out| {
-            serde_json::to_writer_pretty(&mut *out, results).map_err(std::io::Error::other)?;
-            std::io::Write::write_all(out, b"\n")
-        })?;
+        optml::write_json_atomic(path, results)?;
     }
     if let Some(path) = &args.plot {
         if let Some(d) = &results.density {

@@ -29,6 +29,14 @@ pub fn write_atomic(
     }
 }
 
+/// Writes `value` as pretty-printed JSON and a final newline, atomically as [`write_atomic`].
+pub fn write_json_atomic(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+    write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
+}
+
 /// Follows the chain of symbolic links from `path` as far as it goes (to the name a dangling
 /// link points at, which writing then creates).
 fn resolve_links(path: &Path) -> PathBuf {

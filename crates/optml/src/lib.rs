@@ -69,7 +69,7 @@ pub mod objective;
 pub mod prox;
 pub mod solvers;
 
-pub use atomic::write_atomic;
+pub use atomic::{write_atomic, write_json_atomic};
 pub use error::{Error, Result};
 pub use objective::{
     Curvature, FiniteSum, FnObjective, LinearOperator, Objective, SampledCurvature,

@@ -65,11 +65,10 @@ pub struct GradientStop {
 }
 
 impl GradientStop {
-    /// The stop rule; refuses a tolerance that is negative or not finite.
+    /// The stop rule, checked ([`Stop::validate`]) before any data is read.
     pub fn stop(&self) -> CliResult<Stop> {
-        if !(self.tol >= 0.0 && self.tol.is_finite()) {
-            return Err(format!("--tol must be a finite number ≥ 0, got {}", self.tol).into());
-        }
-        Ok(self.time.stop(self.tol, !self.abs_tol, self.max_iter))
+        let stop = self.time.stop(self.tol, !self.abs_tol, self.max_iter);
+        stop.validate().map_err(|e| format!("--tol: {e}"))?;
+        Ok(stop)
     }
 }

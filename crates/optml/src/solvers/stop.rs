@@ -99,12 +99,23 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
         f: &impl Objective,
         monitor: &'m mut M,
     ) -> crate::Result<Self> {
+        Run::starting(solver, stop, f.passes(), monitor)
+    }
+
+    /// The one constructor: checks the stop rules and starts the clock, with `passes0` data
+    /// passes already counted.
+    fn starting(
+        solver: &'static str,
+        stop: Stop,
+        passes0: f64,
+        monitor: &'m mut M,
+    ) -> crate::Result<Self> {
         stop.validate()?;
         Ok(Run {
             solver,
             stop,
             start: Instant::now(),
-            passes0: f.passes(),
+            passes0,
             threshold: 0.0,
             monitor,
             iter: 0,
@@ -252,20 +263,7 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
     /// Starts the clock of a run without a data objective, once the stop rules are checked
     /// ([`Stop::validate`]).
     pub fn counting(solver: &'static str, stop: Stop, monitor: &'m mut M) -> crate::Result<Self> {
-        stop.validate()?;
-        Ok(Run {
-            solver,
-            stop,
-            start: Instant::now(),
-            passes0: 0.0,
-            threshold: 0.0,
-            monitor,
-            iter: 0,
-            f_evals: 0,
-            g_evals: 0,
-            hv_products: 0,
-            hessian: None,
-        })
+        Run::starting(solver, stop, 0.0, monitor)
     }
 
     /// Records the starting point; `residual` fixes the relative threshold.

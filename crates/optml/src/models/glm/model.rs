@@ -235,10 +235,7 @@ impl GlmModel {
 
     /// Writes the model as JSON, whole or not at all.
     pub fn save(&self, path: &Path) -> Result<()> {
-        crate::atomic::write_atomic(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, self).map_err(std::io::Error::other)?;
-            std::io::Write::write_all(w, b"\n")
-        })
+        crate::atomic::write_json_atomic(path, self)
     }
 
     /// Reads and validates a model file of any supported version (see
