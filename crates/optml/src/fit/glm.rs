@@ -7,8 +7,7 @@ use crate::models::glm::{Glm, GlmModel, GlmSpec, Loss};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
 use crate::solvers::{
-    inverse_diagonal, Bfgs, Lbfgs, Method, NewtonCg, NewtonPath, Rbfgs, Report, Status, Stop,
-    SubsampledNewton,
+    inverse_diagonal, Bfgs, Lbfgs, Method, NewtonCg, Rbfgs, Report, Status, Stop, SubsampledNewton,
 };
 
 /// The solver a fit uses: one by name, or `Auto` to pick one for the spec and the data.
@@ -186,12 +185,6 @@ fn minimize_smooth<M: Monitor + ?Sized>(
         // in fewer data passes than forcing terms that tighten with ‖∇f‖ (Galli & Lin 2021
         // studied it there; bench/glm).
         Method::NewtonCg => liblinear_newton_cg(stop).minimize(f, w, monitor),
-        Method::NewtonPath => NewtonPath {
-            stop,
-            inner: liblinear_newton_cg(stop),
-            ..Default::default()
-        }
-        .minimize(f, w, monitor),
         _ => method.minimize(stop, f, w, monitor),
     }
 }
