@@ -222,14 +222,6 @@ impl<'m, M: Monitor + ?Sized> Run<'m, M> {
         self.threshold
     }
 
-    /// Passes an iteration of an inner solver on to the monitor, with times and passes counted
-    /// from this run's start.
-    pub fn observe(&mut self, obj: &impl Objective, mut info: IterInfo) -> bool {
-        info.seconds = self.seconds();
-        info.passes = obj.passes() - self.passes0;
-        self.monitor.observe(&info)
-    }
-
     /// The report for a run that ended with `status` at (f, ‖∇f‖).
     pub fn finish(self, obj: &impl Objective, status: Status, f: f64, g_norm: f64) -> Report {
         let passes = obj.passes() - self.passes0;
