@@ -3,7 +3,7 @@
 use super::composite::{self, CompositeMethod};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
-use crate::models::glm::{Glm, GlmModel, GlmSpec, Loss};
+use crate::models::glm::{Glm, GlmModel, GlmSpec, Loss, Ridge};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
 use crate::solvers::{
@@ -83,7 +83,12 @@ pub fn fit_glm<M: Monitor + ?Sized>(
     if let Some(p) = &spec.penalty {
         p.validate(data.n_features())?;
     }
-    let (f, classes) = spec.objective(data)?;
+    let rescaled = Rescaled::of(data, spec)?;
+    let (data, spec_to_solve) = match &rescaled {
+        Some(r) => (&r.data, &r.spec),
+        None => (data, spec),
+    };
+    let (f, classes) = spec_to_solve.objective(data)?;
     let mut w = vec![0.0; f.dim()];
     let report = match (&spec.penalty, choice) {
         (None, Choice::Auto) => {
@@ -135,6 +140,12 @@ pub fn fit_glm<M: Monitor + ?Sized>(
     if spec.loss == Loss::Softmax && spec.intercept {
         center_intercepts(&mut w, f.layout().k);
     }
+    if let Some(r) = &rescaled {
+        let layout = f.layout();
+        w[..layout.k * layout.d]
+            .iter_mut()
+            .for_each(|v| *v *= r.scale);
+    }
     let model = GlmModel {
         loss: spec.loss,
         ridge: spec.ridge,
@@ -145,6 +156,56 @@ pub fn fit_glm<M: Monitor + ?Sized>(
         weights: w,
     };
     Ok((model, report))
+}
+
+/// Features whose squares overflow (|xᵢⱼ| near 1e300, where ‖∇f‖², diag H and the line search's
+/// slope overflow) are fitted on a copy of the data scaled by a power of two, 2⁻ᵏ·X, which is
+/// exact. With W' = 2ᵏ·W and C' = 2²ᵏ·C the
+/// objective keeps its value at every point, so the report's f is the original problem's; the
+/// model's weights are W = 2⁻ᵏ·W' (intercepts are not scaled). Its gradient norm is the scaled
+/// problem's. A non-smooth penalty is not rescaled.
+struct Rescaled {
+    data: Dataset,
+    spec: GlmSpec,
+    /// 2⁻ᵏ: W = scale·W'.
+    scale: f64,
+}
+
+impl Rescaled {
+    /// |xᵢⱼ| beyond 2^LIMIT is rescaled; squares of smaller entries summed over a million rows
+    /// stay far from the range's end (2^1024). (Tiny features need no such care: there the ridge
+    /// dominates, and scaling them up would need C·2²ᵏ below the smallest float.)
+    const LIMIT: i32 = 400;
+
+    fn of(data: &Dataset, spec: &GlmSpec) -> Result<Option<Rescaled>> {
+        let m = data.x.max_abs();
+        if spec.penalty.is_some() || !m.is_finite() || m == 0.0 {
+            return Ok(None);
+        }
+        let k = m.log2().round() as i32;
+        if k <= Self::LIMIT {
+            return Ok(None);
+        }
+        let x = data.x.scaled(2f64.powi(-k))?;
+        let ridge = match spec.ridge {
+            // ‖W‖²/(2C) = ‖W'‖²/(2·2²ᵏ·C); where 2²ᵏ·C overflows, the ridge's weight in the
+            // original problem is below the smallest float.
+            Ridge::C(c) => Ridge::C((c * 2f64.powi(k) * 2f64.powi(k)).min(f64::MAX)),
+            Ridge::None => Ridge::None,
+        };
+        Ok(Some(Rescaled {
+            data: Dataset {
+                x,
+                y: data.y.clone(),
+                source: data.source.clone(),
+            },
+            spec: GlmSpec {
+                ridge,
+                ..spec.clone()
+            },
+            scale: 2f64.powi(-k),
+        }))
+    }
 }
 
 /// Minimizes the smooth GLM `f` from `w` with `method`.

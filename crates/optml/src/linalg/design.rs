@@ -91,6 +91,33 @@ impl Design {
         matches!(self, Design::Sparse(_))
     }
 
+    /// The largest |xᵢⱼ| stored (0 for an empty matrix; NaN propagates).
+    pub fn max_abs(&self) -> f64 {
+        let values = match self {
+            Design::Dense(m) => m.data(),
+            Design::Sparse(m) => m.values(),
+        };
+        values.iter().fold(0.0, |m: f64, v| m.max(v.abs()))
+    }
+
+    /// X·s, entry by entry; exact when s is a power of two and nothing under- or overflows.
+    pub fn scaled(&self, s: f64) -> crate::Result<Design> {
+        Ok(match self {
+            Design::Dense(m) => Design::Dense(DenseMatrix::from_row_major(
+                m.nrows(),
+                m.ncols(),
+                m.data().iter().map(|v| v * s).collect(),
+            )?),
+            Design::Sparse(m) => Design::Sparse(CsrMatrix::new(
+                m.nrows(),
+                m.ncols(),
+                m.indptr().to_vec(),
+                m.indices().to_vec(),
+                m.values().iter().map(|v| v * s).collect(),
+            )?),
+        })
+    }
+
     /// Widens X to `ncols` features (test data with fewer features than the model).
     pub fn set_ncols(&mut self, ncols: usize) -> crate::Result<()> {
         with_rows!(self, r => r.set_ncols(ncols))
