@@ -180,6 +180,7 @@ echo
 case_ "F1 demo: ≤ 15 s, plots ≤ 1 MB in --out-dir"
 run demo 120 -- "$BIN" demo --out-dir "$T/demo-plots"
 P=""
+sizes=""
 if [ "$RC" != 0 ]; then
     P="exit $RC after $SECS s: $(said demo)"
 elif awk -v s="$SECS" 'BEGIN { exit !(s > 15) }'; then
