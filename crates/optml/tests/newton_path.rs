@@ -72,7 +72,7 @@ fn newton_steps_grow_like_the_log_of_the_condition_number() {
         .zip(&steps)
         .map(|(x, y)| (y - (my + slope * (x - mx))).abs())
         .fold(0.0, f64::max);
-    // log(condition) rises by seven decades: about two steps per decade (q = ¼), on a line.
+    // log(condition) rises by seven decades: one or two steps per decade (q = 0.1), on a line.
     // Steps growing like √κ would triple with each decade instead.
     assert!(
         slope > 0.0 && slope <= 3.0 && worst <= 4.0,

@@ -42,7 +42,7 @@ impl Default for NewtonPath {
     fn default() -> Self {
         NewtonPath {
             stop: Stop::default(),
-            decrease: 0.25,
+            decrease: 0.1,
             end_fraction: 0.1,
             inner: NewtonCg::default(),
         }
