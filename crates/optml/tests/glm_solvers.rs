@@ -200,6 +200,7 @@ fn intercept_is_not_penalized() {
 /// the unscaled data scaled back (the ridge ‖w‖²/2 is below the smallest float there).
 #[test]
 fn features_near_the_largest_float_train() {
+    use std::ops::Add;
     let scale = 2f64.powi(1000);
     let (mut plain, mut huge) = (String::new(), String::new());
     for i in 0..60 {

@@ -182,7 +182,9 @@ impl Rescaled {
         if spec.penalty.is_some() || !m.is_finite() || m == 0.0 {
             return Ok(None);
         }
-        let k = m.log2().round() as i32;
+        // At most 1000, so that 2⁻ᵏ is a normal number (2⁻¹⁰²⁴ is not); entries up to the
+        // largest float become at most 2²⁴.
+        let k = (m.log2().round() as i32).min(1000);
         if k <= Self::LIMIT {
             return Ok(None);
         }
