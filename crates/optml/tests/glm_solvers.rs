@@ -200,7 +200,6 @@ fn intercept_is_not_penalized() {
 /// the unscaled data scaled back (the ridge ‖w‖²/2 is below the smallest float there).
 #[test]
 fn features_near_the_largest_float_train() {
-    use std::ops::Add;
     let scale = 2f64.powi(1000);
     let (mut plain, mut huge) = (String::new(), String::new());
     for i in 0..60 {
@@ -266,4 +265,15 @@ fn features_near_the_largest_float_train() {
             reference.predict(&plain.x).unwrap()
         );
     }
+    // Identical rows at the largest floats, 6 positive and 2 negative: the fit is w·x = log 3.
+    let row = |y: i32| format!("{y} 1:1.7e308 2:1.7e308\n");
+    let top = parse(&format!("{}{}", row(1).repeat(6), row(-1).repeat(2)));
+    let (m, r) = fit_glm(&top, &GlmSpec::default(), Choice::Auto, stop, &mut quiet()).unwrap();
+    assert!(r.status.converged(), "{}", r.status);
+    let score = m.weights[0] * 1.7e308 + m.weights[1] * 1.7e308;
+    assert!(
+        (score - 3f64.ln()).abs() < 1e-6,
+        "w·x = {score}, weights {:?}",
+        m.weights
+    );
 }
