@@ -222,7 +222,7 @@ pub fn run(args: Args) -> CliResult {
         }
         ModelFile::Glm(model) => model,
     };
-    let mut data = args.data.load(args.quiet.on)?;
+    let mut data = args.data.load_for_model(args.quiet.on, model.n_features)?;
     model.conform(&mut data).map_err(|e| {
         format!(
             "{e} (model {} expects {} features)",

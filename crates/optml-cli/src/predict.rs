@@ -34,7 +34,7 @@ pub fn run(args: Args) -> CliResult {
         ModelFile::Glm(m) => m,
         ModelFile::Mlp(m) => return run_mlp(&args, &m),
     };
-    let mut data = args.data.load(args.quiet.on)?;
+    let mut data = args.data.load_for_model(args.quiet.on, model.n_features)?;
     model.conform(&mut data).map_err(|e| {
         format!(
             "{e} (model {} expects {} features)",

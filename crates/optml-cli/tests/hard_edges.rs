@@ -153,6 +153,13 @@ fn predict_refuses_overflowing_scores_and_narrow_dense_data() {
     std::fs::write(&exact, "0.5,1,1\n2,0,-1\n").unwrap();
     let out = optml(&["predict", fine, exact.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out));
+    // A LIBSVM file names its features: one without the model's last feature is read at the
+    // model's width, and stored dense.
+    let short = dir.path().join("short.svm");
+    std::fs::write(&short, "1 1:0.5\n-1 1:-2\n").unwrap();
+    let out = optml(&["predict", fine, short.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("(dense)"), "{}", text(&out));
 }
 
 #[test]

@@ -70,6 +70,35 @@ fn breast_cancer_fixture() {
     );
 }
 
+/// `load` stores a LIBSVM matrix by its density: breast cancer (every feature present) dense,
+/// with the same entries; digits (half its pixels zero) sparse.
+#[test]
+fn libsvm_matrices_are_stored_by_density() {
+    let path = fixture("breast_cancer.svm");
+    let read = read_libsvm(&path, &LibsvmOptions::default()).unwrap();
+    let loaded = load(&path, &LoadOptions::default()).unwrap();
+    let (m, x) = (csr(&read), dense(&loaded));
+    for i in 0..m.nrows() {
+        let mut row = vec![0.0; m.ncols()];
+        let (idx, vals) = m.row(i);
+        idx.iter()
+            .zip(vals)
+            .for_each(|(&j, &v)| row[j as usize] = v);
+        assert_eq!(x.row(i), &row[..]);
+    }
+    assert_eq!(loaded.y, read.y);
+    let digits = load(&fixture("digits.svm"), &LoadOptions::default()).unwrap();
+    assert!(digits.x.is_sparse());
+    // Widened first: 2 of 3 features stored per row is still dense enough.
+    let (_dir, narrow) = temp_file("narrow.svm", b"1 1:0.5 2:1\n-1 1:-2 2:3\n");
+    let opts = LoadOptions {
+        n_features: Some(3),
+        ..Default::default()
+    };
+    let x = load(&narrow, &opts).unwrap();
+    assert_eq!(dense(&x).row(1), &[-2.0, 3.0, 0.0]);
+}
+
 #[test]
 fn digits_fixture_and_roundtrip() {
     let path = fixture("digits.svm");

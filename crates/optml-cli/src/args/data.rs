@@ -69,8 +69,21 @@ impl DataArgs {
 
     /// Loads the data and says on stderr what was read and how long it took.
     pub fn load(&self, quiet: bool) -> CliResult<Dataset> {
+        self.load_with(quiet, None)
+    }
+
+    /// Loads data to score with a model of `n_features`: a LIBSVM file names its features, so
+    /// one whose last features are all zero is read at the model's width (and stored dense when
+    /// it is dense at that width); other formats must match the model themselves.
+    pub fn load_for_model(&self, quiet: bool, n_features: usize) -> CliResult<Dataset> {
+        let opts = self.options(None)?;
+        let format = opts.format.unwrap_or_else(|| Format::from_path(&self.data));
+        self.load_with(quiet, (format == Format::Libsvm).then_some(n_features))
+    }
+
+    fn load_with(&self, quiet: bool, n_features: Option<usize>) -> CliResult<Dataset> {
         let start = Instant::now();
-        let data = load(&self.data, &self.options(None)?)?;
+        let data = load(&self.data, &self.options(n_features)?)?;
         if !quiet {
             eprintln!(
                 "loaded {}: {} samples × {} features, {} stored values ({}) in {:.3} s",

@@ -50,13 +50,17 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         )));
     }
     let mut data = match format {
+        // A LIBSVM file may hold a dense matrix: it is stored by its density, once widened to
+        // `n_features`.
         Format::Libsvm => {
-            return read_libsvm(
+            let mut data = read_libsvm(
                 path,
                 &LibsvmOptions {
                     n_features: opts.n_features,
                 },
-            )
+            )?;
+            data.x = data.x.stored_by_density();
+            return Ok(data);
         }
         Format::Csv => read_csv(
             path,
