@@ -69,6 +69,9 @@ pub struct Args {
     /// random game, default rock-paper-scissors; simplex-regression: columns of A, 5000).
     #[arg(long, help_heading = heading::PLANTED)]
     pub dim: Option<usize>,
+    /// bilinear: the smallest singular value of A (the others uniform in [it, 2]).
+    #[arg(long, default_value_t = 1.0, help_heading = heading::PLANTED)]
+    pub sigma_min: f64,
     /// The method.
     #[arg(long, value_enum, default_value_t = Method::Cgd)]
     pub method: Method,
@@ -118,7 +121,12 @@ impl Instance {
         Ok(match args.synthetic {
             Synthetic::Bilinear => Instance::Bilinear(match args.dim {
                 Some(1) => Bilinear::scaled_identity(1, 1.0),
-                d => Bilinear::random(d.unwrap_or(100), seed),
+                d => {
+                    if !(args.sigma_min > 0.0 && args.sigma_min <= 2.0) {
+                        return Err("--sigma-min must be in (0, 2]".into());
+                    }
+                    Bilinear::random_spectrum(d.unwrap_or(100), args.sigma_min, 2.0, seed)
+                }
             }),
             Synthetic::Quadratic => {
                 let d = args.dim.unwrap_or(20);

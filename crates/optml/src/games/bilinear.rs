@@ -62,10 +62,19 @@ impl Bilinear {
     /// A seeded n × n game A = U diag(σ) Vᵀ with U, V random orthogonal and singular values σ
     /// uniform in [1, 2], and a planted equilibrium (x*, y*) of standard normal entries.
     pub fn random(n: usize, seed: u64) -> Bilinear {
+        Bilinear::random_spectrum(n, 1.0, 2.0, seed)
+    }
+
+    /// As [`random`](Bilinear::random), with singular values uniform in [σ_min, σ_max]
+    /// (0 < σ_min ≤ σ_max): the condition number σ_max/σ_min sets how slowly simultaneous
+    /// methods converge.
+    pub fn random_spectrum(n: usize, sigma_min: f64, sigma_max: f64, seed: u64) -> Bilinear {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let u = orthogonal(n, &mut rng);
         let v = orthogonal(n, &mut rng);
-        let sigma: Vec<f64> = (0..n).map(|_| rng.random_range(1.0..2.0)).collect();
+        let sigma: Vec<f64> = (0..n)
+            .map(|_| sigma_min + (sigma_max - sigma_min) * rng.random::<f64>())
+            .collect();
         let mut a = vec![0.0; n * n];
         for i in 0..n {
             for j in 0..n {
