@@ -486,11 +486,26 @@ fn cmd_solves_matrix_games_on_the_simplex() {
     let rps = MatrixGame::rock_paper_scissors();
     let (x, y, _) = cmd_on_simplices(&rps, 10.0, 2000);
     assert!(rps.exploitability(&x, &y) <= 1e-6);
+    let (xs, ys, value) = rps.equilibrium();
+    assert!(max_diff(&xs, &[1.0 / 3.0; 3]) < 1e-14 && max_diff(&ys, &[1.0 / 3.0; 3]) < 1e-14);
+    assert!(value.abs() < 1e-14);
     assert!(max_diff(&x, &[1.0 / 3.0; 3]) < 1e-6 && max_diff(&y, &[1.0 / 3.0; 3]) < 1e-6);
     for seed in 0..4 {
         let game = MatrixGame::random(10, 12, seed);
         let (x, y, iters) = cmd_on_simplices(&game, 10.0, 20000);
         let e = game.exploitability(&x, &y);
+        // The exact equilibrium by linear programming: no one gains by deviating from it, and
+        // CMD's value agrees with it.
+        let (xs, ys, value) = game.equilibrium();
+        assert!(
+            game.exploitability(&xs, &ys) < 1e-12,
+            "LP: {}",
+            game.exploitability(&xs, &ys)
+        );
+        assert!((game.values(&x, &y).0 - value).abs() <= e + 1e-12);
+        let d = max_diff(&x, &xs).max(max_diff(&y, &ys));
+        eprintln!("seed {seed}: distance to the LP equilibrium {d:e}");
+        assert!(d < 1e-6, "seed {seed}: {d}");
         eprintln!("seed {seed}: exploitability {e:e} after {iters} iterations");
         assert!(e <= 1e-6, "seed {seed}: {e}");
     }

@@ -48,7 +48,7 @@ pub enum Method {
     after_help = "Every method steps in the game's geometry: Euclidean for bilinear and \
 quadratic, the simplex for both players of matrix-game, the positive cone (entropy) for x and the \
 line for the multiplier in simplex-regression. Each line shows the distance to the planted \
-equilibrium (bilinear, quadratic), the exploitability (matrix-game), or the loss at x/Σx and \
+equilibrium (bilinear, quadratic), the exploitability and the distance to the equilibrium found by linear programming (matrix-game), or the loss at x/Σx and \
 |Σx − 1| (simplex-regression), then the step residual and the evaluations so far.
 
 Examples:
@@ -105,7 +105,8 @@ pub struct Args {
 enum Instance {
     Bilinear(Bilinear),
     Quadratic(Quadratic),
-    Matrix(MatrixGame),
+    /// The game and its equilibrium by linear programming.
+    Matrix(MatrixGame, Vec<f64>, Vec<f64>),
     Regression(SimplexRegression),
 }
 
@@ -132,10 +133,15 @@ impl Instance {
                 let d = args.dim.unwrap_or(20);
                 Instance::Quadratic(Quadratic::random(d, d, 1.0, seed))
             }
-            Synthetic::MatrixGame => Instance::Matrix(match args.dim {
-                None => MatrixGame::rock_paper_scissors(),
-                Some(d) => MatrixGame::random(d, d, seed),
-            }),
+            Synthetic::MatrixGame => {
+                let game = match args.dim {
+                    None => MatrixGame::rock_paper_scissors(),
+                    Some(d) if d <= 500 => MatrixGame::random(d, d, seed),
+                    Some(_) => return Err("matrix-game: --dim must be at most 500".into()),
+                };
+                let (x, y, _) = game.equilibrium();
+                Instance::Matrix(game, x, y)
+            }
             Synthetic::SimplexRegression => Instance::Regression(SimplexRegression::random(
                 50,
                 args.dim.unwrap_or(5000),
@@ -148,14 +154,14 @@ impl Instance {
         match self {
             Instance::Bilinear(g) => g,
             Instance::Quadratic(g) => g,
-            Instance::Matrix(g) => g,
+            Instance::Matrix(g, ..) => g,
             Instance::Regression(g) => g,
         }
     }
 
     fn potentials(&self) -> (Potential, Potential) {
         match self {
-            Instance::Matrix(_) => (Potential::Simplex, Potential::Simplex),
+            Instance::Matrix(..) => (Potential::Simplex, Potential::Simplex),
             Instance::Regression(_) => (Potential::Entropy, Potential::Euclidean),
             _ => (Potential::Euclidean, Potential::Euclidean),
         }
@@ -164,7 +170,7 @@ impl Instance {
     fn start(&self) -> (Vec<f64>, Vec<f64>) {
         match self {
             Instance::Bilinear(g) if g.dim_x() == 1 => (vec![0.5], vec![0.5]),
-            Instance::Matrix(g) => g.uniform(),
+            Instance::Matrix(g, ..) => g.uniform(),
             Instance::Regression(g) => (vec![1.0 / g.cols() as f64; g.cols()], vec![0.0]),
             _ => (
                 vec![0.0; self.game().dim_x()],
@@ -178,7 +184,18 @@ impl Instance {
         match self {
             Instance::Bilinear(g) => vec![("distance", g.distance(x, y))],
             Instance::Quadratic(g) => vec![("distance", g.distance(x, y))],
-            Instance::Matrix(g) => vec![("exploitability", g.exploitability(x, y))],
+            Instance::Matrix(g, xs, ys) => {
+                let d: f64 = x
+                    .iter()
+                    .zip(xs)
+                    .chain(y.iter().zip(ys))
+                    .map(|(a, b)| (a - b) * (a - b))
+                    .sum();
+                vec![
+                    ("exploitability", g.exploitability(x, y)),
+                    ("distance", d.sqrt()),
+                ]
+            }
             Instance::Regression(g) => {
                 let s: f64 = x.iter().sum();
                 let xn: Vec<f64> = x.iter().map(|v| v / s).collect();

@@ -62,6 +62,77 @@ impl MatrixGame {
         hi - lo
     }
 
+    /// A Nash equilibrium (x*, y*) and the value v = x*ᵀAy*, by linear programming: with
+    /// A' = A − min(A) + 1 > 0, the minimizer's program max 1ᵀw s.t. A'ᵀw ≤ 1, w ≥ 0
+    /// (w = x/v') is solved by the tableau simplex method with Bland's rule (no cycling);
+    /// x* = w/1ᵀw, y* is the dual solution normalized, and v = 1/1ᵀw + min(A) − 1. Exact to
+    /// rounding; for small games.
+    pub fn equilibrium(&self) -> (Vec<f64>, Vec<f64>, f64) {
+        let (m, n) = (self.m, self.n);
+        let shift = 1.0 - self.a.iter().copied().fold(f64::INFINITY, f64::min);
+        // Tableau rows 0..n: [A'ᵀ | I | 1]; row n: the objective, reduced costs −1 then 0.
+        let w = m + n + 1;
+        let mut t = vec![0.0; (n + 1) * w];
+        for j in 0..n {
+            for i in 0..m {
+                t[j * w + i] = self.a[i * n + j] + shift;
+            }
+            t[j * w + m + j] = 1.0;
+            t[j * w + w - 1] = 1.0;
+        }
+        (0..m).for_each(|i| t[n * w + i] = -1.0);
+        let mut basis: Vec<usize> = (m..m + n).collect();
+        let eps = 1e-12;
+        // Bland: the entering column is the first with a negative reduced cost, the leaving row
+        // the one of least ratio, ties to the smallest basic index.
+        while let Some(col) = (0..m + n).find(|&k| t[n * w + k] < -eps) {
+            let mut pivot: Option<(usize, f64)> = None;
+            for r in 0..n {
+                let a = t[r * w + col];
+                if a > eps {
+                    let ratio = t[r * w + w - 1] / a;
+                    let better = match pivot {
+                        None => true,
+                        Some((q, best)) => {
+                            ratio < best - eps || (ratio <= best + eps && basis[r] < basis[q])
+                        }
+                    };
+                    if better {
+                        pivot = Some((r, ratio));
+                    }
+                }
+            }
+            // A' > 0 bounds the program, so a pivot row always exists.
+            let Some((r, _)) = pivot else { break };
+            let p = t[r * w + col];
+            (0..w).for_each(|k| t[r * w + k] /= p);
+            for q in 0..=n {
+                if q != r {
+                    let factor = t[q * w + col];
+                    if factor != 0.0 {
+                        for k in 0..w {
+                            t[q * w + k] -= factor * t[r * w + k];
+                        }
+                    }
+                }
+            }
+            basis[r] = col;
+        }
+        let mut primal = vec![0.0; m];
+        for (r, &b) in basis.iter().enumerate() {
+            if b < m {
+                primal[b] = t[r * w + w - 1];
+            }
+        }
+        let total: f64 = primal.iter().sum();
+        let x: Vec<f64> = primal.iter().map(|v| v / total).collect();
+        // The dual solution sits in the objective row under the slack columns.
+        let dual: Vec<f64> = (0..n).map(|j| t[n * w + m + j].max(0.0)).collect();
+        let dual_total: f64 = dual.iter().sum();
+        let y: Vec<f64> = dual.iter().map(|v| v / dual_total).collect();
+        (x, y, 1.0 / total - shift)
+    }
+
     /// Uniform strategies, the usual start.
     pub fn uniform(&self) -> (Vec<f64>, Vec<f64>) {
         (
