@@ -552,3 +552,122 @@ fn simplex_regression_cmd_stays_feasible_and_beats_projected_gradient() {
     assert!((sum - 1.0).abs() < 1e-3, "Σx = {sum}");
     assert!(cmd_loss <= pg_loss, "{cmd_loss} > {pg_loss}");
 }
+
+/// The bilinear game with g = −f + ½‖y‖²: not zero-sum.
+struct NotZeroSum(Bilinear);
+
+impl Game for NotZeroSum {
+    fn dim_x(&self) -> usize {
+        self.0.dim_x()
+    }
+    fn dim_y(&self) -> usize {
+        self.0.dim_y()
+    }
+    fn zero_sum(&self) -> bool {
+        false
+    }
+    fn values(&self, x: &[f64], y: &[f64]) -> (f64, f64) {
+        let (f, g) = self.0.values(x, y);
+        (f, g + 0.5 * y.iter().map(|v| v * v).sum::<f64>())
+    }
+    fn grads(&self, x: &[f64], y: &[f64], gx: &mut [f64], gy: &mut [f64]) {
+        self.0.grads(x, y, gx, gy);
+        gy.iter_mut().zip(y).for_each(|(g, y)| *g += y);
+    }
+    fn mixed_f(&self, x: &[f64], y: &[f64], v: &[f64], out: &mut [f64]) {
+        self.0.mixed_f(x, y, v, out)
+    }
+    fn mixed_g(&self, x: &[f64], y: &[f64], u: &[f64], out: &mut [f64]) {
+        self.0.mixed_g(x, y, u, out)
+    }
+    fn pure_f(&self, x: &[f64], y: &[f64], u: &[f64], out: &mut [f64]) {
+        self.0.pure_f(x, y, u, out)
+    }
+    fn pure_g(&self, _: &[f64], _: &[f64], v: &[f64], out: &mut [f64]) {
+        out.copy_from_slice(v);
+    }
+}
+
+#[test]
+fn bad_input_is_an_error_and_same_seed_same_bits() {
+    let game = Bilinear::random(5, 1);
+    let quiet = &mut optml::games::quiet();
+    let (mut x, mut y) = (vec![0.0; 5], vec![0.0; 4]);
+    let err = Cgd::default()
+        .play(&game, &mut x, &mut y, quiet)
+        .unwrap_err();
+    assert!(err.to_string().contains("dimensions"), "{err}");
+    let mut y = vec![0.0; 5];
+    let err = Cgd {
+        lr_x: 0.0,
+        ..Cgd::default()
+    }
+    .play(&game, &mut x, &mut y, quiet)
+    .unwrap_err();
+    assert!(err.to_string().contains("step size"), "{err}");
+    let err = Cgd {
+        stop: Stop::absolute(f64::NAN),
+        ..Cgd::default()
+    }
+    .play(&game, &mut x, &mut y, quiet)
+    .unwrap_err();
+    assert!(err.to_string().contains("tolerance"), "{err}");
+    let cmd = Cmd {
+        potential_x: Potential::Entropy,
+        ..Cmd::default()
+    };
+    let err = cmd
+        .play(
+            &game,
+            &mut vec![0.0, 1.0, 1.0, 1.0, 1.0],
+            &mut vec![0.2; 5],
+            quiet,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("positive"), "{err}");
+    let skew = NotZeroSum(Bilinear::random(5, 1));
+    check_derivatives(
+        &skew,
+        &[0.1, 0.2, 0.3, 0.4, 0.5],
+        &[0.5, 0.4, 0.3, 0.2, 0.1],
+        4,
+    );
+    let err = Cgd::default()
+        .play(&skew, &mut x, &mut y, quiet)
+        .unwrap_err();
+    assert!(err.to_string().contains("zero-sum"), "{err}");
+    let err = Simultaneous {
+        rule: Rule::Sga,
+        ..Simultaneous::default()
+    }
+    .play(&skew, &mut x, &mut y, quiet)
+    .unwrap_err();
+    assert!(err.to_string().contains("zero-sum"), "{err}");
+    // GDA needs no zero sum: on this game it converges (y's own loss is strongly convex).
+    let r = Simultaneous {
+        lr_x: 0.1,
+        lr_y: 0.1,
+        stop: Stop {
+            max_iter: 20_000,
+            ..Stop::absolute(1e-9)
+        },
+        ..Simultaneous::default()
+    }
+    .play(&skew, &mut x, &mut y, quiet)
+    .unwrap();
+    assert!(r.status.converged(), "{r:?}");
+    // Same seed, same bits.
+    let run = || {
+        let game = Bilinear::random(30, 9);
+        let (mut x, mut y) = (vec![0.0; 30], vec![0.0; 30]);
+        Cgd {
+            lr_x: 1.0,
+            lr_y: 1.0,
+            ..Cgd::default()
+        }
+        .play(&game, &mut x, &mut y, &mut optml::games::quiet())
+        .unwrap();
+        (x, y)
+    };
+    assert_eq!(run(), run());
+}
