@@ -617,12 +617,7 @@ fn bad_input_is_an_error_and_same_seed_same_bits() {
         ..Cmd::default()
     };
     let err = cmd
-        .play(
-            &game,
-            &mut vec![0.0, 1.0, 1.0, 1.0, 1.0],
-            &mut vec![0.2; 5],
-            quiet,
-        )
+        .play(&game, &mut [0.0, 1.0, 1.0, 1.0, 1.0], &mut [0.2; 5], quiet)
         .unwrap_err();
     assert!(err.to_string().contains("positive"), "{err}");
     let skew = NotZeroSum(Bilinear::random(5, 1));
