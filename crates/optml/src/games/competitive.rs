@@ -53,7 +53,8 @@ impl Default for Cgd {
 
 /// Competitive mirror descent (Schäfer, Anandkumar & Owhadi, 2020): CGD in the geometry of a
 /// Bregman potential per player. With zero coupling (D²_xy f = 0) a step is exactly mirror
-/// descent: multiplicative weights for the entropy.
+/// descent: multiplicative weights for the entropy. By default both players live on the
+/// simplex (a matrix game); [`Cgd`] is this method with both potentials Euclidean.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Cmd {
     pub potential_x: Potential,
