@@ -30,6 +30,7 @@ mod complete;
 mod cp;
 mod demo;
 mod dictionary;
+mod game;
 mod hessian;
 mod output;
 mod phase;
@@ -83,6 +84,8 @@ enum Command {
     Rpca(rpca::Args),
     /// Phase retrieval: recover x from y = |Ax|² (Wirtinger Flow).
     Phase(phase::Args),
+    /// Equilibria of two-player games: competitive gradient and mirror descent, baselines.
+    Game(game::Args),
 }
 
 fn main() -> ExitCode {
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
         Command::Complete(a) => complete::run(a),
         Command::Rpca(a) => rpca::run(a),
         Command::Phase(a) => phase::run(a),
+        Command::Game(a) => game::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -178,6 +182,7 @@ mod tests {
                 "cp",
                 "demo",
                 "dictionary",
+                "game",
                 "phase",
                 "rpca",
                 "train"

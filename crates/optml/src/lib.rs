@@ -16,7 +16,7 @@
 //! | contracts | [`objective`], [`monitor`], [`Error`] | the traits every model meets ([`Objective`], [`Curvature`], [`FiniteSum`], [`SampledCurvature`], [`LinearOperator`]) and the way a run is watched |
 //! | kernels | [`linalg`], [`data`] | design matrices and their products, faer-backed dense algebra, randomized sketches; LIBSVM/CSV/`.npy` readers |
 //! | models | [`models`], [`prox`] | GLMs, MLPs and test functions with exact gradients and Hessian-vector products; non-smooth regularizers |
-//! | methods | [`solvers`], [`curvature`], [`nonconvex`] | minimizers of any [`Objective`]; spectral tools on any Hessian; recovery problems solved to the global optimum |
+//! | methods | [`solvers`], [`curvature`], [`nonconvex`], [`games`] | minimizers of any [`Objective`]; spectral tools on any Hessian; recovery problems solved to the global optimum; equilibria of two-player games |
 //! | policy | [`fit`] | data and a spec in, a trained model out: which solver, which scaling, which checks |
 //!
 //! ## Verbs
@@ -30,6 +30,8 @@
 //! * `solve(measurements, monitor)` — recovers an unknown from measurements of it (matrix
 //!   completion, robust PCA, phase retrieval, matrix sensing in [`nonconvex`]); where a method
 //!   has a spectral start, `initialize` gives it and `refine` continues from given factors.
+//! * `play(game, x, y, watch)` — a game method moves both players in place toward an
+//!   equilibrium and returns a [`GameReport`](games::GameReport) ([`games`]).
 //! * `run(operator, …)` — an iterative estimate of a spectrum or decomposition (Lanczos, power
 //!   iteration, spectral density, randomized SVD, the tensor power method, ridge riding).
 //! * `of(…)` — a quantity computed in closed form (a dense spectrum, a sample size).
@@ -60,6 +62,7 @@ pub mod curvature;
 pub mod data;
 mod error;
 pub mod fit;
+pub mod games;
 pub mod limits;
 pub mod linalg;
 pub mod models;

@@ -1,0 +1,112 @@
+//! `optml game --plot`: the (x, y) trajectory of a 2-D game, or the measure per iteration.
+
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::output::plot::{save, DrawResult, Figure};
+use crate::CliResult;
+
+/// (iteration, x₁, y₁, measure) per recorded iterate.
+type History = [(usize, f64, f64, f64)];
+
+/// The path of (x, y) in the plane, with the equilibrium marked.
+pub fn trajectory(path: &Path, title: &str, history: &History, eq: (f64, f64)) -> CliResult {
+    save(path, (640, 640), &Trajectory { title, history, eq })
+}
+
+/// The measure against the iteration, on a log axis.
+pub fn measure(path: &Path, title: &str, name: &str, history: &History) -> CliResult {
+    save(
+        path,
+        (900, 520),
+        &Measure {
+            title,
+            name,
+            history,
+        },
+    )
+}
+
+struct Trajectory<'a> {
+    title: &'a str,
+    history: &'a History,
+    eq: (f64, f64),
+}
+
+impl Figure for Trajectory<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE)?;
+        let pts: Vec<(f64, f64)> = self
+            .history
+            .iter()
+            .map(|h| (h.1, h.2))
+            .filter(|p| p.0.is_finite() && p.1.is_finite())
+            .collect();
+        let r = pts
+            .iter()
+            .map(|p| (p.0 - self.eq.0).abs().max((p.1 - self.eq.1).abs()))
+            .fold(1e-3, f64::max)
+            * 1.1;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(self.title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(self.eq.0 - r..self.eq.0 + r, self.eq.1 - r..self.eq.1 + r)?;
+        chart.configure_mesh().x_desc("x").y_desc("y").draw()?;
+        chart.draw_series(LineSeries::new(pts.clone(), BLUE.stroke_width(2)))?;
+        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 2, BLUE.filled())))?;
+        chart.draw_series(std::iter::once(Cross::new(self.eq, 8, RED.stroke_width(3))))?;
+        root.present()?;
+        Ok(())
+    }
+}
+
+struct Measure<'a> {
+    title: &'a str,
+    name: &'a str,
+    history: &'a History,
+}
+
+impl Figure for Measure<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE)?;
+        let pts: Vec<(f64, f64)> = self
+            .history
+            .iter()
+            .map(|h| (h.0 as f64, h.3))
+            .filter(|p| p.1.is_finite() && p.1 > 0.0)
+            .collect();
+        let hi = pts.iter().map(|p| p.1).fold(1e-300, f64::max) * 2.0;
+        let lo = pts
+            .iter()
+            .map(|p| p.1)
+            .fold(f64::INFINITY, f64::min)
+            .min(hi / 4.0)
+            / 2.0;
+        let last = pts.last().map_or(1.0, |p| p.0.max(1.0));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(self.title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..last, (lo..hi).log_scale())?;
+        chart
+            .configure_mesh()
+            .x_desc("iteration")
+            .y_desc(self.name)
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .draw()?;
+        chart.draw_series(LineSeries::new(pts, BLUE.stroke_width(2)))?;
+        root.present()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,130 @@
+//! Strongly convex–strongly concave quadratic games with a planted saddle point.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::bilinear::distance;
+use super::dense::{mul, mul_t};
+use super::Game;
+use crate::linalg::random::gaussian_vector;
+
+/// f(x, y) = ½xᵀPx + xᵀAy − ½yᵀQy + bᵀx + cᵀy, g = −f, with P, Q ≻ 0: the unique saddle point
+/// solves Px + Ay + b = 0, Aᵀx − Qy + c = 0.
+#[derive(Clone, Debug)]
+pub struct Quadratic {
+    m: usize,
+    n: usize,
+    p: Vec<f64>,
+    q: Vec<f64>,
+    a: Vec<f64>,
+    b: Vec<f64>,
+    c: Vec<f64>,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+}
+
+impl Quadratic {
+    /// A seeded game: P = μI + GGᵀ/m, Q = μI + HHᵀ/n (G, H standard normal), A standard
+    /// normal / √n, and a planted saddle (x*, y*) of standard normal entries.
+    pub fn random(m: usize, n: usize, mu: f64, seed: u64) -> Quadratic {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let spd = |d: usize, rng: &mut ChaCha8Rng| {
+            let g = gaussian_vector(d * d, rng);
+            let mut p = vec![0.0; d * d];
+            for i in 0..d {
+                for j in 0..d {
+                    let s: f64 = (0..d).map(|k| g[i * d + k] * g[j * d + k]).sum();
+                    p[i * d + j] = s / d as f64 + if i == j { mu } else { 0.0 };
+                }
+            }
+            p
+        };
+        let p = spd(m, &mut rng);
+        let q = spd(n, &mut rng);
+        let scale = 1.0 / (n as f64).sqrt();
+        let a: Vec<f64> = gaussian_vector(m * n, &mut rng)
+            .iter()
+            .map(|v| v * scale)
+            .collect();
+        let xs = gaussian_vector(m, &mut rng);
+        let ys = gaussian_vector(n, &mut rng);
+        let (mut t, mut b) = (vec![0.0; m], vec![0.0; m]);
+        mul(&p, m, &xs, &mut b);
+        mul(&a, n, &ys, &mut t);
+        b.iter_mut().zip(&t).for_each(|(b, t)| *b = -(*b + t));
+        let (mut c, mut s) = (vec![0.0; n], vec![0.0; n]);
+        mul_t(&a, n, &xs, &mut c);
+        mul(&q, n, &ys, &mut s);
+        c.iter_mut().zip(&s).for_each(|(c, s)| *c = -(*c - s));
+        Quadratic {
+            m,
+            n,
+            p,
+            q,
+            a,
+            b,
+            c,
+            xs,
+            ys,
+        }
+    }
+
+    /// The planted saddle point (x*, y*).
+    pub fn equilibrium(&self) -> (&[f64], &[f64]) {
+        (&self.xs, &self.ys)
+    }
+
+    /// √(‖x − x*‖² + ‖y − y*‖²).
+    pub fn distance(&self, x: &[f64], y: &[f64]) -> f64 {
+        distance(x, &self.xs, y, &self.ys)
+    }
+}
+
+impl Game for Quadratic {
+    fn dim_x(&self) -> usize {
+        self.m
+    }
+    fn dim_y(&self) -> usize {
+        self.n
+    }
+    fn zero_sum(&self) -> bool {
+        true
+    }
+    fn values(&self, x: &[f64], y: &[f64]) -> (f64, f64) {
+        let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(a, b)| a * b).sum::<f64>();
+        let (mut px, mut qy, mut ay) = (vec![0.0; self.m], vec![0.0; self.n], vec![0.0; self.m]);
+        mul(&self.p, self.m, x, &mut px);
+        mul(&self.q, self.n, y, &mut qy);
+        mul(&self.a, self.n, y, &mut ay);
+        let f =
+            0.5 * dot(x, &px) + dot(x, &ay) - 0.5 * dot(y, &qy) + dot(&self.b, x) + dot(&self.c, y);
+        (f, -f)
+    }
+    fn grads(&self, x: &[f64], y: &[f64], gx: &mut [f64], gy: &mut [f64]) {
+        let mut t = vec![0.0; self.m];
+        mul(&self.p, self.m, x, gx);
+        mul(&self.a, self.n, y, &mut t);
+        for i in 0..self.m {
+            gx[i] += t[i] + self.b[i];
+        }
+        let mut s = vec![0.0; self.n];
+        mul_t(&self.a, self.n, x, gy);
+        mul(&self.q, self.n, y, &mut s);
+        for j in 0..self.n {
+            gy[j] = -(gy[j] - s[j] + self.c[j]);
+        }
+    }
+    fn mixed_f(&self, _: &[f64], _: &[f64], v: &[f64], out: &mut [f64]) {
+        mul(&self.a, self.n, v, out);
+    }
+    fn mixed_g(&self, _: &[f64], _: &[f64], u: &[f64], out: &mut [f64]) {
+        mul_t(&self.a, self.n, u, out);
+        out.iter_mut().for_each(|v| *v = -*v);
+    }
+    fn pure_f(&self, _: &[f64], _: &[f64], u: &[f64], out: &mut [f64]) {
+        mul(&self.p, self.m, u, out);
+    }
+    fn pure_g(&self, _: &[f64], _: &[f64], v: &[f64], out: &mut [f64]) {
+        mul(&self.q, self.n, v, out);
+    }
+}
