@@ -79,6 +79,7 @@ impl DataArgs {
         let opts = self.options(None)?;
         let format = opts.format.unwrap_or_else(|| Format::from_path(&self.data));
         self.load_with(quiet, (format == Format::Libsvm).then_some(n_features))
+            .map_err(|e| format!("{e} (the model has {n_features} features)").into())
     }
 
     fn load_with(&self, quiet: bool, n_features: Option<usize>) -> CliResult<Dataset> {
