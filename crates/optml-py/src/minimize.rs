@@ -42,6 +42,8 @@ struct PyObjective {
     nfev: AtomicUsize,
     nhev: AtomicUsize,
     recent: Mutex<VecDeque<Point>>,
+    /// The first point evaluated (x₀ for every solver), to return if the run ends worse.
+    first: Mutex<Option<Point>>,
 }
 
 impl PyObjective {
@@ -106,6 +108,10 @@ impl Objective for PyObjective {
         }
         match self.call_fg(x, grad) {
             Ok(f) => {
+                let mut first = self.first.lock().unwrap();
+                if first.is_none() {
+                    *first = Some((x.to_vec(), f, grad.to_vec()));
+                }
                 let mut recent = self.recent.lock().unwrap();
                 if recent.len() == RECENT {
                     recent.pop_front();
@@ -296,13 +302,15 @@ pub fn minimize<'py>(
         nfev: AtomicUsize::new(0),
         nhev: AtomicUsize::new(0),
         recent: Mutex::new(VecDeque::with_capacity(RECENT)),
+        first: Mutex::new(None),
     };
-    let mut x = x0;
+    let mut x = x0.clone();
     let mut monitor = |info: &IterInfo| -> bool {
         if f.failed() {
             return false;
         }
-        let Some(cb) = &callback else {
+        // scipy calls back after each iteration, not at x₀.
+        let (Some(cb), true) = (&callback, info.iter > 0) else {
             return true;
         };
         let Some((xk, fk, _)) = f.point_with_value(info.f) else {
@@ -331,16 +339,20 @@ pub fn minimize<'py>(
         .rev()
         .find(|p| p.0 == x)
         .map(|p| (p.1, p.2.clone()));
-    let fun = match known {
+    let mut fun = match known {
         Some((fx, g)) => {
             jac.copy_from_slice(&g);
             fx
         }
-        None => {
-            let fx = f.call_fg(&x, &mut jac)?;
-            fx
-        }
+        None => f.call_fg(&x, &mut jac)?,
     };
+    // Never a worse point than x₀ (a non-monotone method, or a wrong gradient that made every
+    // search fail): scipy's methods keep the same promise.
+    if let Some((x_first, f_first, g_first)) = f.first.lock().unwrap().take() {
+        if x_first == x0 && f_first.is_finite() && !(fun <= f_first) {
+            (x, fun, jac) = (x_first, f_first, g_first);
+        }
+    }
     let status = scipy_status(report.status);
     Ok(Minimized {
         x: x.into_pyarray(py),

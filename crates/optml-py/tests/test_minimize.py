@@ -25,7 +25,8 @@ FAST = [m for m in ALL if m not in ("gd", "agd", "ncg")]
 
 @pytest.mark.parametrize("method", ALL)
 def test_rosenbrock_like_scipy(method):
-    x0 = np.array([-1.2, 1.0, -0.5, 0.8])
+    # (in 4 to 7 dimensions Rosenbrock has a second local minimum; in 3 only the one at 1)
+    x0 = np.array([-1.2, 1.0, -0.5])
     ref = optimize.minimize(optimize.rosen, x0, jac=optimize.rosen_der, method="BFGS", options={"gtol": 1e-8})
     res = optml.minimize(
         optimize.rosen,
@@ -227,8 +228,10 @@ class Boom(Exception):
     pass
 
 
-@pytest.mark.parametrize("where", ["fun", "jac", "hessp", "callback"])
-@pytest.mark.parametrize("method", ["lbfgs", "newton-cg", "arc"])
+@pytest.mark.parametrize(
+    "where, method",
+    [(w, m) for w in ("fun", "jac", "hessp", "callback") for m in ("lbfgs", "newton-cg", "arc") if (w, m) != ("hessp", "lbfgs")],
+)
 def test_an_exception_in_python_stops_the_solve_and_propagates(where, method):
     calls = {"n": 0}
     boom = Boom("from inside")
@@ -251,8 +254,6 @@ def test_an_exception_in_python_stops_the_solve_and_propagates(where, method):
         maybe_raise("hessp")
         return optimize.rosen_hess_prod(x, p)
 
-    if where == "hessp" and method == "lbfgs":
-        pytest.skip("lbfgs makes no Hessian products")
     with pytest.raises(Boom) as info:
         optml.minimize(fun, [-1.2, 1.0], jac=jac, hessp=hessp, method=method, callback=lambda x: maybe_raise("callback"))
     assert info.value is boom
