@@ -13,6 +13,14 @@ use pyo3::prelude::*;
 use crate::arrays;
 use crate::errors::to_pyerr;
 
+/// A SciPy CSR matrix as (shape, indptr int64, indices int32, data float64).
+type Csr<'py> = (
+    (usize, usize),
+    PyReadonlyArray1<'py, i64>,
+    PyReadonlyArray1<'py, i32>,
+    PyReadonlyArray1<'py, f64>,
+);
+
 /// What a fit hands back to Python.
 #[derive(IntoPyObject)]
 pub struct Fitted<'py> {
@@ -46,12 +54,7 @@ pub fn fit_glm<'py>(
     y: PyArrayLike1<'py, f64, AllowTypeChange>,
     loss: &str,
     x: Option<PyReadonlyArray2<'py, f64>>,
-    csr: Option<(
-        (usize, usize),
-        PyReadonlyArray1<'py, i64>,
-        PyReadonlyArray1<'py, i32>,
-        PyReadonlyArray1<'py, f64>,
-    )>,
+    csr: Option<Csr<'py>>,
     c: Option<f64>,
     penalty: Option<&str>,
     lam: f64,

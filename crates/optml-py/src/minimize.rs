@@ -349,7 +349,7 @@ pub fn minimize<'py>(
     // Never a worse point than x₀ (a non-monotone method, or a wrong gradient that made every
     // search fail): scipy's methods keep the same promise.
     if let Some((x_first, f_first, g_first)) = f.first.lock().unwrap().take() {
-        if x_first == x0 && f_first.is_finite() && !(fun <= f_first) {
+        if x_first == x0 && f_first.is_finite() && (fun.is_nan() || fun > f_first) {
             (x, fun, jac) = (x_first, f_first, g_first);
         }
     }
