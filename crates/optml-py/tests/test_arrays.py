@@ -73,12 +73,12 @@ def test_fitting_a_large_array_adds_no_copy_of_it():
     code = textwrap.dedent(
         """
         import resource, numpy as np, optml
-        n, d = 400_000, 50  # 160 MB
+        n, d = 200_000, 50  # 80 MB
         rng = np.random.default_rng(0)
         X = rng.standard_normal((n, d))
         y = (X[:, 0] > 0).astype(float)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        optml.LogisticRegression(solver="lbfgs", max_iter=3, tol=0.0).fit(X, y)
+        optml.LogisticRegression(solver="lbfgs", max_iter=2, tol=0.0).fit(X, y)
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print((after - before) * 1024 / X.nbytes)
         """

@@ -18,7 +18,21 @@ non-finite value ``FloatingPointError``, a numerical failure :class:`SolverError
 
 from ._core import SolverError, __version__, methods
 from ._optimize import minimize, scipy_method
-from ._sklearn import LinearSVC, LogisticRegression, Ridge
+
+_ESTIMATORS = ("LinearSVC", "LogisticRegression", "Ridge")
+
+
+def __getattr__(name):
+    # The estimators need scikit-learn, an optional dependency: imported on first use.
+    if name in _ESTIMATORS:
+        from . import _sklearn
+
+        return getattr(_sklearn, name)
+    raise AttributeError(f"module 'optml' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_ESTIMATORS))
 
 __all__ = [
     "LinearSVC",
