@@ -8,6 +8,7 @@ mod arrays;
 mod errors;
 mod glm;
 mod minimize;
+mod mlp;
 
 use pyo3::prelude::*;
 
@@ -16,6 +17,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("SolverError", m.py().get_type::<errors::SolverError>())?;
     m.add_function(wrap_pyfunction!(glm::fit_glm, m)?)?;
     m.add_function(wrap_pyfunction!(minimize::minimize, m)?)?;
+    m.add_function(wrap_pyfunction!(mlp::fit_mlp, m)?)?;
+    m.add_function(wrap_pyfunction!(mlp::mlp_outputs, m)?)?;
     m.add_function(wrap_pyfunction!(methods, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

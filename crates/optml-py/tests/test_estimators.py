@@ -114,3 +114,15 @@ def test_n_jobs_gives_the_same_bits():
     one = optml.LogisticRegression(solver="lbfgs", n_jobs=1).fit(X, y)
     two = optml.LogisticRegression(solver="lbfgs", n_jobs=2).fit(X, y)
     np.testing.assert_array_equal(one.coef_, two.coef_)
+
+
+def test_mlp_learns_what_a_linear_model_cannot():
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(n_samples=300, noise=0.1, random_state=0)
+    mlp = optml.MLPClassifier(hidden_layer_sizes=(16,), alpha=1e-3, max_iter=1000, random_state=0).fit(X, y)
+    linear = optml.LogisticRegression().fit(X, y)
+    assert mlp.score(X, y) > 0.97 > 0.92 > linear.score(X, y)
+    np.testing.assert_allclose(mlp.predict_proba(X).sum(axis=1), 1.0)
+    again = optml.MLPClassifier(hidden_layer_sizes=(16,), alpha=1e-3, max_iter=1000, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(mlp.theta_, again.theta_)

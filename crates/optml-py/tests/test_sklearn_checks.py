@@ -3,7 +3,7 @@
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from optml import LinearSVC, LogisticRegression, Ridge
+from optml import LinearSVC, LogisticRegression, MLPClassifier, Ridge
 
 
 @parametrize_with_checks([LogisticRegression(), LinearSVC(), Ridge()])
@@ -19,4 +19,9 @@ def test_sklearn_estimator_checks(estimator, check):
     ]
 )
 def test_sklearn_estimator_checks_other_penalties_and_solvers(estimator, check):
+    check(estimator)
+
+
+@parametrize_with_checks([MLPClassifier(hidden_layer_sizes=(8,), max_iter=300)])
+def test_sklearn_estimator_checks_mlp(estimator, check):
     check(estimator)

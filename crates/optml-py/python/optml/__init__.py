@@ -3,7 +3,8 @@
 * :func:`minimize` — the library's smooth solvers with ``scipy.optimize.minimize``'s
   conventions, returning a :class:`scipy.optimize.OptimizeResult`; :func:`scipy_method` makes
   one usable as ``scipy.optimize.minimize(..., method=optml.scipy_method("arc"))``.
-* :class:`LogisticRegression`, :class:`LinearSVC`, :class:`Ridge` — scikit-learn estimators.
+* :class:`LogisticRegression`, :class:`LinearSVC`, :class:`Ridge`, :class:`MLPClassifier` —
+  scikit-learn estimators.
 
 Arrays: a C-contiguous float64 array and a SciPy CSR matrix (float64 data, int32 indices,
 sorted, no duplicates) are used in place, without a copy. Anything else (float32, Fortran
@@ -19,7 +20,7 @@ non-finite value ``FloatingPointError``, a numerical failure :class:`SolverError
 from ._core import SolverError, __version__, methods
 from ._optimize import minimize, scipy_method
 
-_ESTIMATORS = ("LinearSVC", "LogisticRegression", "Ridge")
+_ESTIMATORS = ("LinearSVC", "LogisticRegression", "MLPClassifier", "Ridge")
 
 
 def __getattr__(name):

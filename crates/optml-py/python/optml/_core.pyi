@@ -87,3 +87,36 @@ def minimize(
     The GIL is released while the solver runs; an exception raised by a callable stops the run
     and propagates. ``callback(x, f)`` returning False stops the run (status 99).
     """
+
+class FittedMlp(TypedDict):
+    theta: npt.NDArray[np.float64]
+    n_iter: int
+    status: str
+    converged: bool
+    objective: float
+
+def fit_mlp(
+    x: npt.NDArray[np.float64],
+    y: npt.ArrayLike,
+    sizes: Sequence[int],
+    *,
+    activation: str = "tanh",
+    l2: float = 0.0,
+    seed: int = 0,
+    solver: str = "auto",
+    tol: float = 1e-6,
+    max_iter: int = 200,
+    n_jobs: Optional[int] = None,
+) -> FittedMlp:
+    """Fits a softmax MLP with layer sizes ``[d, h₁, …, k]`` on class ids ``y`` in 0…k−1:
+    mean cross-entropy + (l2/2)·Σ‖Wₗ‖², from the start drawn with ``seed``; ``x`` is used in place."""
+
+def mlp_outputs(
+    x: npt.NDArray[np.float64],
+    theta: npt.ArrayLike,
+    sizes: Sequence[int],
+    *,
+    activation: str = "tanh",
+    n_jobs: Optional[int] = None,
+) -> npt.NDArray[np.float64]:
+    """The output scores (n × k) of the network ``theta`` on ``x``."""

@@ -286,3 +286,104 @@ class Ridge(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
+
+
+class MLPClassifier(ClassifierMixin, BaseEstimator):
+    """A multilayer perceptron classifier: softmax outputs, the mean cross-entropy plus
+    (alpha/2n)·Σ‖Wₗ‖² (scikit-learn's objective), biases unpenalized.
+
+    ``hidden_layer_sizes``: widths of the hidden layers. ``activation``: ``"tanh"``,
+    ``"relu"``, ``"logistic"`` (or ``"sigmoid"``), ``"softplus"``, ``"gelu"``. ``solver``:
+    ``"auto"`` (L-BFGS) or a smooth method (``newton-cg`` and ``newton`` run on the
+    Gauss-Newton matrix; ``trust-region``, ``arc`` on the exact Hessian). ``random_state``
+    seeds the initial weights (None: 0, so fits repeat). X must be dense.
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="tanh",
+        *,
+        alpha=1e-4,
+        solver="auto",
+        tol=1e-6,
+        max_iter=200,
+        random_state=None,
+        n_jobs=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.alpha = alpha
+        self.solver = solver
+        self.tol = tol
+        self.max_iter = max_iter
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _activation(self):
+        return "sigmoid" if self.activation == "logistic" else self.activation
+
+    def fit(self, X, y):
+        """Fits on dense X (n × d) and labels y."""
+        from sklearn.utils import check_random_state
+
+        X, y = validate_data(self, X, y, dtype=np.float64, order="C")
+        check_classification_targets(y)
+        self.classes_, yi = np.unique(y, return_inverse=True)
+        if self.classes_.size < 2:
+            raise ValueError(
+                f"This solver needs samples of at least 2 classes in the data, but the data contains only one class: {self.classes_[0]!r}"
+            )
+        hidden = [self.hidden_layer_sizes] if np.isscalar(self.hidden_layer_sizes) else list(self.hidden_layer_sizes)
+        if any(int(h) < 1 for h in hidden):
+            raise ValueError(f"hidden_layer_sizes must be positive, got {self.hidden_layer_sizes!r}")
+        if not (np.isscalar(self.alpha) and float(self.alpha) >= 0 and np.isfinite(float(self.alpha))):
+            raise ValueError(f"alpha must be a finite number >= 0, got {self.alpha!r}")
+        seed = 0 if self.random_state is None else int(check_random_state(self.random_state).randint(2**31 - 1))
+        self.layer_sizes_ = [X.shape[1], *(int(h) for h in hidden), self.classes_.size]
+        out = _core.fit_mlp(
+            X,
+            yi.astype(np.float64),
+            self.layer_sizes_,
+            activation=self._activation(),
+            l2=float(self.alpha) / X.shape[0],
+            seed=seed,
+            solver=self.solver,
+            tol=float(self.tol),
+            max_iter=int(self.max_iter),
+            n_jobs=_n_jobs(self.n_jobs),
+        )
+        if not out["converged"]:
+            warnings.warn(
+                f"MLPClassifier: the solver stopped without converging ({out['status']}); raise max_iter or tol",
+                ConvergenceWarning,
+            )
+        self.theta_ = out["theta"]
+        self.n_iter_ = max(1, out["n_iter"])
+        self.loss_ = out["objective"]
+        return self
+
+    def _outputs(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, order="C", reset=False)
+        return _core.mlp_outputs(
+            X, self.theta_, self.layer_sizes_, activation=self._activation(), n_jobs=_n_jobs(self.n_jobs)
+        )
+
+    def predict_proba(self, X):
+        """Class probabilities softmax(z), columns in the order of ``classes_``."""
+        z = self._outputs(X)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict_log_proba(self, X):
+        """Logarithms of :meth:`predict_proba`."""
+        z = self._outputs(X)
+        z = z - z.max(axis=1, keepdims=True)
+        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+    def predict(self, X):
+        """The class of highest probability."""
+        z = self._outputs(X)
+        return self.classes_[np.argmax(z, axis=1)]
