@@ -115,8 +115,10 @@ def memory(gb):
         for i in range(0, {n}, 100_000):
             X[i:i + 100_000] = rng.standard_normal((min(100_000, {n} - i), 100))
         y = (X[:, 0] + 0.5 * rng.standard_normal({n}) > 0).astype(float)
+        est = optml.LogisticRegression(solver="lbfgs", max_iter=5, tol=0.0)
+        est.fit(X[:1000].copy(), y[:1000].copy())  # imports and first-call costs
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        optml.LogisticRegression(solver="lbfgs", max_iter=5, tol=0.0).fit(X, y)
+        est.fit(X, y)
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         print(X.nbytes, before, after)
         """
