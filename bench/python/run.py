@@ -89,7 +89,7 @@ def overhead():
     import optml
     from scipy import optimize
 
-    print("\n## minimize with a Python fun: seconds per evaluation (Rosenbrock, n = 2)\n")
+    print("\n## minimize with a Python fun: overhead (Rosenbrock, n = 2)\n")
     print("| method | nit | nfev | µs per iteration | µs per evaluation of (f, ∇f) |")
     print("|---|---|---|---|---|")
     x0 = [-1.2, 1.0]
