@@ -4,7 +4,8 @@ strings, so the tests that take a method are ported and parametrized here).
 
 Ported and applicable: TestNewtonCg (Rosenbrock, Himmelblau), CheckOptimize's entropy problem,
 test_custom (a callable method), test_minimize_callback_copies_array, test_no_increase,
-test_respect_maxiter, test_nan_values, test_callback_stopiteration (both callback styles),
+test_respect_maxiter, test_nan_values, test_duplicate_evaluations, test_callback_stopiteration
+(both callback styles),
 TestOptimizeResultAttributes. Not applicable: the bounds/constraints tests (optml.minimize is
 unconstrained and says so), TestOptimizeScalar, TestBracket, TestBrute, global optimization."""
 
@@ -279,3 +280,18 @@ def test_bounds_are_refused_and_unknown_methods_named():
         optml.minimize(optimize.rosen, [0.0, 0.0], jac=optimize.rosen_der, method="nope")
     with pytest.raises(ValueError, match="unknown method"):
         optml.scipy_method("nope")
+
+
+@pytest.mark.parametrize("method", ALL)
+def test_duplicate_evaluations(method):
+    """No two consecutive calls of fun at the same point (CheckOptimize's problem)."""
+    e = Entropy()
+    trace = []
+
+    def f(x):
+        trace.append(np.copy(x))
+        return e.func(x)
+
+    optml.minimize(f, np.zeros(3), jac=e.grad, hessp=e.hessp, method=method)
+    for i in range(1, len(trace)):
+        assert not np.array_equal(trace[i - 1], trace[i]), f"duplicate evaluation by {method}"
