@@ -13,6 +13,7 @@
    peak grows during `fit`, as a fraction of the array's size (0 would be no copy at all).
 
     python bench/python/run.py [--quick] [--data DIR] [--repeats 3] [--gb 1.0]
+        [--only logistic,overhead,memory] [--sets rcv1like,dense_illcond,multiclass]
 
 Needs the package installed (pip install ./crates/optml-py, built in release) and
 scikit-learn; the data come from bench/glm/gen_data.py (run on the first use).
@@ -63,14 +64,14 @@ def load(data_dir, name):
     return np.ascontiguousarray(X, dtype=np.float64), y
 
 
-def logistic(data_dir, repeats):
+def logistic(data_dir, repeats, sets):
     import optml
     import sklearn.linear_model as sk
 
     print("## LogisticRegression(C=1, fit_intercept=False), data in memory\n")
     print("| set | shape | optml s | sklearn lbfgs s | sklearn/optml | f optml | f sklearn | (f_opt − f_sk)/f_sk |")
     print("|---|---|---|---|---|---|---|---|")
-    for name in ["rcv1like", "dense_illcond", "multiclass"]:
+    for name in sets:
         X, y = load(data_dir, name)
         ours = optml.LogisticRegression(C=1.0, fit_intercept=False, tol=1e-8, max_iter=100_000)
         ref = sk.LogisticRegression(C=1.0, fit_intercept=False, tol=1e-8, max_iter=100_000)
@@ -136,12 +137,13 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--gb", type=float, default=1.0, help="size of the array of the memory check")
     ap.add_argument("--only", default="logistic,overhead,memory")
+    ap.add_argument("--sets", default="rcv1like,dense_illcond,multiclass")
     args = ap.parse_args()
     data_dir = args.data or os.path.join(GLM, "data", "quick" if args.quick else "")
     if "logistic" in args.only:
         if not os.path.exists(os.path.join(data_dir, "multiclass_labels.npy")):
             subprocess.run([sys.executable, os.path.join(GLM, "gen_data.py")] + (["--quick"] if args.quick else []), check=True)
-        logistic(data_dir, args.repeats)
+        logistic(data_dir, args.repeats, args.sets.split(","))
     if "overhead" in args.only:
         overhead()
     if "memory" in args.only:
