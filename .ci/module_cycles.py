@@ -8,7 +8,7 @@ so a facade `mod.rs` that only declares and re-exports is not a node in a loop. 
 `mod`/`pub use` lines are not edges. Prints every loop (strongly connected component) and exits 1
 if there is one.
 
-    python3 .ci/module_cycles.py crates/optml/src crates/optml-cli/src
+    python3 .ci/module_cycles.py crates/optml/src crates/optml-cli/src crates/optml-py/src
 """
 
 import re
@@ -236,4 +236,4 @@ def main(dirs):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:] or ["crates/optml/src", "crates/optml-cli/src"]))
+    sys.exit(main(sys.argv[1:] or ["crates/optml/src", "crates/optml-cli/src", "crates/optml-py/src"]))

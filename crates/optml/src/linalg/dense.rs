@@ -1,5 +1,6 @@
 //! Dense row-major matrices: each sample's features are contiguous, which the row kernels want.
 
+use super::Buffer;
 use crate::error::{Error, Result};
 
 /// A dense `nrows × ncols` matrix stored row by row.
@@ -7,12 +8,18 @@ use crate::error::{Error, Result};
 pub struct DenseMatrix {
     nrows: usize,
     ncols: usize,
-    data: Vec<f64>,
+    data: Buffer<f64>,
 }
 
 impl DenseMatrix {
     /// Wraps row-major `data` of length `nrows · ncols`.
     pub fn from_row_major(nrows: usize, ncols: usize, data: Vec<f64>) -> Result<Self> {
+        Self::from_row_major_buffer(nrows, ncols, data.into())
+    }
+
+    /// Wraps row-major values of length `nrows · ncols` held in a [`Buffer`], which may be
+    /// shared with another owner (no copy).
+    pub fn from_row_major_buffer(nrows: usize, ncols: usize, data: Buffer<f64>) -> Result<Self> {
         if nrows.checked_mul(ncols) != Some(data.len()) {
             return Err(Error::invalid(format!(
                 "dense data has {} values, expected {nrows} × {ncols}",
@@ -58,7 +65,7 @@ impl DenseMatrix {
         for (i, dst) in data.chunks_exact_mut(ncols).enumerate() {
             dst[..self.ncols].copy_from_slice(self.row(i));
         }
-        self.data = data;
+        self.data = data.into();
         self.ncols = ncols;
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! multi-column forms, parallel over rows with rayon on the calling thread's pool (see
 //! [`crate::with_threads`] for the rule that makes results independent of its size).
 
+mod buffer;
 mod dense;
 mod design;
 mod eigen;
@@ -12,6 +13,7 @@ pub mod random;
 pub mod randomized;
 mod sparse;
 
+pub use buffer::Buffer;
 pub use dense::DenseMatrix;
 pub use design::{Design, Layout};
 pub(crate) use eigen::symmetric_eigen;

@@ -1,5 +1,6 @@
 //! Compressed sparse rows with 32-bit column indices (12 bytes per stored entry).
 
+use super::Buffer;
 use crate::error::{Error, Result};
 
 /// A sparse matrix in compressed sparse row form. Column indices within a row are strictly
@@ -8,9 +9,9 @@ use crate::error::{Error, Result};
 pub struct CsrMatrix {
     nrows: usize,
     ncols: usize,
-    indptr: Vec<usize>,
-    indices: Vec<u32>,
-    values: Vec<f64>,
+    indptr: Buffer<usize>,
+    indices: Buffer<u32>,
+    values: Buffer<f64>,
 }
 
 impl CsrMatrix {
@@ -21,6 +22,18 @@ impl CsrMatrix {
         indptr: Vec<usize>,
         indices: Vec<u32>,
         values: Vec<f64>,
+    ) -> Result<Self> {
+        Self::from_buffers(nrows, ncols, indptr.into(), indices.into(), values.into())
+    }
+
+    /// [`CsrMatrix::new`] over [`Buffer`]s, which may be shared with another owner (no copy);
+    /// every invariant is checked the same way.
+    pub fn from_buffers(
+        nrows: usize,
+        ncols: usize,
+        indptr: Buffer<usize>,
+        indices: Buffer<u32>,
+        values: Buffer<f64>,
     ) -> Result<Self> {
         if indptr.len() != nrows + 1 || indptr[0] != 0 {
             return Err(Error::invalid(
@@ -52,9 +65,13 @@ impl CsrMatrix {
                 )));
             }
         }
-        Ok(Self::from_parts_unchecked(
-            nrows, ncols, indptr, indices, values,
-        ))
+        Ok(CsrMatrix {
+            nrows,
+            ncols,
+            indptr,
+            indices,
+            values,
+        })
     }
 
     /// Builds a matrix from parts the caller has already validated (the readers do).
@@ -69,9 +86,9 @@ impl CsrMatrix {
         CsrMatrix {
             nrows,
             ncols,
-            indptr,
-            indices,
-            values,
+            indptr: indptr.into(),
+            indices: indices.into(),
+            values: values.into(),
         }
     }
 
