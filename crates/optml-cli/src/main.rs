@@ -36,6 +36,7 @@ mod phase;
 mod predict;
 mod rpca;
 mod train;
+mod tree;
 
 use std::process::ExitCode;
 
@@ -83,6 +84,8 @@ enum Command {
     Rpca(rpca::Args),
     /// Phase retrieval: recover x from y = |Ax|² (Wirtinger Flow).
     Phase(phase::Args),
+    /// Log-time multiclass trees (LOMtree): train and predict.
+    Tree(tree::Args),
 }
 
 fn main() -> ExitCode {
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
         Command::Complete(a) => complete::run(a),
         Command::Rpca(a) => rpca::run(a),
         Command::Phase(a) => phase::run(a),
+        Command::Tree(a) => tree::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
