@@ -6,12 +6,14 @@
 //! [`GlmSpec`] says which model; [`GlmSpec::objective`] turns a data set into the smooth [`Glm`]
 //! objective that every solver accepts; [`GlmModel`] is the trained result, saved as JSON.
 
+mod bound;
 mod columns;
 mod loss;
 mod model;
 mod objective;
 mod regularization;
 
+pub use bound::{bohning_apply, BoundKind, ScoreBound};
 pub use columns::{Columns, GlmColumnModel};
 pub use loss::Loss;
 pub use model::{GlmModel, Metrics, ObjectiveView, MODEL_FORMAT_VERSION};
