@@ -89,11 +89,11 @@ impl ScoreBound {
         out.fill(0.0);
         let mut c = vec![0.0; k];
         let mut mean = u[self.order[0] as usize];
-        for q in 1..k {
+        for (q, cq) in c.iter_mut().enumerate().skip(1) {
             let cls = self.order[q] as usize;
-            c[q] = u[cls] - mean;
-            mean += self.alpha[q] / self.prefix[q] * c[q];
-            out[cls] += self.w[q] * c[q];
+            *cq = u[cls] - mean;
+            mean += self.alpha[q] / self.prefix[q] * *cq;
+            out[cls] += self.w[q] * *cq;
         }
         let mut suffix = 0.0;
         for i in (0..k).rev() {
