@@ -3,6 +3,8 @@
 //! upper bound, tightness and exact gradient at the anchor, curvature above the Hessian, the
 //! O(k) product against the paper's Algorithm 1 written out, and the solver against L-BFGS.
 
+#![allow(clippy::needless_range_loop)] // dense k × k matrices read by index
+
 mod common;
 
 use optml::models::glm::{bohning_apply, ScoreBound};
