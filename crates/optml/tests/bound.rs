@@ -187,3 +187,173 @@ fn a_confident_example_gets_a_small_curvature() {
     let v = [0.0, 1.0, -1.0, 0.0];
     assert!(quad(&b, &v) < 0.05 * quad(&boh, &v), "{}", quad(&b, &v));
 }
+
+use optml::data::Dataset;
+use optml::fit::{fit_glm, Choice};
+use optml::linalg::{CsrMatrix, Design};
+use optml::models::glm::{GlmSpec, Loss, Ridge};
+use optml::monitor::Trace;
+use optml::objective::{LinearOperator, Objective};
+use optml::solvers::{BoundKind, Method, QuadraticBound, Stop};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn small_softmax(intercept: bool, sparse: bool) -> (Dataset, GlmSpec) {
+    let data = common::random_dataset(25, 4, sparse, 3, |_, r| r.random_range(0..4) as f64);
+    let spec = GlmSpec {
+        loss: Loss::Softmax,
+        ridge: Ridge::C(2.0),
+        intercept,
+        sample_weight: Some((0..25).map(|i| 0.5 + (i % 3) as f64).collect()),
+        ..Default::default()
+    };
+    (data, spec)
+}
+
+#[test]
+fn the_glm_bound_majorizes_the_objective_and_is_a_kronecker_sum() {
+    for (intercept, sparse) in [(false, false), (true, true), (true, false)] {
+        let (data, spec) = small_softmax(intercept, sparse);
+        let (f, _) = spec.objective(&data).unwrap();
+        let n = f.dim();
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        let w: Vec<f64> = (0..n).map(|_| rng.random_range(-2.0..2.0)).collect();
+        let mut g = vec![0.0; n];
+        let fw = f.value_grad(&w, &mut g);
+        for kind in [BoundKind::Adaptive, BoundKind::Fixed] {
+            let sigma = f.bound(&w, kind).unwrap();
+            let hess = optml::Curvature::hessian(&f, &w);
+            for trial in 0..20 {
+                let scale = [0.01, 1.0, 10.0][trial % 3];
+                let d: Vec<f64> = (0..n)
+                    .map(|_| scale * rng.random_range(-1.0..1.0))
+                    .collect();
+                let mut sd = vec![0.0; n];
+                sigma.apply(&d, &mut sd);
+                let dsd: f64 = d.iter().zip(&sd).map(|(a, b)| a * b).sum();
+                let gd: f64 = g.iter().zip(&d).map(|(a, b)| a * b).sum();
+                let wd: Vec<f64> = w.iter().zip(&d).map(|(a, b)| a + b).collect();
+                let upper = fw + gd + 0.5 * dsd;
+                assert!(f.value(&wd) <= upper + 1e-9 * upper.abs(), "{kind:?}");
+                let mut hd = vec![0.0; n];
+                hess.apply(&d, &mut hd);
+                let dhd: f64 = d.iter().zip(&hd).map(|(a, b)| a * b).sum();
+                assert!(dsd >= dhd - 1e-9 * dhd.abs(), "{kind:?}: Σ ⪰ H");
+            }
+            // Σ against Σᵢ sᵢ·Bᵢ ⊗ x̃ᵢx̃ᵢᵀ + λI formed densely from the per-row bound.
+            let k = 4;
+            let d = data.n_features();
+            let mut dense = vec![vec![0.0; n]; n];
+            let mut z = vec![0.0; k];
+            for i in 0..data.n_samples() {
+                let mut x = vec![0.0; d];
+                data.x.dense_row(i, &mut x);
+                for c in 0..k {
+                    z[c] = (0..d).map(|j| w[c * d + j] * x[j]).sum::<f64>()
+                        + if intercept { w[k * d + c] } else { 0.0 };
+                }
+                let jc = ScoreBound::new(&z);
+                let b = match kind {
+                    BoundKind::Adaptive => dense_b(k, |u, o| jc.apply(u, o)),
+                    BoundKind::Fixed => dense_b(k, bohning_apply),
+                };
+                let s = spec.sample_weight.as_ref().unwrap()[i];
+                let at = |c: usize, j: usize| if j < d { c * d + j } else { k * d + c };
+                let xt: Vec<f64> = x.iter().copied().chain(intercept.then_some(1.0)).collect();
+                for c in 0..k {
+                    for e in 0..k {
+                        for (j, xj) in xt.iter().enumerate() {
+                            for (l, xl) in xt.iter().enumerate() {
+                                dense[at(c, j)][at(e, l)] += s * b[c][e] * xj * xl;
+                            }
+                        }
+                    }
+                }
+            }
+            for (j, row) in dense.iter_mut().enumerate().take(k * d) {
+                row[j] += 0.5;
+            }
+            for j in 0..n {
+                let mut e = vec![0.0; n];
+                e[j] = 1.0;
+                let mut col = vec![0.0; n];
+                sigma.apply(&e, &mut col);
+                for i in 0..n {
+                    assert!((col[i] - dense[i][j]).abs() <= 1e-10 * (1.0 + dense[i][j].abs()));
+                }
+            }
+        }
+    }
+}
+
+fn dense_b(k: usize, apply: impl Fn(&[f64], &mut [f64])) -> Vec<Vec<f64>> {
+    let cols = dense(k, apply);
+    (0..k)
+        .map(|i| (0..k).map(|j| cols[j][i]).collect())
+        .collect()
+}
+
+#[test]
+fn bound_majorization_reaches_the_lbfgs_optimum_on_digits_monotonically() {
+    // The first 300 digits; λ = 1/C = 10⁴, where the bound's curvature is close to the
+    // Hessian (at small λ it converges slowly: bench/multiclass/README.md).
+    let all = common::fixture("digits.svm");
+    let Design::Sparse(m) = &all.x else {
+        unreachable!()
+    };
+    let rows = 300;
+    let end = m.indptr()[rows];
+    let x = CsrMatrix::new(
+        rows,
+        m.ncols(),
+        m.indptr()[..=rows].to_vec(),
+        m.indices()[..end].to_vec(),
+        m.values()[..end].to_vec(),
+    )
+    .unwrap();
+    let data = Dataset {
+        x: Design::Sparse(x),
+        y: all.y[..rows].to_vec(),
+        source: None,
+    };
+    let spec = GlmSpec {
+        loss: Loss::Softmax,
+        ridge: Ridge::C(1e-4),
+        intercept: true,
+        ..Default::default()
+    };
+    let stop = Stop::relative(1e-8);
+    let quiet = &mut optml::monitor::quiet();
+    let (_, lbfgs) = fit_glm(&data, &spec, Choice::Use(Method::Lbfgs), stop, quiet).unwrap();
+    for method in [Method::Bound, Method::Bohning] {
+        let mut trace = Trace::default();
+        let (model, r) = fit_glm(&data, &spec, Choice::Use(method), stop, &mut trace).unwrap();
+        assert!(r.status.converged(), "{method}: {r:?}");
+        assert!(
+            (r.f - lbfgs.f).abs() <= 1e-7 * lbfgs.f.abs(),
+            "{method}: f {} against L-BFGS {}",
+            r.f,
+            lbfgs.f
+        );
+        let rises: Vec<_> = trace
+            .records
+            .windows(2)
+            .filter(|p| p[1].f > p[0].f * (1.0 + 1e-13))
+            .map(|p| (p[0].iter, p[0].f, p[1].f))
+            .collect();
+        assert!(
+            rises.is_empty(),
+            "{method}: f rises (up to rounding) at {rises:?}"
+        );
+        assert!(model.weights.iter().all(|w| w.is_finite()));
+    }
+    // The bound is for softmax alone.
+    let logistic = GlmSpec {
+        loss: Loss::Logistic,
+        ..Default::default()
+    };
+    let bc = common::fixture("breast_cancer.svm");
+    let e = fit_glm(&bc, &logistic, Choice::Use(Method::Bound), stop, quiet).unwrap_err();
+    assert!(e.to_string().contains("softmax"), "{e}");
+    assert!("bound".parse::<Method>().unwrap() == Method::Bound);
+}

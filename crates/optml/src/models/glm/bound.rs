@@ -2,26 +2,16 @@
 //! example's scores z: log Z(z + δ) ≤ log Z(z) + pᵀδ + ½·δᵀBδ for every δ, tight at δ = 0 with
 //! the exact gradient p = softmax(z), and B ⪰ ∇² log Z = diag(p) − ppᵀ.
 //!
-//! * [`BoundKind::Jebara`]: the bound of Jebara & Choromanska (2012), "Majorization for CRFs and
+//! * Jebara & Choromanska ([`ScoreBound`]): the bound of Jebara & Choromanska (2012), "Majorization for CRFs and
 //!   latent likelihoods", Algorithm 1: adding the classes one at a time, with α_q = exp(z_q) and
 //!   Z_{q−1} = α₁ + … + α_{q−1}, B = Σ_{q≥2} w_q·l_q·l_qᵀ where l_q = e_q − m_{q−1} (m the running
 //!   α-weighted mean of the e's) and w_q = tanh(r/2)/(2r), r = log(α_q/Z_{q−1}). It adapts to z: a
 //!   confident example (one large α) gets a small B.
-//! * [`BoundKind::Bohning`]: Böhning's (1992) fixed bound B = ½(I − 11ᵀ/k), the same for every z.
+//! * Böhning ([`bohning_apply`]): Böhning's (1992) fixed bound B = ½(I − 11ᵀ/k), the same for every z.
 //!
 //! For a linear model, scores z = W·x give the parameter-space bound Σ = B ⊗ x·xᵀ, whose product
 //! with a direction V costs O(kd + k) here: u = V·x, then B·u in O(k) (below), then u ⊗ x.
 //! The classes are added with the largest score first, so the prefix sums Z_q never underflow.
-
-use serde::{Deserialize, Serialize};
-
-/// Which quadratic bound on log Z.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BoundKind {
-    Jebara,
-    Bohning,
-}
 
 /// The bound of one example at its scores: what B·u needs, O(k) numbers.
 #[derive(Clone, Debug, PartialEq)]

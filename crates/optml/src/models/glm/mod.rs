@@ -13,11 +13,11 @@ mod model;
 mod objective;
 mod regularization;
 
-pub use bound::{bohning_apply, BoundKind, ScoreBound};
+pub use bound::{bohning_apply, ScoreBound};
 pub use columns::{Columns, GlmColumnModel};
 pub use loss::Loss;
 pub use model::{GlmModel, Metrics, ObjectiveView, MODEL_FORMAT_VERSION};
-pub use objective::{Glm, GlmBatchHessian, GlmHessian};
+pub use objective::{Glm, GlmBatchHessian, GlmBound, GlmHessian};
 pub use regularization::{Penalty, Ridge};
 
 use crate::data::Dataset;
