@@ -104,8 +104,8 @@ impl FeatureMap {
     }
 }
 
-/// The labels of a data set as class indices into `classes` (ascending), or an error naming the
-/// first label that is not finite.
+/// The labels of a data set as class indices into `classes` (ascending); `None` for a label
+/// that is not one of them.
 pub fn class_indices(data: &Dataset, classes: &[f64]) -> Vec<Option<u32>> {
     data.y
         .iter()
