@@ -37,6 +37,7 @@ mod phase;
 mod predict;
 mod rpca;
 mod train;
+mod tree;
 
 use std::process::ExitCode;
 
@@ -86,6 +87,8 @@ enum Command {
     Phase(phase::Args),
     /// Equilibria of two-player games: competitive gradient and mirror descent, baselines.
     Game(game::Args),
+    /// Log-time multiclass trees (LOMtree): train and predict.
+    Tree(tree::Args),
 }
 
 fn main() -> ExitCode {
@@ -112,6 +115,7 @@ fn main() -> ExitCode {
         Command::Rpca(a) => rpca::run(a),
         Command::Phase(a) => phase::run(a),
         Command::Game(a) => game::run(a),
+        Command::Tree(a) => tree::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,7 +15,7 @@
 //! |---|---|---|
 //! | contracts | [`objective`], [`monitor`], [`Error`] | the traits every model meets ([`Objective`], [`Curvature`], [`FiniteSum`], [`SampledCurvature`], [`LinearOperator`]) and the way a run is watched |
 //! | kernels | [`linalg`], [`data`] | design matrices and their products, faer-backed dense algebra, randomized sketches; LIBSVM/CSV/`.npy` readers |
-//! | models | [`models`], [`prox`] | GLMs, MLPs and test functions with exact gradients and Hessian-vector products; non-smooth regularizers |
+//! | models | [`models`], [`prox`] | GLMs, MLPs and test functions with exact gradients and Hessian-vector products; log-time multiclass trees; non-smooth regularizers |
 //! | methods | [`solvers`], [`curvature`], [`nonconvex`], [`games`] | minimizers of any [`Objective`]; spectral tools on any Hessian; recovery problems solved to the global optimum; equilibria of two-player games |
 //! | policy | [`fit`] | data and a spec in, a trained model out: which solver, which scaling, which checks |
 //!

@@ -46,7 +46,7 @@ pub struct Args {
     #[arg(long, conflicts_with = "arch")]
     pub intercept: bool,
     /// Solver: auto, newton-cg, trust-region, newton, lbfgs, newton-path, rbfgs,
-    /// subsampled-newton, ... (any name of `optml::solvers::Method`); with --l1:
+    /// subsampled-newton, bound (softmax), ... (any name of `optml::solvers::Method`); with --l1:
     /// prox-newton, fista, prox-grad.
     #[arg(long, default_value = "auto")]
     pub solver: Choice,

@@ -7,7 +7,8 @@ use crate::models::glm::{Glm, GlmModel, GlmSpec, Loss, Ridge};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
 use crate::solvers::{
-    inverse_diagonal, Bfgs, Lbfgs, Method, NewtonCg, Rbfgs, Report, Status, Stop, SubsampledNewton,
+    inverse_diagonal, Bfgs, BoundKind, BoundMajorization, Lbfgs, Method, NewtonCg, Rbfgs, Report,
+    Status, Stop, SubsampledNewton,
 };
 
 /// The solver a fit uses: one by name, or `Auto` to pick one for the spec and the data.
@@ -241,6 +242,16 @@ fn minimize_smooth<M: Monitor + ?Sized>(
         .minimize(f, w, monitor),
         Method::SubsampledNewton => SubsampledNewton {
             stop,
+            ..Default::default()
+        }
+        .minimize(f, w, monitor),
+        Method::Bound | Method::Bohning => BoundMajorization {
+            stop,
+            kind: if method == Method::Bound {
+                BoundKind::Adaptive
+            } else {
+                BoundKind::Fixed
+            },
             ..Default::default()
         }
         .minimize(f, w, monitor),

@@ -2,12 +2,15 @@
 //!
 //! [`fit_glm`] fits a GLM with a ridge, a non-smooth penalty, both or neither; [`fit_mlp`] a
 //! multilayer perceptron, on its Gauss-Newton matrix where a method needs a positive one;
-//! [`Choice`] names the solver of either.
+//! [`Choice`] names the solver of either; [`fit_tree`] an online multiclass tree (LOMtree) or
+//! its one-against-all baseline.
 
 mod composite;
 mod glm;
 mod mlp;
+mod tree;
 
 pub use composite::CompositeMethod;
 pub use glm::{fit_glm, Choice};
 pub use mlp::fit_mlp;
+pub use tree::{fit_tree, TreeKind, TreeReport, TreeSpec, MAX_PASSES};

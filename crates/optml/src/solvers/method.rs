@@ -41,6 +41,11 @@ pub enum Method {
     Rbfgs,
     /// Sub-sampled Newton-CG, for finite sums (GLMs) only: not in [`Method::ALL`].
     SubsampledNewton,
+    /// Bound majorization ([`BoundMajorization`](super::BoundMajorization)) on the Jebara–Choromanska bound of the
+    /// log-partition, for softmax GLMs only: not in [`Method::ALL`].
+    Bound,
+    /// Bound majorization on Böhning's fixed bound, for softmax GLMs only.
+    Bohning,
 }
 
 impl Method {
@@ -63,6 +68,11 @@ impl Method {
     /// [`fit_glm`](crate::fit::fit_glm) runs them, [`Method::minimize`] refuses them.
     pub const FINITE_SUM: [Method; 1] = [Method::SubsampledNewton];
 
+    /// The methods that need a model with a quadratic bound
+    /// ([`QuadraticBound`](super::QuadraticBound), a softmax GLM):
+    /// [`fit_glm`](crate::fit::fit_glm) runs them, [`Method::minimize`] refuses them.
+    pub const BOUND: [Method; 2] = [Method::Bound, Method::Bohning];
+
     /// The methods that use gradients alone and converge linearly at best: on ill-conditioned
     /// problems they need many more iterations than the others.
     pub const FIRST_ORDER: [Method; 3] = [Method::Gd, Method::Agd, Method::Ncg];
@@ -82,6 +92,8 @@ impl Method {
             Method::NewtonNc => "newton-nc",
             Method::Rbfgs => "rbfgs",
             Method::SubsampledNewton => "subsampled-newton",
+            Method::Bound => "bound",
+            Method::Bohning => "bohning",
         }
     }
 
@@ -179,6 +191,9 @@ impl Method {
             Method::SubsampledNewton => Err(Error::invalid(
                 "subsampled-newton needs a finite-sum objective such as a GLM",
             )),
+            Method::Bound | Method::Bohning => Err(Error::invalid(format!(
+                "{self} needs a bound on a log-partition: a softmax GLM"
+            ))),
         }
     }
 }
@@ -192,7 +207,12 @@ impl std::fmt::Display for Method {
 impl std::str::FromStr for Method {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        let all = || Method::ALL.into_iter().chain(Method::FINITE_SUM);
+        let all = || {
+            Method::ALL
+                .into_iter()
+                .chain(Method::FINITE_SUM)
+                .chain(Method::BOUND)
+        };
         all().find(|m| m.name() == s).ok_or_else(|| {
             let names: Vec<_> = all().map(|m| m.name()).collect();
             Error::invalid(format!(

@@ -12,6 +12,7 @@
 //! | first order | [`GradientDescent`], [`Nesterov`], [`NonlinearCg`] |
 //! | saddle points | [`AdaptiveCubic`], [`NegativeCurvatureNewton`], [`PerturbedGd`] |
 //! | composite f + h | [`ProximalGradient`], [`Fista`], [`ProximalNewton`] |
+//! | majorization | [`BoundMajorization`] on a [`QuadraticBound`] |
 //! | least squares | [`least_squares`]: Gauss–Newton, Levenberg–Marquardt, sketched Gauss–Newton |
 //!
 //! [`line_search`] holds the Armijo and strong-Wolfe searches they share; [`Stop`] says when a
@@ -23,6 +24,7 @@ mod first_order;
 mod inner;
 pub mod least_squares;
 pub mod line_search;
+mod majorization;
 mod method;
 mod newton;
 mod quasi_newton;
@@ -34,6 +36,7 @@ pub use composite::{
     CoordinateCurvature, CoordinateModel, DenseModel, Fista, ProximalGradient, ProximalNewton,
 };
 pub use first_order::{Beta, GradientDescent, Nesterov, NonlinearCg, Restart, TrialStep};
+pub use majorization::{BoundKind, BoundMajorization, QuadraticBound};
 pub use method::Method;
 pub use newton::{
     Newton, NewtonCg, NewtonPath, Proximal, SampleSize, Shifted, SubsampledNewton, TrustRegion,

@@ -6,16 +6,18 @@
 //! [`GlmSpec`] says which model; [`GlmSpec::objective`] turns a data set into the smooth [`Glm`]
 //! objective that every solver accepts; [`GlmModel`] is the trained result, saved as JSON.
 
+mod bound;
 mod columns;
 mod loss;
 mod model;
 mod objective;
 mod regularization;
 
+pub use bound::{bohning_apply, ScoreBound};
 pub use columns::{Columns, GlmColumnModel};
 pub use loss::Loss;
 pub use model::{GlmModel, Metrics, ObjectiveView, MODEL_FORMAT_VERSION};
-pub use objective::{Glm, GlmBatchHessian, GlmHessian};
+pub use objective::{Glm, GlmBatchHessian, GlmBound, GlmHessian};
 pub use regularization::{Penalty, Ridge};
 
 use crate::data::Dataset;

@@ -10,7 +10,9 @@ use super::loss::{softmax, Loss};
 use crate::linalg::{dot, Design, Layout};
 use crate::objective::{Curvature, FiniteSum, Line, LinearOperator, Objective};
 
+mod bound;
 mod sampled;
+pub use bound::GlmBound;
 pub use sampled::GlmBatchHessian;
 
 /// A regularized GLM objective over a design matrix.
