@@ -13,6 +13,7 @@
 //! | saddle points | [`AdaptiveCubic`], [`NegativeCurvatureNewton`], [`PerturbedGd`] |
 //! | composite f + h | [`ProximalGradient`], [`Fista`], [`ProximalNewton`] |
 //! | least squares | [`least_squares`]: Gauss–Newton, Levenberg–Marquardt, sketched Gauss–Newton |
+//! | stochastic | [`stochastic`]: mini-batch training of any finite sum (SGD, momentum, Adam, NovoGrad, EG, SALSA, …) |
 //!
 //! [`line_search`] holds the Armijo and strong-Wolfe searches they share; [`Stop`] says when a
 //! run ends and [`Report`] what it did.
@@ -28,6 +29,7 @@ mod newton;
 mod quasi_newton;
 mod report;
 mod saddle;
+pub mod stochastic;
 mod stop;
 
 pub use composite::{
