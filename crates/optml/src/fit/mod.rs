@@ -1,7 +1,8 @@
 //! Fitting models end to end: data and a spec in, a trained model and the solver's report out.
 //!
 //! [`fit_glm`] fits a GLM with a ridge, a non-smooth penalty, both or neither; [`fit_mlp`] a
-//! multilayer perceptron, on its Gauss-Newton matrix where a method needs a positive one;
+//! multilayer perceptron, on its Gauss-Newton matrix where a method needs a positive one, and
+//! [`fit_mlp_stochastic`] one by mini-batches;
 //! [`Choice`] names the solver of either.
 
 mod composite;
@@ -10,4 +11,4 @@ mod mlp;
 
 pub use composite::CompositeMethod;
 pub use glm::{fit_glm, Choice};
-pub use mlp::fit_mlp;
+pub use mlp::{fit_mlp, fit_mlp_stochastic};
