@@ -81,7 +81,7 @@ def run_optml(d, arch, solver, lr, epochs, batch, seed, schedule=None):
     optml(args)
     rows = trace(tr)
     per_epoch = float(rows[-1]["seconds"]) / epochs
-    out = optml(["predict", model, d["xte"], "--labels", d["yte"], "--threads", "1"])
+    out = optml(["predict", model, d["xte"], "--labels", d["yte"]])
     acc = float(out.split("accuracy")[1].split()[0])
     return per_epoch, acc
 

@@ -262,10 +262,11 @@ impl Stochastic {
                 };
                 rule.direction(&g, lr, &mut u);
                 if let Some(s) = salsa.as_mut() {
-                    let gu = crate::linalg::dot(&g, &u);
-                    lr = s.search(f0, gu, |eta| {
-                        for ((t, xi), ui) in trial.iter_mut().zip(x.iter()).zip(&u) {
-                            *t = xi - eta * ui;
+                    // The search is along the gradient (as statopt's SSLS: Armijo on gᵀg).
+                    let gg = crate::linalg::dot(&g, &g);
+                    lr = s.search(f0, gg, |eta| {
+                        for ((t, xi), gi) in trial.iter_mut().zip(x.iter()).zip(&g) {
+                            *t = xi - eta * gi;
                         }
                         rows_stepped += batch.len();
                         f.value_grad_batch(&trial, batch, &mut scratch)

@@ -1,9 +1,9 @@
 //! SALSA (Zhang, Lang, Liu & Xiao 2020, "Statistical adaptive stochastic gradient methods";
 //! the reference is microsoft/statopt), as a step-size controller around any rule.
 //!
-//! **Warm-up, SSLS.** On each batch, with f₀ = f_B(x) and the rule's direction u, try
-//! η = 2·η_k (`ls_inc`), Armijo test f_B(x − η·u) ≤ f₀ − 0.05·η·gᵀu, shrink ×0.5 at most twice;
-//! when gᵀu ≤ 0 the trial is η = 0.5·η_k. Then η_{k+1} = (1−γ)·η_k + γ·η with γ = √(batch/n).
+//! **Warm-up, SSLS.** On each batch, with f₀ = f_B(x) and the (clipped) gradient g, try
+//! η = 2·η_k (`ls_inc`), Armijo test f_B(x − η·g) ≤ f₀ − 0.05·η·gᵀg, shrink ×0.5 at most twice
+//! (the last trial is kept); when g = 0 the trial is η = 0.5·η_k. Then η_{k+1} = (1−γ)·η_k + γ·η with γ = √(batch/n).
 //!
 //! **SASA.** After every step it records Δ_k = ⟨x_{k+1}, d_k⟩ + (η/2)‖d_k‖² where
 //! x_{k+1} = x_k − η·d_k (d_k: the rule's direction plus the decoupled decay), whose mean is 0
@@ -59,8 +59,8 @@ impl Salsa {
         self.drops
     }
 
-    /// The SSLS update of η from f₀, gᵀu and the batch loss at a trial point (`probe(η)` is
-    /// f_B(x − η·u)); returns the step size of this step.
+    /// The SSLS update of η from f₀, gᵀg and the batch loss at a trial point (`probe(η)` is
+    /// f_B(x − η·g)); returns the step size of this step.
     pub fn search(&mut self, f0: f64, gu: f64, mut probe: impl FnMut(f64) -> f64) -> f64 {
         if !self.searching {
             return self.lr;
