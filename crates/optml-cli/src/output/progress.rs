@@ -41,3 +41,43 @@ impl Monitor for Progress {
         true
     }
 }
+
+/// A bar that fills one step per epoch and shows the epoch's losses and accuracies.
+pub struct EpochBar {
+    bar: ProgressBar,
+}
+
+impl EpochBar {
+    pub fn new(epochs: usize, quiet: bool) -> EpochBar {
+        let bar = if quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::with_draw_target(
+                Some(epochs as u64),
+                ProgressDrawTarget::stderr_with_hz(10),
+            )
+        };
+        bar.set_style(
+            ProgressStyle::with_template("epoch {pos}/{len} [{bar:30}] {msg}")
+                .expect("static template")
+                .progress_chars("=> "),
+        );
+        EpochBar { bar }
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Monitor for EpochBar {
+    /// The monitor sees f = the training loss of each epoch (0: the start).
+    fn observe(&mut self, i: &IterInfo) -> bool {
+        self.bar.set_position(i.iter as u64);
+        self.bar.set_message(format!(
+            "train loss {:.4e}  |grad| {:.2e}  {:.2} s",
+            i.f, i.grad_norm, i.seconds
+        ));
+        true
+    }
+}

@@ -2,6 +2,7 @@
 //! convergence plot.
 
 mod mlp;
+mod stochastic;
 
 use std::path::PathBuf;
 
@@ -9,6 +10,7 @@ use clap::Args as ClapArgs;
 use optml::fit::{fit_glm, Choice};
 use optml::models::glm::{GlmSpec, Loss, Ridge};
 use optml::monitor::{Both, Trace};
+use optml::solvers::stochastic::{Clip, Rule, Schedule, Stochastic};
 
 use crate::args::{heading, DataArgs, GradientStop, MlpArgs, PenaltyArgs, Quiet, Seed, Threads};
 use crate::output::progress::Progress;
@@ -25,7 +27,10 @@ use mlp::Job;
   optml train data.svm --l1 0.5 --intercept --solver prox-newton --tol 1e-8
   optml train data.svm --l1 1 --elastic-net 0.5
   optml train data.svm --l1 2 --groups groups.txt   (one group label per feature and line)
-  optml train X.npy --labels y.npy --arch 64-32-10 --act tanh --solver newton-cg --params-out p.npy")]
+  optml train X.npy --labels y.npy --arch 64-32-10 --act tanh --solver newton-cg --params-out p.npy
+  optml train X.npy --labels y.npy --arch 784-256-10 --act relu --solver adam --epochs 30 \
+      --batch-size 64 --lr 1e-3 --validation 0.1 --model mlp.json --trace t.csv --plot curves.svg
+  optml train X.npy --labels y.npy --arch 64-128-10 --solver salsa --schedule salsa --epochs 40")]
 #[command(mut_arg("seed", |a| a
     .help("MLP: seed of the initial parameters (uniform in ±1/√fan_in)")
     .requires("arch")
@@ -47,9 +52,13 @@ pub struct Args {
     pub intercept: bool,
     /// Solver: auto, newton-cg, trust-region, newton, lbfgs, newton-path, rbfgs,
     /// subsampled-newton, bound (softmax), ... (any name of `optml::solvers::Method`); with --l1:
-    /// prox-newton, fista, prox-grad.
+    /// prox-newton, fista, prox-grad. With --arch, by mini-batches: sgd, momentum, nesterov,
+    /// qhm, adagrad, rmsprop, adam, adamw, novograd, nsgd, clipped, eg, salsa (--epochs picks
+    /// the stochastic one where a name is both).
     #[arg(long, default_value = "auto")]
-    pub solver: Choice,
+    pub solver: String,
+    #[command(flatten)]
+    pub sgd: Box<StochasticArgs>,
     #[command(flatten)]
     pub data: DataArgs,
     #[command(flatten)]
@@ -78,6 +87,90 @@ pub struct Args {
     pub quiet: Quiet,
 }
 
+/// The flags of training by mini-batches.
+#[derive(ClapArgs, Debug)]
+#[command(next_help_heading = "Stochastic (MLP)")]
+pub struct StochasticArgs {
+    /// Passes over the training data (default 30 with a stochastic --solver).
+    #[arg(long, requires = "arch")]
+    pub epochs: Option<usize>,
+    /// Samples per mini-batch.
+    #[arg(long, default_value_t = 64, requires = "arch")]
+    pub batch_size: usize,
+    /// Base step size (default 1e-3 for adam, adamw, adagrad and rmsprop, 0.1 otherwise).
+    #[arg(long, requires = "arch")]
+    pub lr: Option<f64>,
+    /// Step-size schedule: constant, step (×0.1 every third of the epochs), cosine,
+    /// inverse-time, salsa (default: salsa for --solver salsa, else constant).
+    #[arg(long, requires = "arch")]
+    pub schedule: Option<String>,
+    /// Clip each gradient to this global norm.
+    #[arg(long, requires = "arch", conflicts_with = "clip_value")]
+    pub clip: Option<f64>,
+    /// Clip each gradient coordinate to [−c, c].
+    #[arg(long, requires = "arch")]
+    pub clip_value: Option<f64>,
+    /// Decoupled weight decay λ: x ← x − η·λ·x each step (default 1e-2 for adamw, else 0).
+    #[arg(long, requires = "arch")]
+    pub weight_decay: Option<f64>,
+    /// Fraction of the samples held out for validation (loss and accuracy per epoch).
+    #[arg(long, default_value_t = 0.0, requires = "arch")]
+    pub validation: f64,
+    /// With --validation: stop after this many epochs without a lower validation loss and keep
+    /// the best epoch's network.
+    #[arg(long, requires = "validation")]
+    pub patience: Option<usize>,
+}
+
+impl StochasticArgs {
+    /// The run the flags describe for `solver`, or `None` when training is full-batch.
+    fn run(&self, solver: &str, seed: u64) -> CliResult<Option<Stochastic>> {
+        let is_method = solver.parse::<Choice>().is_ok();
+        let rule = match Rule::parse(solver) {
+            Ok(rule) if self.epochs.is_some() || !is_method => rule,
+            _ => {
+                if self.epochs.is_some() {
+                    return Err(format!(
+                        "--epochs trains by mini-batches: give --solver one of {}",
+                        Rule::NAMES.join(", ")
+                    )
+                    .into());
+                }
+                return Ok(None);
+            }
+        };
+        let epochs = self.epochs.unwrap_or(30);
+        let adaptive = matches!(
+            rule,
+            Rule::Adam { .. } | Rule::AdaGrad { .. } | Rule::RmsProp { .. }
+        );
+        let schedule = match (&self.schedule, solver) {
+            (Some(s), _) => Schedule::parse(s, epochs)?,
+            (None, "salsa") => Schedule::Salsa,
+            (None, _) => Schedule::Constant,
+        };
+        let clip = match (self.clip, self.clip_value) {
+            (Some(c), _) => Clip::Norm(c),
+            (_, Some(c)) => Clip::Value(c),
+            _ => Clip::None,
+        };
+        Ok(Some(Stochastic {
+            rule,
+            lr: self.lr.unwrap_or(if adaptive { 1e-3 } else { 0.1 }),
+            schedule,
+            epochs,
+            batch_size: self.batch_size,
+            clip,
+            weight_decay: self
+                .weight_decay
+                .unwrap_or(if solver == "adamw" { 1e-2 } else { 0.0 }),
+            validation: self.validation,
+            patience: self.patience,
+            seed,
+        }))
+    }
+}
+
 impl Args {
     fn outputs(&self) -> RunOutputs<'_> {
         RunOutputs {
@@ -95,11 +188,25 @@ pub fn run(args: Args) -> CliResult {
             return Err("--l1 applies to linear models; an MLP (--arch) takes --l2".into());
         }
         if let Some(spec) = args.mlp.spec(args.seed.value)? {
+            if let Some(run) = args.sgd.run(&args.solver, args.seed.value)? {
+                let data = args.data.load(args.quiet.on)?;
+                return stochastic::run(&stochastic::Job {
+                    data: &data,
+                    spec,
+                    run,
+                    solver: &args.solver,
+                    params_out: args.params_out.as_deref(),
+                    model: args.model.as_deref(),
+                    trace: args.trace.as_deref(),
+                    plot: args.plot.as_deref(),
+                    quiet: args.quiet.on,
+                });
+            }
             let data = args.data.load(args.quiet.on)?;
             return mlp::run(&Job {
                 data: &data,
                 spec,
-                solver: args.solver,
+                solver: args.solver.parse()?,
                 stop: args.stop.stop()?,
                 params_out: args.params_out.as_deref(),
                 model: args.model.as_deref(),
@@ -107,6 +214,16 @@ pub fn run(args: Args) -> CliResult {
             });
         }
     }
+    let solver: Choice = args.solver.parse().map_err(|e| {
+        if Rule::parse(&args.solver).is_ok() {
+            format!(
+                "{} trains by mini-batches, an MLP (--arch) only",
+                args.solver
+            )
+        } else {
+            format!("--solver: {e}")
+        }
+    })?;
     let ridge = Ridge::choose(args.c, args.lambda, args.penalty.l1.is_some())?;
     let stop = args.stop.stop()?;
     let data = args.data.load(args.quiet.on)?;
@@ -122,7 +239,7 @@ pub fn run(args: Args) -> CliResult {
     let fitted = fit_glm(
         &data,
         &spec,
-        args.solver,
+        solver,
         stop,
         &mut Both(&mut trace, &mut progress),
     );

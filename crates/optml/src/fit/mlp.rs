@@ -5,6 +5,7 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::models::mlp::{MlpModel, MlpSpec, WithGaussNewton, MLP_FORMAT_VERSION};
 use crate::monitor::Monitor;
+use crate::solvers::stochastic::{Layout, Stochastic, Training};
 use crate::solvers::{Method, Report, Stop};
 
 /// The solver `choice` names for an MLP: `Auto` is L-BFGS (a network's Hessian is indefinite and
@@ -80,6 +81,35 @@ pub fn fit_mlp<M: Monitor + ?Sized>(
         theta,
     };
     Ok((model, report))
+}
+
+/// Trains `spec` on `data` from its seeded start θ₀ by mini-batches ([`Stochastic`]): the
+/// layer-wise rules see one group per weight matrix and bias, the records hold the accuracy of a
+/// classifier. The model holds the last point, or the best on validation with early stopping.
+pub fn fit_mlp_stochastic<M: Monitor + ?Sized>(
+    data: &Dataset,
+    spec: &MlpSpec,
+    run: &Stochastic,
+    monitor: &mut M,
+) -> Result<(MlpModel, Training)> {
+    let mlp = spec.objective(data)?;
+    let mut theta = mlp.init(spec.seed);
+    let accuracy = |th: &[f64], rows: &[usize]| mlp.accuracy(th, rows).unwrap_or(f64::NAN);
+    let classifier = mlp.accuracy(&theta, &[0]).is_some();
+    let layout = Layout {
+        groups: mlp.groups(),
+        accuracy: if classifier { Some(&accuracy) } else { None },
+    };
+    let training = run.minimize(&mlp, &mut theta, &layout, monitor)?;
+    let model = MlpModel {
+        format_version: MLP_FORMAT_VERSION,
+        sizes: spec.sizes.clone(),
+        activation: spec.activation,
+        loss: spec.loss,
+        l2: spec.l2,
+        theta,
+    };
+    Ok((model, training))
 }
 
 #[cfg(test)]

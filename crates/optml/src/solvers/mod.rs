@@ -14,6 +14,7 @@
 //! | composite f + h | [`ProximalGradient`], [`Fista`], [`ProximalNewton`] |
 //! | majorization | [`BoundMajorization`] on a [`QuadraticBound`] |
 //! | least squares | [`least_squares`]: Gauss–Newton, Levenberg–Marquardt, sketched Gauss–Newton |
+//! | stochastic | [`stochastic`]: mini-batch training of any finite sum (SGD, momentum, Adam, NovoGrad, EG, SALSA, …) |
 //!
 //! [`line_search`] holds the Armijo and strong-Wolfe searches they share; [`Stop`] says when a
 //! run ends and [`Report`] what it did.
@@ -30,6 +31,7 @@ mod newton;
 mod quasi_newton;
 mod report;
 mod saddle;
+pub mod stochastic;
 mod stop;
 
 pub use composite::{

@@ -615,6 +615,41 @@ impl Mlp {
         x
     }
 
+    /// The parameter tensors in θ, in order: W₁, b₁, W₂, b₂, … (the groups of layer-wise
+    /// optimizers such as NovoGrad).
+    pub fn groups(&self) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::with_capacity(2 * self.layers());
+        for l in 0..self.layers() {
+            let w = self.offsets[l] + self.sizes[l] * self.sizes[l + 1];
+            out.push(self.offsets[l]..w);
+            out.push(w..self.offsets[l + 1]);
+        }
+        out
+    }
+
+    /// The fraction of `rows` whose largest output is their class (a classifier), or `None`
+    /// (a regressor).
+    pub fn accuracy(&self, theta: &[f64], rows: &[usize]) -> Option<f64> {
+        let Targets::Classes(c) = &self.targets else {
+            return None;
+        };
+        if rows.is_empty() {
+            return None;
+        }
+        let x = self.gather(rows);
+        let out = self.outputs(theta, rows.len(), &x).ok()?;
+        let k = *self.sizes.last().unwrap();
+        let correct = out
+            .chunks_exact(k)
+            .zip(rows)
+            .filter(|(z, &i)| {
+                let arg = (0..k).fold(0, |b, j| if z[j] > z[b] { j } else { b });
+                arg == c[i]
+            })
+            .count();
+        Some(correct as f64 / rows.len() as f64)
+    }
+
     /// Counts a sweep over `rows` rows (R-forward and R-backward sweeps included).
     pub(crate) fn count_rows(&self, rows: usize) {
         self.rows_swept.fetch_add(rows as u64, Ordering::Relaxed);
