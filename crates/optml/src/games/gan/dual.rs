@@ -121,12 +121,15 @@ impl Real for Dual {
 mod tests {
     use super::*;
 
+    /// A function on duals and the same function on floats.
+    type Pair = (fn(Dual) -> Dual, fn(f64) -> f64);
+
     #[test]
     fn dual_parts_are_derivatives() {
         let h = 1e-6;
         for s in [-30.0, -2.0, -0.3, 0.0, 0.7, 3.0, 40.0] {
             let d = Dual::new(s, 1.0);
-            let checks: [(fn(Dual) -> Dual, fn(f64) -> f64); 3] = [
+            let checks: [Pair; 3] = [
                 (Real::tanh, f64::tanh),
                 (Real::softplus, softplus),
                 (Real::sigmoid, sigmoid),
