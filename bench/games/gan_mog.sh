@@ -6,14 +6,14 @@
 # batch, the networks' initialization and the fresh samples of the report.
 #
 #   bash bench/games/gan_mog.sh
-#   LRS="0.2 0.5" ITERS=2000 DIM=16 bash bench/games/gan_mog.sh
+#   LRS="0.5 1.0" ITERS=3000 FIG=bench/games/figures bash bench/games/gan_mog.sh
 set -euo pipefail
 OPTML=${OPTML:-target/release/optml}
 [ -x "$OPTML" ] || cargo build --release -q -p optml-cli
 SEEDS=${SEEDS:-"1 2 3 4 5 6 7 8 9 10"}
 LRS=${LRS:-"0.5"}
 METHODS=${METHODS:-"cgd gda"}
-ITERS=${ITERS:-1000}
+ITERS=${ITERS:-3000}
 DIM=${DIM:-16}
 BATCH=${BATCH:-128}
 CG_TOL=${CG_TOL:-1e-4}
@@ -25,7 +25,7 @@ for lr in $LRS; do
     for seed in $SEEDS; do
       plot=()
       if [ -n "$FIG" ] && [ "$seed" = "${SEEDS%% *}" ]; then
-        plot=(--plot "$FIG/gan-$method-lr$lr.svg")
+        plot=(--plot "$FIG/gan-$method-lr$lr.png")
       fi
       out=$("$OPTML" game --synthetic gan-mog --dim "$DIM" --batch "$BATCH" --method "$method" \
             --lr "$lr" --max-iter "$ITERS" --tol 0 --cg-tol "$CG_TOL" --seed "$seed" -q \

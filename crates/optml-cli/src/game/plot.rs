@@ -140,14 +140,21 @@ impl Figure for Samples<'_> {
     {
         root.fill(&WHITE)?;
         let r = self.mixture.radius.abs() * 1.6 + 6.0 * self.mixture.sigma;
+        let inside = |p: &[f64]| p[0].abs() <= r && p[1].abs() <= r;
+        let total = self.points.len() / 2;
+        let outside = self.points.chunks_exact(2).filter(|p| !inside(p)).count();
+        let caption = if outside > 0 {
+            format!("{} ({outside} of {total} samples off the frame)", self.title)
+        } else {
+            self.title.to_string()
+        };
         let mut chart = ChartBuilder::on(&root)
-            .caption(self.title, ("sans-serif", 20))
+            .caption(caption, ("sans-serif", 20))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(50)
             .build_cartesian_2d(-r..r, -r..r)?;
         chart.configure_mesh().draw()?;
-        let inside = |p: &[f64]| p[0].abs() <= r && p[1].abs() <= r;
         chart
             .draw_series(
                 self.points
