@@ -144,7 +144,10 @@ impl Figure for Samples<'_> {
         let total = self.points.len() / 2;
         let outside = self.points.chunks_exact(2).filter(|p| !inside(p)).count();
         let caption = if outside > 0 {
-            format!("{} ({outside} of {total} samples off the frame)", self.title)
+            format!(
+                "{} ({outside} of {total} samples off the frame)",
+                self.title
+            )
         } else {
             self.title.to_string()
         };
@@ -186,6 +189,7 @@ impl Figure for Samples<'_> {
             .legend(|(x, y)| Cross::new((x, y), 5, RED.stroke_width(2)));
         chart
             .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK)
             .draw()?;
