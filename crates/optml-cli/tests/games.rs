@@ -94,10 +94,61 @@ fn bad_input_is_one_line_of_error() {
             vec!["--synthetic", "bilinear", "--plot", "x.pdf"],
             ".svg or .png",
         ),
+        (vec!["--synthetic", "gan-mog", "--batch", "0"], "--batch"),
+        (vec!["--synthetic", "gan-mog", "--dim", "5000"], "--dim"),
     ] {
         let out = optml(&[&["game"][..], &args].concat());
         let log = text(&out);
         assert!(!out.status.success() && !log.contains("panicked"), "{log}");
         assert!(log.contains(needle), "'{needle}' not in {log}");
     }
+}
+
+#[test]
+fn gan_reports_mode_coverage_and_plots_samples() {
+    let dir = std::env::temp_dir().join(format!("optml-gan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let plot = dir.join("gan.svg");
+    let run = |method: &str| {
+        let out = optml(&[
+            "game",
+            "--synthetic",
+            "gan-mog",
+            "--dim",
+            "6",
+            "--batch",
+            "64",
+            "--method",
+            method,
+            "--lr",
+            "0.3",
+            "--max-iter",
+            "8",
+            "--cg-tol",
+            "1e-6",
+            "--seed",
+            "2",
+            "-q",
+            "--plot",
+            plot.to_str().unwrap(),
+        ]);
+        let log = text(&out);
+        assert!(out.status.success(), "{log}");
+        assert!(log.contains("iteration limit after 8 iterations"), "{log}");
+        let covered = number_after(&log, "modes covered ");
+        assert!((0.0..=8.0).contains(&covered), "{log}");
+        let hq = number_after(&log, "high-quality fraction ");
+        assert!((0.0..=1.0).contains(&hq), "{log}");
+        assert!(std::fs::metadata(&plot).unwrap().len() > 1000);
+        log.lines()
+            .filter(|l| !l.contains(" after "))
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    let cgd = run("cgd");
+    assert!(cgd.iter().any(|l| l.contains("mixed products")), "{cgd:?}");
+    // Same seed, same report.
+    assert_eq!(run("cgd"), cgd);
+    run("gda");
+    std::fs::remove_dir_all(&dir).ok();
 }

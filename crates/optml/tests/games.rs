@@ -2,8 +2,8 @@
 //! local game's best-response equations, and every method against known equilibria.
 
 use optml::games::{
-    project_simplex, Bilinear, Cgd, Cmd, Game, GameIter, MatrixGame, Potential, Quadratic, Rule,
-    SimplexRegression, Simultaneous,
+    project_simplex, Bilinear, Cgd, Cmd, Game, GameIter, Gan, MatrixGame, Mixture, Potential,
+    Quadratic, Rule, SimplexRegression, Simultaneous,
 };
 use optml::solvers::{Status, Stop};
 use proptest::prelude::*;
@@ -665,4 +665,135 @@ fn bad_input_is_an_error_and_same_seed_same_bits() {
         (x, y)
     };
     assert_eq!(run(), run());
+}
+
+#[test]
+fn gan_gradients_and_products_match_finite_differences() {
+    // A tiny GAN (hidden width 3, 5 samples) at a perturbed start, so no unit sits at zero.
+    let gan = Gan::mixture(3, 5, 2).unwrap();
+    let (mut x, mut y) = gan.init(4);
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    x.iter_mut().for_each(|v| *v += rng.random_range(-0.5..0.5));
+    y.iter_mut().for_each(|v| *v += rng.random_range(-0.5..0.5));
+    check_derivatives(&gan, &x, &y, 14);
+    // Exact, not approximate: the two mixed blocks are minus each other's transposes and the
+    // pure blocks symmetric, to rounding.
+    let (m, n) = (gan.dim_x(), gan.dim_y());
+    let u: Vec<f64> = (0..m).map(|_| rng.random_range(-1.0..1.0)).collect();
+    let u2: Vec<f64> = (0..m).map(|_| rng.random_range(-1.0..1.0)).collect();
+    let v: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
+    let v2: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(a, b)| a * b).sum::<f64>();
+    let apply = |op: &dyn Fn(&[f64], &mut [f64]), w: &[f64], len: usize| {
+        let mut o = vec![0.0; len];
+        op(w, &mut o);
+        o
+    };
+    let bv = apply(&|w, o| gan.mixed_f(&x, &y, w, o), &v, m);
+    let cu = apply(&|w, o| gan.mixed_g(&x, &y, w, o), &u, n);
+    let (a, b) = (dot(&u, &bv), -dot(&v, &cu));
+    assert!((a - b).abs() < 1e-13 * (1.0 + a.abs()), "{a} vs {b}");
+    let hu = apply(&|w, o| gan.pure_f(&x, &y, w, o), &u, m);
+    let hu2 = apply(&|w, o| gan.pure_f(&x, &y, w, o), &u2, m);
+    let (a, b) = (dot(&u2, &hu), dot(&u, &hu2));
+    assert!((a - b).abs() < 1e-13 * (1.0 + a.abs()), "{a} vs {b}");
+    let gv = apply(&|w, o| gan.pure_g(&x, &y, w, o), &v, n);
+    let gv2 = apply(&|w, o| gan.pure_g(&x, &y, w, o), &v2, n);
+    let (a, b) = (dot(&v2, &gv), dot(&v, &gv2));
+    assert!((a - b).abs() < 1e-13 * (1.0 + a.abs()), "{a} vs {b}");
+    // The value in closed form where D_y ≡ c (only the output bias set):
+    // f = log σ(c) + log(1 − σ(c)).
+    let mut flat = vec![0.0; n];
+    flat[n - 1] = 0.7;
+    let sig = 1.0 / (1.0 + (-0.7f64).exp());
+    let (f, g) = gan.values(&x, &flat);
+    assert!(
+        (f - (sig.ln() + (1.0 - sig).ln())).abs() < 1e-14 && g == -f,
+        "{f}"
+    );
+    let points = gan.generate(&x, &[0.3, -0.2]);
+    assert_eq!(points.len(), 2);
+    assert!(points.iter().all(|p| p.is_finite()));
+    assert!(Gan::mixture(0, 5, 1).is_err() && Gan::mixture(3, 0, 1).is_err());
+}
+
+#[test]
+fn mixture_coverage_counts_modes_within_three_sigma() {
+    let mix = Mixture::default();
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let c = mix.coverage(&mix.sample(10_000, &mut rng));
+    assert_eq!(c.covered, 8);
+    // P(‖e‖ ≤ 3σ) = 1 − e^{−4.5} ≈ 0.989 for a 2-D Gaussian.
+    assert!(
+        (c.high_quality - (1.0 - (-4.5f64).exp())).abs() < 0.005,
+        "{c:?}"
+    );
+    assert!(
+        c.per_mode.iter().all(|&k| (1100..1400).contains(&k)),
+        "{c:?}"
+    );
+    // All mass on one centre, 0.5 % on another, the rest far away.
+    let mut pts = Vec::new();
+    (0..500).for_each(|_| pts.extend(mix.centre(2)));
+    (0..5).for_each(|_| pts.extend(mix.centre(5)));
+    (0..495).for_each(|_| pts.extend([0.0, 0.0]));
+    let c = mix.coverage(&pts);
+    assert_eq!((c.covered, c.per_mode[2], c.per_mode[5]), (1, 500, 5));
+    assert_eq!(c.high_quality, 0.505);
+}
+
+#[test]
+fn gan_plays_under_cgd_and_gda_with_the_same_bits() {
+    let gan = Gan::mixture(6, 40, 1).unwrap();
+    let stop = Stop {
+        max_iter: 5,
+        ..Stop::absolute(0.0)
+    };
+    let cgd = Cgd {
+        lr_x: 0.5,
+        lr_y: 0.5,
+        stop,
+        ..Cgd::default()
+    };
+    let gda = Simultaneous {
+        lr_x: 0.5,
+        lr_y: 0.5,
+        stop,
+        ..Simultaneous::default()
+    };
+    let run = |competitive: bool, threads: usize| {
+        optml::with_threads(threads, || {
+            let (mut x, mut y) = gan.init(7);
+            let quiet = &mut optml::games::quiet();
+            let r = if competitive {
+                cgd.play(&gan, &mut x, &mut y, quiet).unwrap()
+            } else {
+                gda.play(&gan, &mut x, &mut y, quiet).unwrap()
+            };
+            assert_eq!(r.status, Status::MaxIterations);
+            assert_eq!(r.iterations, 5);
+            (x, y, r.counts)
+        })
+        .unwrap()
+    };
+    let (x0, y0) = gan.init(7);
+    for competitive in [true, false] {
+        let (x, y, counts) = run(competitive, 1);
+        assert!(x.iter().chain(&y).all(|v| v.is_finite()));
+        assert!(max_diff(&x, &x0) > 1e-4 && max_diff(&y, &y0) > 1e-4);
+        assert_eq!(counts.grads, 5);
+        assert_eq!(counts.mixed > 0, competitive);
+        assert_eq!(run(competitive, 1), (x.clone(), y.clone(), counts));
+        assert_eq!(run(competitive, 2), (x, y, counts));
+    }
+    // CGD's first step against the local game's best-response equations.
+    let (x, y) = gan.init(7);
+    let (dx, dy) = Cgd {
+        cg_tol: 1e-13,
+        ..cgd
+    }
+    .step(&gan, &x, &y)
+    .unwrap();
+    let (rx, ry) = best_response_residuals(&gan, &x, &y, &dx, &dy, (0.5, 0.5));
+    assert!(rx < 1e-8 && ry < 1e-8, "{rx} {ry}");
 }

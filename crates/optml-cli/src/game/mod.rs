@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args as ClapArgs, ValueEnum};
 use optml::games::{
-    Bilinear, Cgd, Cmd, Game, GameIter, GameReport, MatrixGame, Potential, Quadratic, Rule,
+    Bilinear, Cgd, Cmd, Game, GameIter, GameReport, Gan, MatrixGame, Potential, Quadratic, Rule,
     SimplexRegression, Simultaneous,
 };
 
@@ -23,6 +23,8 @@ pub enum Synthetic {
     MatrixGame,
     /// ½‖Ax − b‖² on the simplex through a multiplier, A ∈ ℝ^{50 × dim}.
     SimplexRegression,
+    /// A GAN (tanh networks 2-h-h-2 and 2-h-h-1) on 8 Gaussians on a circle, radius 2, σ 0.02.
+    GanMog,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -56,7 +58,13 @@ Examples:
   optml game --synthetic bilinear --method gda --lr 0.5 --max-iter 200
   optml game --synthetic bilinear --dim 1 --method cgd --plot cgd.svg
   optml game --synthetic matrix-game --dim 10 --method cmd --tol 1e-10
-  optml game --synthetic simplex-regression --method cmd --max-iter 300"
+  optml game --synthetic simplex-regression --method cmd --max-iter 300
+  optml game --synthetic gan-mog --method cgd --lr 0.5 --max-iter 300 --plot gan.png
+
+gan-mog plays on one fixed seeded batch (--batch real samples of the mixture and as many latent \
+samples z ~ N(0, I₂)) and prints the zero-sum loss f each iteration; at the end it draws 10 000 \
+fresh samples from the generator and reports the modes covered (≥ 1 % of the samples within 3σ \
+of the mode's centre) and the fraction of samples within 3σ of some centre."
 )]
 #[command(mut_arg("max_seconds", |a| a.help(
     "Stop after this many seconds (the point so far is reported)"
@@ -66,12 +74,16 @@ pub struct Args {
     #[arg(long, value_enum, help_heading = heading::PLANTED)]
     pub synthetic: Synthetic,
     /// Each player's dimension (bilinear: 100, quadratic: 20; matrix-game: strategies of a
-    /// random game, default rock-paper-scissors; simplex-regression: columns of A, 5000).
+    /// random game, default rock-paper-scissors; simplex-regression: columns of A, 5000;
+    /// gan-mog: hidden units per layer of both networks, 32).
     #[arg(long, help_heading = heading::PLANTED)]
     pub dim: Option<usize>,
     /// bilinear: the smallest singular value of A (the others uniform in [it, 2]).
     #[arg(long, default_value_t = 1.0, help_heading = heading::PLANTED)]
     pub sigma_min: f64,
+    /// gan-mog: real (and latent) samples in the fixed batch.
+    #[arg(long, default_value_t = 256, help_heading = heading::PLANTED)]
+    pub batch: usize,
     /// The method.
     #[arg(long, value_enum, default_value_t = Method::Cgd)]
     pub method: Method,
@@ -88,7 +100,11 @@ pub struct Args {
     /// CGD/CMD: solve both players' systems instead of x's and y's best response.
     #[arg(long)]
     pub two_systems: bool,
-    /// Trajectory (2-D games: --dim 1 bilinear or quadratic) or convergence plot (.svg, .png).
+    /// CGD/CMD: relative residual at which the inner conjugate gradients stop.
+    #[arg(long, default_value_t = 1e-10)]
+    pub cg_tol: f64,
+    /// Trajectory (2-D games: --dim 1 bilinear or quadratic), generated samples against the
+    /// mixture (gan-mog) or convergence plot (.svg, .png).
     #[arg(long, value_parser = crate::output::plot::plot_path, help_heading = heading::OUTPUT)]
     pub plot: Option<PathBuf>,
     /// Stop when the step residual ‖((x⁺ − x)/ηₓ, (y⁺ − y)/η_y)‖ falls to this.
@@ -108,6 +124,7 @@ enum Instance {
     /// The game and its equilibrium by linear programming.
     Matrix(MatrixGame, Vec<f64>, Vec<f64>),
     Regression(SimplexRegression),
+    Gan(Gan),
 }
 
 impl Instance {
@@ -147,6 +164,10 @@ impl Instance {
                 args.dim.unwrap_or(5000),
                 seed,
             )),
+            Synthetic::GanMog => Instance::Gan(
+                Gan::mixture(args.dim.unwrap_or(32), args.batch, seed)
+                    .map_err(|e| format!("gan-mog (--dim, --batch): {e}"))?,
+            ),
         })
     }
 
@@ -156,6 +177,7 @@ impl Instance {
             Instance::Quadratic(g) => g,
             Instance::Matrix(g, ..) => g,
             Instance::Regression(g) => g,
+            Instance::Gan(g) => g,
         }
     }
 
@@ -167,11 +189,12 @@ impl Instance {
         }
     }
 
-    fn start(&self) -> (Vec<f64>, Vec<f64>) {
+    fn start(&self, seed: u64) -> (Vec<f64>, Vec<f64>) {
         match self {
             Instance::Bilinear(g) if g.dim_x() == 1 => (vec![0.5], vec![0.5]),
             Instance::Matrix(g, ..) => g.uniform(),
             Instance::Regression(g) => (vec![1.0 / g.cols() as f64; g.cols()], vec![0.0]),
+            Instance::Gan(g) => g.init(seed),
             _ => (
                 vec![0.0; self.game().dim_x()],
                 vec![0.0; self.game().dim_y()],
@@ -201,6 +224,7 @@ impl Instance {
                 let xn: Vec<f64> = x.iter().map(|v| v / s).collect();
                 vec![("loss(x/Σx)", g.loss(&xn)), ("|Σx−1|", (s - 1.0).abs())]
             }
+            Instance::Gan(g) => vec![("f", g.values(x, y).0)],
         }
     }
 
@@ -236,7 +260,7 @@ pub fn run(args: Args) -> CliResult {
         .into());
     }
     let game = inst.game();
-    let (mut x, mut y) = inst.start();
+    let (mut x, mut y) = inst.start(args.run.seed.value);
     let quiet = args.run.quiet.on;
     let first = inst.measures(&x, &y);
     if !quiet {
@@ -284,6 +308,7 @@ pub fn run(args: Args) -> CliResult {
         lr_x: lr,
         lr_y,
         one_system: !args.two_systems,
+        cg_tol: args.cg_tol,
         stop,
         ..Cmd::default()
     };
@@ -301,6 +326,7 @@ pub fn run(args: Args) -> CliResult {
             lr_x: lr,
             lr_y,
             one_system: !args.two_systems,
+            cg_tol: args.cg_tol,
             stop,
             ..Cgd::default()
         }
@@ -325,8 +351,16 @@ pub fn run(args: Args) -> CliResult {
         "work: {} gradient evaluations, {} mixed products, {} pure products, {} CG iterations",
         report.counts.grads, report.counts.mixed, report.counts.pure, report.cg_iterations
     );
+    let samples = match &inst {
+        Instance::Gan(g) => Some(gan_report(g, &x, args.run.seed.value)),
+        _ => None,
+    };
     if let Some(path) = &args.plot {
         let title = format!("{:?}, {}", args.synthetic, report.solver);
+        if let (Instance::Gan(g), Some(points)) = (&inst, &samples) {
+            let title = format!("{title}, η = {lr}");
+            return plot::samples(path, &title, points, g.mixture_spec());
+        }
         match inst.equilibrium_2d() {
             Some(eq) if game.dim_x() == 1 && game.dim_y() == 1 => {
                 plot::trajectory(path, &title, &history, eq)?
@@ -335,4 +369,22 @@ pub fn run(args: Args) -> CliResult {
         }
     }
     Ok(())
+}
+
+/// Generated samples the coverage report draws.
+const GAN_SAMPLES: usize = 10_000;
+
+/// Prints the generator's coverage of the mixture on fresh samples; returns the samples.
+fn gan_report(gan: &Gan, x: &[f64], seed: u64) -> Vec<f64> {
+    // Fresh latent draws, apart from the training batch's stream.
+    let (points, c) = gan.coverage(x, GAN_SAMPLES, seed ^ 0x5eed_9a11);
+    let modes = gan.mixture_spec().modes;
+    println!("modes covered {} of {modes}", c.covered);
+    println!("high-quality fraction {:.4}", c.high_quality);
+    let counts: Vec<String> = c.per_mode.iter().map(|k| k.to_string()).collect();
+    println!(
+        "samples within 3σ of each mode (of {GAN_SAMPLES}): {}",
+        counts.join(" ")
+    );
+    points
 }

@@ -1,9 +1,12 @@
-//! `optml game --plot`: the (x, y) trajectory of a 2-D game, or the measure per iteration.
+//! `optml game --plot`: the (x, y) trajectory of a 2-D game, a GAN's samples against its
+//! mixture, or the measure per iteration.
 
 use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+
+use optml::games::Mixture;
 
 use crate::output::plot::{save, DrawResult, Figure};
 use crate::CliResult;
@@ -106,6 +109,90 @@ impl Figure for Measure<'_> {
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .draw()?;
         chart.draw_series(LineSeries::new(pts, BLUE.stroke_width(2)))?;
+        root.present()?;
+        Ok(())
+    }
+}
+
+/// Generated points (row-major n × 2) over the mixture's centres and their 3σ circles.
+pub fn samples(path: &Path, title: &str, points: &[f64], mixture: &Mixture) -> CliResult {
+    save(
+        path,
+        (640, 640),
+        &Samples {
+            title,
+            points,
+            mixture,
+        },
+    )
+}
+
+struct Samples<'a> {
+    title: &'a str,
+    points: &'a [f64],
+    mixture: &'a Mixture,
+}
+
+impl Figure for Samples<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE)?;
+        let r = self.mixture.radius.abs() * 1.6 + 6.0 * self.mixture.sigma;
+        let inside = |p: &[f64]| p[0].abs() <= r && p[1].abs() <= r;
+        let total = self.points.len() / 2;
+        let outside = self.points.chunks_exact(2).filter(|p| !inside(p)).count();
+        let caption = if outside > 0 {
+            format!(
+                "{} ({outside} of {total} samples off the frame)",
+                self.title
+            )
+        } else {
+            self.title.to_string()
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .caption(caption, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(-r..r, -r..r)?;
+        chart.configure_mesh().draw()?;
+        chart
+            .draw_series(
+                self.points
+                    .chunks_exact(2)
+                    .filter(|p| inside(p))
+                    .map(|p| Circle::new((p[0], p[1]), 1, BLUE.mix(0.3).filled())),
+            )?
+            .label("generated")
+            .legend(|(x, y)| Circle::new((x, y), 3, BLUE.filled()));
+        // Each centre with its 3σ circle (drawn as a polygon in data coordinates).
+        let three = 3.0 * self.mixture.sigma;
+        for k in 0..self.mixture.modes {
+            let c = self.mixture.centre(k);
+            let ring: Vec<(f64, f64)> = (0..=48)
+                .map(|i| {
+                    let t = 2.0 * std::f64::consts::PI * i as f64 / 48.0;
+                    (c[0] + three * t.cos(), c[1] + three * t.sin())
+                })
+                .collect();
+            chart.draw_series(LineSeries::new(ring, RED.stroke_width(2)))?;
+        }
+        chart
+            .draw_series(
+                (0..self.mixture.modes)
+                    .map(|k| self.mixture.centre(k))
+                    .map(|c| Cross::new((c[0], c[1]), 5, RED.stroke_width(2))),
+            )?
+            .label("mode centre, 3σ circle")
+            .legend(|(x, y)| Cross::new((x, y), 5, RED.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()?;
         root.present()?;
         Ok(())
     }

@@ -13,8 +13,9 @@
 //! * [`Simultaneous`] — the baselines: gradient descent-ascent, extragradient (mirror prox),
 //!   optimistic GDA, symplectic gradient adjustment and ConOpt, each with a potential too.
 //!
-//! Test games with known equilibria: [`Bilinear`], [`Quadratic`], [`MatrixGame`] on simplices
-//! and [`SimplexRegression`] (least squares on the simplex through a Lagrange multiplier).
+//! Test games with known equilibria: [`Bilinear`], [`Quadratic`], [`MatrixGame`] on simplices,
+//! [`SimplexRegression`] (least squares on the simplex through a Lagrange multiplier) and a
+//! small [`Gan`] on a mixture of Gaussians (exact products through dual numbers).
 //!
 //! Every method has one verb, `play(game, x, y, watch)`: it moves (x, y) in place toward an
 //! equilibrium and returns a [`GameReport`] with the evaluations of each kind it spent.
@@ -41,6 +42,7 @@ mod competitive;
 mod counted;
 mod dense;
 mod drive;
+mod gan;
 mod matrix;
 mod potential;
 mod quadratic;
@@ -51,6 +53,7 @@ pub use bilinear::Bilinear;
 pub use competitive::{Cgd, Cmd};
 pub use counted::Counts;
 pub use drive::{quiet, GameIter, GameReport, Watch};
+pub use gan::{Coverage, Gan, Mixture};
 pub use matrix::MatrixGame;
 pub use potential::{project_simplex, Potential};
 pub use quadratic::Quadratic;
