@@ -246,8 +246,8 @@ impl NewtonPath {
 
     /// μ₀ and μ_end: the largest and (a fraction of) the smallest diagonal curvature of f at x₀,
     /// so that f_μ₀ is about as well conditioned as a quadratic with curvature μ₀·I and f_μ_end
-    /// differs from f by less than its own curvature. Without a diagonal, the Rayleigh quotient
-    /// of ∇f stands in for both ends (one product).
+    /// differs from f by less than its own curvature. Without a diagonal, μ₀ is the Rayleigh
+    /// quotient r of ∇f (one product) and the smallest curvature is taken as 10⁻⁶·r.
     fn path_ends<F: Curvature, M: Monitor + ?Sized>(
         &self,
         f: &F,
