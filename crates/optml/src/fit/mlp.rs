@@ -72,14 +72,7 @@ pub fn fit_mlp<M: Monitor + ?Sized>(
             report.status
         )));
     }
-    let model = MlpModel {
-        format_version: MLP_FORMAT_VERSION,
-        sizes: spec.sizes.clone(),
-        activation: spec.activation,
-        loss: spec.loss,
-        l2: spec.l2,
-        theta,
-    };
+    let model = model_of(spec, theta);
     Ok((model, report))
 }
 
@@ -101,15 +94,20 @@ pub fn fit_mlp_stochastic<M: Monitor + ?Sized>(
         accuracy: if classifier { Some(&accuracy) } else { None },
     };
     let training = run.minimize(&mlp, &mut theta, &layout, monitor)?;
-    let model = MlpModel {
+    let model = model_of(spec, theta);
+    Ok((model, training))
+}
+
+/// The model file of `spec` at parameters θ.
+fn model_of(spec: &MlpSpec, theta: Vec<f64>) -> MlpModel {
+    MlpModel {
         format_version: MLP_FORMAT_VERSION,
         sizes: spec.sizes.clone(),
         activation: spec.activation,
         loss: spec.loss,
         l2: spec.l2,
         theta,
-    };
-    Ok((model, training))
+    }
 }
 
 #[cfg(test)]
