@@ -42,6 +42,31 @@ fn cgd_reaches_the_bilinear_equilibrium_where_gda_diverges() {
 }
 
 #[test]
+fn cgd_reaches_a_general_sum_nash_equilibrium() {
+    let out = optml(&[
+        "game",
+        "--synthetic",
+        "quadratic",
+        "--general-sum",
+        "1",
+        "--lr",
+        "0.3",
+        "-q",
+    ]);
+    let log = text(&out);
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains("cgd: converged"), "{log}");
+    assert!(number_after(&log, "distance ") <= 1e-8, "{log}");
+    let out = optml(&["game", "--synthetic", "bilinear", "--general-sum", "1"]);
+    let log = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        log.contains("--general-sum applies to --synthetic quadratic"),
+        "{log}"
+    );
+}
+
+#[test]
 fn cmd_solves_rock_paper_scissors_and_plots() {
     let dir = std::env::temp_dir().join(format!("optml-game-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -57,6 +57,7 @@ Examples:
   optml game --synthetic bilinear --method cgd --lr 0.5 --seed 1
   optml game --synthetic bilinear --method gda --lr 0.5 --max-iter 200
   optml game --synthetic bilinear --dim 1 --method cgd --plot cgd.svg
+  optml game --synthetic quadratic --general-sum 1 --method cgd --lr 0.3
   optml game --synthetic matrix-game --dim 10 --method cmd --tol 1e-10
   optml game --synthetic simplex-regression --method cmd --max-iter 300
   optml game --synthetic gan-mog --method cgd --lr 0.5 --max-iter 300 --plot gan.png
@@ -81,6 +82,11 @@ pub struct Args {
     /// bilinear: the smallest singular value of A (the others uniform in [it, 2]).
     #[arg(long, default_value_t = 1.0, help_heading = heading::PLANTED)]
     pub sigma_min: f64,
+    /// quadratic: make the game general-sum, y's coupling −Aᵀ + σR (R Gaussian / √dim), with
+    /// the planted point its Nash equilibrium. CGD and CMD then solve their local game by
+    /// BiCGSTAB; SGA and ConOpt need a zero-sum game.
+    #[arg(long, value_name = "SIGMA", help_heading = heading::PLANTED)]
+    pub general_sum: Option<f64>,
     /// gan-mog: real (and latent) samples in the fixed batch.
     #[arg(long, default_value_t = 256, help_heading = heading::PLANTED)]
     pub batch: usize,
@@ -136,6 +142,9 @@ impl Instance {
         if args.dim.is_some_and(|d| d > 20_000) {
             return Err("--dim must be at most 20000".into());
         }
+        if args.general_sum.is_some() && args.synthetic != Synthetic::Quadratic {
+            return Err("--general-sum applies to --synthetic quadratic only".into());
+        }
         Ok(match args.synthetic {
             Synthetic::Bilinear => Instance::Bilinear(match args.dim {
                 Some(1) => Bilinear::scaled_identity(1, 1.0),
@@ -148,7 +157,13 @@ impl Instance {
             }),
             Synthetic::Quadratic => {
                 let d = args.dim.unwrap_or(20);
-                Instance::Quadratic(Quadratic::random(d, d, 1.0, seed))
+                Instance::Quadratic(match args.general_sum {
+                    None => Quadratic::random(d, d, 1.0, seed),
+                    Some(sigma) if sigma.is_finite() => {
+                        Quadratic::general_sum(d, d, 1.0, sigma, seed)
+                    }
+                    Some(_) => return Err("--general-sum must be finite".into()),
+                })
             }
             Synthetic::MatrixGame => {
                 let game = match args.dim {
@@ -348,7 +363,7 @@ pub fn run(args: Args) -> CliResult {
         println!("{name} {value:.3e}");
     }
     println!(
-        "work: {} gradient evaluations, {} mixed products, {} pure products, {} CG iterations",
+        "work: {} gradient evaluations, {} mixed products, {} pure products, {} inner iterations",
         report.counts.grads, report.counts.mixed, report.counts.pure, report.cg_iterations
     );
     let samples = match &inst {

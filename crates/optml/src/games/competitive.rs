@@ -9,7 +9,8 @@
 //! (for CGD: Δx = −η(I − η² B C)⁻¹(∇ₓf − η B ∇_y g), Schäfer & Anandkumar 2019). In a zero-sum
 //! game C = −Bᵀ and the matrix Pₓ⁻¹ + B P_y Bᵀ is symmetric positive definite: conjugate
 //! gradients preconditioned by Pₓ solve it (with only products by Pₓ, never Pₓ⁻¹), warm-started
-//! from the previous step. The one-system variant then takes y's best response to Δx; the
+//! from the previous step. A general-sum game's matrix is not symmetric: faer's BiCGSTAB solves
+//! it right-preconditioned, (I − B P_y C Pₓ) w = −(∇ₓf − B P_y ∇_y g) with Δx = Pₓ w. The one-system variant then takes y's best response to Δx; the
 //! two-system variant solves y's own system likewise. The update is the mirror step with the
 //! best-response gradients ĝₓ = ∇ₓf + B Δy, ĝ_y = ∇_y g + C Δx (Schäfer, Anandkumar & Owhadi
 //! 2020), which for the Euclidean potential is x + Δx.
@@ -146,12 +147,6 @@ impl Cmd {
             (self.potential_x, self.potential_y),
             &self.stop,
         )?;
-        if !game.zero_sum() {
-            return Err(Error::invalid(
-                "the competitive methods solve their local game by conjugate gradients, which \
-                 needs a zero-sum game (g = −f)",
-            ));
-        }
         if !(self.cg_tol.is_finite() && self.cg_tol >= 0.0) || self.cg_max_iter == 0 {
             return Err(Error::invalid(format!(
                 "the inner solve needs a finite tolerance ≥ 0 and at least one iteration, got \
@@ -198,13 +193,17 @@ struct Local {
     warm: bool,
 }
 
-/// One side of the symmetric system: player "a" solves (Pₐ⁻¹ + K Pᵦ Kᵀ) Δa = −(∇ₐ − K Pᵦ ∇ᵦ),
-/// where K·v is `cross` and Kᵀ·u = −`back`·u (zero sum).
+/// A product u ↦ out: a metric or a mixed block at the current point.
+type Product<'a> = &'a (dyn Fn(&[f64], &mut [f64]) + Sync);
+
+/// One side of the local game: player "a" solves (Pₐ⁻¹ − K Pᵦ C) Δa = −(∇ₐ − K Pᵦ ∇ᵦ), where
+/// K·v is `cross` and C·u is `back` (in a zero-sum game C = −Kᵀ).
 struct Side<'a> {
-    metric_a: &'a dyn Fn(&[f64], &mut [f64]),
-    metric_b: &'a dyn Fn(&[f64], &mut [f64]),
-    cross: &'a dyn Fn(&[f64], &mut [f64]),
-    back: &'a dyn Fn(&[f64], &mut [f64]),
+    metric_a: Product<'a>,
+    metric_b: Product<'a>,
+    cross: Product<'a>,
+    back: Product<'a>,
+    zero_sum: bool,
 }
 
 impl Local {
@@ -238,10 +237,11 @@ impl Local {
             metric_b: &metric_y,
             cross: &b,
             back: &c,
+            zero_sum: game.game.zero_sum(),
         };
         // Warm start: the previous best-response gradient, w₀ = −ĝₓ, so Δx₀ = Pₓ w₀.
         let mut w: Vec<f64> = self.hat_x.iter().map(|v| -v).collect();
-        let mut inner = side_x.cg(o, &self.gx, &self.gy, &mut w, &mut self.dx, self.warm);
+        let mut inner = side_x.solve(o, &self.gx, &self.gy, &mut w, &mut self.dx, self.warm);
         // y's best response to Δx: ĝ_y = ∇_y g + C Δx, Δy = −P_y ĝ_y.
         c(&self.dx, &mut self.hat_y);
         self.hat_y
@@ -257,9 +257,10 @@ impl Local {
                 metric_b: &metric_x,
                 cross: &c,
                 back: &b,
+                zero_sum: side_x.zero_sum,
             };
             let mut w: Vec<f64> = self.hat_y.iter().map(|v| -v).collect();
-            inner += side_y.cg(o, &self.gy, &self.gx, &mut w, &mut self.dy, true);
+            inner += side_y.solve(o, &self.gy, &self.gx, &mut w, &mut self.dy, true);
             self.hat_y.iter_mut().zip(&w).for_each(|(h, w)| *h = -w);
         }
         // x's best response to Δy: ĝₓ = ∇ₓf + B Δy.
@@ -274,6 +275,105 @@ impl Local {
 }
 
 impl Side<'_> {
+    /// Solves the side's system: conjugate gradients for a zero-sum game, BiCGSTAB otherwise.
+    /// On entry `w` is the warm start (used when `warm`); on exit Δ = Pₐ w is in `delta`.
+    /// Returns the inner iterations.
+    fn solve(
+        &self,
+        o: &Cmd,
+        ga: &[f64],
+        gb: &[f64],
+        w: &mut [f64],
+        delta: &mut [f64],
+        warm: bool,
+    ) -> usize {
+        if self.zero_sum {
+            self.cg(o, ga, gb, w, delta, warm)
+        } else {
+            self.bicgstab(o, ga, gb, w, delta, warm)
+        }
+    }
+
+    /// The right-hand side −(gₐ − K Pᵦ gᵦ).
+    fn rhs(&self, ga: &[f64], gb: &[f64]) -> Vec<f64> {
+        let mut tb = vec![0.0; gb.len()];
+        let mut ta = vec![0.0; ga.len()];
+        (self.metric_b)(gb, &mut tb);
+        (self.cross)(&tb, &mut ta);
+        ga.iter().zip(&ta).map(|(g, t)| t - g).collect()
+    }
+
+    /// w − K Pᵦ C Pₐ w: the system in w, where Δ = Pₐ w.
+    fn general_product(&self, w: &[f64], nb: usize) -> Vec<f64> {
+        let mut p = vec![0.0; w.len()];
+        (self.metric_a)(w, &mut p);
+        let (mut t, mut s) = (vec![0.0; nb], vec![0.0; nb]);
+        (self.back)(&p, &mut t);
+        (self.metric_b)(&t, &mut s);
+        (self.cross)(&s, &mut p);
+        w.iter().zip(&p).map(|(w, k)| w - k).collect()
+    }
+
+    /// faer's BiCGSTAB on (I − K Pᵦ C Pₐ) w = −(gₐ − K Pᵦ gᵦ), stopping at relative residual
+    /// `cg_tol` or after `cg_max_iter` iterations (each two products by the matrix). Should it
+    /// break down (a non-finite iterate), w falls back to the right-hand side, the step of
+    /// linearized CGD (the first term of the Neumann series of the inverse).
+    fn bicgstab(
+        &self,
+        o: &Cmd,
+        ga: &[f64],
+        gb: &[f64],
+        w: &mut [f64],
+        delta: &mut [f64],
+        warm: bool,
+    ) -> usize {
+        use faer::dyn_stack::{MemBuffer, MemStack};
+        use faer::matrix_free::bicgstab::{bicgstab, bicgstab_scratch, BicgParams};
+        use faer::matrix_free::{IdentityPrecond, InitialGuessStatus};
+        let (na, nb) = (ga.len(), gb.len());
+        let rhs = self.rhs(ga, gb);
+        let op = GeneralSum { side: self, na, nb };
+        let id = IdentityPrecond { dim: na };
+        let par = faer::Par::Seq;
+        let warm = warm && w.iter().all(|v| v.is_finite()) && w.iter().any(|v| *v != 0.0);
+        if !warm {
+            w.iter_mut().for_each(|v| *v = 0.0);
+        }
+        // Always `MaybeNonZero`: faer 0.24's `Zero` leaves its first residual uninitialized
+        // instead of b. A zero start costs one product more.
+        let params = BicgParams {
+            initial_guess: InitialGuessStatus::MaybeNonZero,
+            abs_tolerance: 0.0,
+            rel_tolerance: o.cg_tol,
+            max_iters: o.cg_max_iter,
+            ..Default::default()
+        };
+        let mut mem = MemBuffer::new(bicgstab_scratch(id, id, &op, 1, par));
+        let iterations = {
+            let out = faer::ColMut::from_slice_mut(w).as_mat_mut();
+            let b = faer::ColRef::from_slice(&rhs).as_mat();
+            match bicgstab(
+                out,
+                id,
+                id,
+                &op,
+                b,
+                params,
+                |_| {},
+                par,
+                MemStack::new(&mut mem),
+            ) {
+                Ok(info) => info.iter_count,
+                Err(_) => o.cg_max_iter,
+            }
+        };
+        if !w.iter().all(|v| v.is_finite()) {
+            w.copy_from_slice(&rhs);
+        }
+        (self.metric_a)(w, delta);
+        iterations
+    }
+
     /// Conjugate gradients preconditioned by Pₐ on (Pₐ⁻¹ + K Pᵦ Kᵀ) Δ = −(gₐ − K Pᵦ gᵦ),
     /// carrying w with Δ = Pₐ w so that Pₐ⁻¹ is never applied. On entry `w` is the warm start
     /// (used when `warm`); on exit Δ is in `delta` and w in `w`.
@@ -301,10 +401,7 @@ impl Side<'_> {
                 .zip(ta.iter())
                 .for_each(|((q, u), t)| *q = u + t);
         };
-        // Right-hand side −(gₐ − K Pᵦ gᵦ).
-        (self.metric_b)(gb, &mut tb);
-        (self.cross)(&tb, &mut ta);
-        let rhs: Vec<f64> = ga.iter().zip(&ta).map(|(g, t)| t - g).collect();
+        let rhs = self.rhs(ga, gb);
         let mut r = rhs.clone();
         if warm && w.iter().any(|v| *v != 0.0) {
             (self.metric_a)(w, delta);
@@ -347,6 +444,53 @@ impl Side<'_> {
             }
         }
         it
+    }
+}
+
+/// A side's general-sum system as a faer operator, w ↦ w − K Pᵦ C Pₐ w.
+struct GeneralSum<'s, 'a> {
+    side: &'s Side<'a>,
+    na: usize,
+    nb: usize,
+}
+
+impl std::fmt::Debug for GeneralSum<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "GeneralSum({} × {})", self.na, self.na)
+    }
+}
+
+impl faer::matrix_free::LinOp<f64> for GeneralSum<'_, '_> {
+    fn apply_scratch(&self, _: usize, _: faer::Par) -> faer::dyn_stack::StackReq {
+        faer::dyn_stack::StackReq::EMPTY
+    }
+    fn nrows(&self) -> usize {
+        self.na
+    }
+    fn ncols(&self) -> usize {
+        self.na
+    }
+    fn apply(
+        &self,
+        mut out: faer::MatMut<'_, f64>,
+        rhs: faer::MatRef<'_, f64>,
+        _: faer::Par,
+        _: &mut faer::dyn_stack::MemStack,
+    ) {
+        for j in 0..rhs.ncols() {
+            let w: Vec<f64> = (0..self.na).map(|i| rhs[(i, j)]).collect();
+            let q = self.side.general_product(&w, self.nb);
+            (0..self.na).for_each(|i| out[(i, j)] = q[i]);
+        }
+    }
+    fn conj_apply(
+        &self,
+        out: faer::MatMut<'_, f64>,
+        rhs: faer::MatRef<'_, f64>,
+        par: faer::Par,
+        stack: &mut faer::dyn_stack::MemStack,
+    ) {
+        self.apply(out, rhs, par, stack)
     }
 }
 

@@ -1,6 +1,6 @@
 //! A game that counts its evaluations: what the methods report as their cost.
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
@@ -27,45 +27,49 @@ impl Counts {
     }
 }
 
-/// Wraps a game and counts every gradient and product asked of it.
+/// Wraps a game and counts every gradient and product asked of it. The tallies are atomic so
+/// that an inner solver may hold the game behind a `Sync` operator.
 pub(crate) struct Counted<'g, G: Game + ?Sized> {
     pub game: &'g G,
-    counts: Cell<Counts>,
+    grads: AtomicUsize,
+    mixed: AtomicUsize,
+    pure: AtomicUsize,
 }
 
 impl<'g, G: Game + ?Sized> Counted<'g, G> {
     pub fn new(game: &'g G) -> Self {
         Counted {
             game,
-            counts: Cell::new(Counts::default()),
+            grads: AtomicUsize::new(0),
+            mixed: AtomicUsize::new(0),
+            pure: AtomicUsize::new(0),
         }
     }
     pub fn counts(&self) -> Counts {
-        self.counts.get()
-    }
-    fn bump(&self, k: impl FnOnce(&mut Counts)) {
-        let mut c = self.counts.get();
-        k(&mut c);
-        self.counts.set(c);
+        Counts {
+            grads: self.grads.load(Ordering::Relaxed),
+            mixed: self.mixed.load(Ordering::Relaxed),
+            pure: self.pure.load(Ordering::Relaxed),
+        }
     }
     pub fn grads(&self, x: &[f64], y: &[f64], gx: &mut [f64], gy: &mut [f64]) {
-        self.bump(|c| c.grads += 1);
+        self.grads.fetch_add(1, Ordering::Relaxed);
         self.game.grads(x, y, gx, gy);
     }
     pub fn mixed_f(&self, x: &[f64], y: &[f64], v: &[f64], out: &mut [f64]) {
-        self.bump(|c| c.mixed += 1);
+        self.mixed.fetch_add(1, Ordering::Relaxed);
         self.game.mixed_f(x, y, v, out);
     }
     pub fn mixed_g(&self, x: &[f64], y: &[f64], u: &[f64], out: &mut [f64]) {
-        self.bump(|c| c.mixed += 1);
+        self.mixed.fetch_add(1, Ordering::Relaxed);
         self.game.mixed_g(x, y, u, out);
     }
     pub fn pure_f(&self, x: &[f64], y: &[f64], u: &[f64], out: &mut [f64]) {
-        self.bump(|c| c.pure += 1);
+        self.pure.fetch_add(1, Ordering::Relaxed);
         self.game.pure_f(x, y, u, out);
     }
     pub fn pure_g(&self, x: &[f64], y: &[f64], v: &[f64], out: &mut [f64]) {
-        self.bump(|c| c.pure += 1);
+        self.pure.fetch_add(1, Ordering::Relaxed);
         self.game.pure_g(x, y, v, out);
     }
 }

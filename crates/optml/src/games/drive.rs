@@ -47,7 +47,8 @@ pub struct GameReport {
     pub status: Status,
     pub iterations: usize,
     pub counts: Counts,
-    /// Inner conjugate-gradient iterations (the competitive methods; 0 for the others).
+    /// Inner iterations of the local-game solve: conjugate gradients (zero-sum) or BiCGSTAB
+    /// (general-sum) in the competitive methods; 0 for the others.
     pub cg_iterations: usize,
     /// The step residual at the end (see [`GameIter::residual`]).
     pub residual: f64,

@@ -63,8 +63,9 @@ pub use simultaneous::{Rule, Simultaneous};
 /// A two-player game: x ∈ ℝᵐ minimizes f(x, y), y ∈ ℝⁿ minimizes g(x, y).
 ///
 /// D²_xy f is the m × n matrix [∂²f/∂xᵢ∂yⱼ] and D²_yx g the n × m matrix [∂²g/∂yⱼ∂xᵢ]; in a
-/// zero-sum game D²_yx g = −(D²_xy f)ᵀ.
-pub trait Game {
+/// zero-sum game D²_yx g = −(D²_xy f)ᵀ. Games are `Sync`: the general-sum local game is solved
+/// by faer's BiCGSTAB, whose operators must be.
+pub trait Game: Sync {
     /// m, the dimension of x.
     fn dim_x(&self) -> usize;
     /// n, the dimension of y.

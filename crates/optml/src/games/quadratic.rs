@@ -1,4 +1,5 @@
-//! Strongly convex–strongly concave quadratic games with a planted saddle point.
+//! Quadratic games with a planted equilibrium: strongly convex–strongly concave zero-sum ones, and
+//! general-sum ones whose second player's coupling departs from the zero-sum −Aᵀ.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -9,7 +10,8 @@ use super::Game;
 use crate::linalg::random::gaussian_vector;
 
 /// f(x, y) = ½xᵀPx + xᵀAy − ½yᵀQy + bᵀx + cᵀy, g = −f, with P, Q ≻ 0: the unique saddle point
-/// solves Px + Ay + b = 0, Aᵀx − Qy + c = 0.
+/// solves Px + Ay + b = 0, Aᵀx − Qy + c = 0. The general-sum form keeps f and gives y the loss
+/// g = ½yᵀQy + yᵀEx + dᵀy; its Nash equilibrium solves Px + Ay + b = 0, Qy + Ex + d = 0.
 #[derive(Clone, Debug)]
 pub struct Quadratic {
     m: usize,
@@ -19,14 +21,30 @@ pub struct Quadratic {
     a: Vec<f64>,
     b: Vec<f64>,
     c: Vec<f64>,
+    /// E (n × m), D²_yx g: −Aᵀ in a zero-sum game.
+    e: Vec<f64>,
+    /// d, y's linear term: −c in a zero-sum game.
+    d: Vec<f64>,
+    zero_sum: bool,
     xs: Vec<f64>,
     ys: Vec<f64>,
 }
 
 impl Quadratic {
-    /// A seeded game: P = μI + GGᵀ/m, Q = μI + HHᵀ/n (G, H standard normal), A standard
-    /// normal / √n, and a planted saddle (x*, y*) of standard normal entries.
+    /// A seeded zero-sum game: P = μI + GGᵀ/m, Q = μI + HHᵀ/n (G, H standard normal), A
+    /// standard normal / √n, and a planted saddle (x*, y*) of standard normal entries.
     pub fn random(m: usize, n: usize, mu: f64, seed: u64) -> Quadratic {
+        Self::build(m, n, mu, None, seed)
+    }
+
+    /// The seeded game of [`random`](Self::random) made general-sum: E = −Aᵀ + σR with R
+    /// standard normal / √m, and (x*, y*) planted as its Nash equilibrium. σ = 0 is the
+    /// zero-sum game's equilibrium problem posed as a general-sum one.
+    pub fn general_sum(m: usize, n: usize, mu: f64, sigma: f64, seed: u64) -> Quadratic {
+        Self::build(m, n, mu, Some(sigma), seed)
+    }
+
+    fn build(m: usize, n: usize, mu: f64, sigma: Option<f64>, seed: u64) -> Quadratic {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let spd = |d: usize, rng: &mut ChaCha8Rng| {
             let g = gaussian_vector(d * d, rng);
@@ -56,6 +74,25 @@ impl Quadratic {
         mul_t(&a, n, &xs, &mut c);
         mul(&q, n, &ys, &mut s);
         c.iter_mut().zip(&s).for_each(|(c, s)| *c = -(*c - s));
+        // E = −Aᵀ (+ σR), stored n × m.
+        let mut e = vec![0.0; n * m];
+        for i in 0..m {
+            for j in 0..n {
+                e[j * m + i] = -a[i * n + j];
+            }
+        }
+        let mut d: Vec<f64> = c.iter().map(|c| -c).collect();
+        if let Some(sigma) = sigma {
+            let r = gaussian_vector(n * m, &mut rng);
+            let scale = sigma / (m as f64).sqrt();
+            e.iter_mut().zip(&r).for_each(|(e, r)| *e += scale * r);
+            // d = −(Q y* + E x*).
+            let mut ex = vec![0.0; n];
+            mul(&e, m, &xs, &mut ex);
+            d.iter_mut()
+                .zip(s.iter().zip(&ex))
+                .for_each(|(d, (qy, ex))| *d = -(qy + ex));
+        }
         Quadratic {
             m,
             n,
@@ -64,6 +101,9 @@ impl Quadratic {
             a,
             b,
             c,
+            e,
+            d,
+            zero_sum: sigma.is_none(),
             xs,
             ys,
         }
@@ -88,7 +128,7 @@ impl Game for Quadratic {
         self.n
     }
     fn zero_sum(&self) -> bool {
-        true
+        self.zero_sum
     }
     fn values(&self, x: &[f64], y: &[f64]) -> (f64, f64) {
         let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(a, b)| a * b).sum::<f64>();
@@ -98,7 +138,12 @@ impl Game for Quadratic {
         mul(&self.a, self.n, y, &mut ay);
         let f =
             0.5 * dot(x, &px) + dot(x, &ay) - 0.5 * dot(y, &qy) + dot(&self.b, x) + dot(&self.c, y);
-        (f, -f)
+        if self.zero_sum {
+            return (f, -f);
+        }
+        let mut ex = vec![0.0; self.n];
+        mul(&self.e, self.m, x, &mut ex);
+        (f, 0.5 * dot(y, &qy) + dot(y, &ex) + dot(&self.d, y))
     }
     fn grads(&self, x: &[f64], y: &[f64], gx: &mut [f64], gy: &mut [f64]) {
         let mut t = vec![0.0; self.m];
@@ -107,19 +152,19 @@ impl Game for Quadratic {
         for i in 0..self.m {
             gx[i] += t[i] + self.b[i];
         }
+        // ∇_y g = Qy + Ex + d (for g = −f: E = −Aᵀ, d = −c).
         let mut s = vec![0.0; self.n];
-        mul_t(&self.a, self.n, x, gy);
+        mul(&self.e, self.m, x, gy);
         mul(&self.q, self.n, y, &mut s);
         for j in 0..self.n {
-            gy[j] = -(gy[j] - s[j] + self.c[j]);
+            gy[j] += s[j] + self.d[j];
         }
     }
     fn mixed_f(&self, _: &[f64], _: &[f64], v: &[f64], out: &mut [f64]) {
         mul(&self.a, self.n, v, out);
     }
     fn mixed_g(&self, _: &[f64], _: &[f64], u: &[f64], out: &mut [f64]) {
-        mul_t(&self.a, self.n, u, out);
-        out.iter_mut().for_each(|v| *v = -*v);
+        mul(&self.e, self.m, u, out);
     }
     fn pure_f(&self, _: &[f64], _: &[f64], u: &[f64], out: &mut [f64]) {
         mul(&self.p, self.m, u, out);
