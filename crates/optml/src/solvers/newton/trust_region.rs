@@ -3,13 +3,17 @@
 //! default).
 
 use crate::error::Result;
-use crate::linalg::{axpy, norm};
+use crate::linalg::{axpy, dot, norm};
 use crate::monitor::Monitor;
 use crate::objective::Curvature;
 use crate::solvers::checks::check_dim;
 use crate::solvers::inner::steihaug;
 use crate::solvers::stop::{Run, Stop};
 use crate::solvers::{Report, Status};
+
+/// Where |f(x) − f(x + s)| is below this multiple of |f(x)|, the difference is rounding:
+/// 100 ulps.
+const ROUNDING: f64 = 100.0 * f64::EPSILON;
 
 /// Newton-CG with a trust region.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +56,7 @@ impl TrustRegion {
         let g0 = norm(&g);
         let mut radius = self.radius.unwrap_or(g0).max(f64::MIN_POSITIVE);
         let mut trial = vec![0.0; x.len()];
+        let mut g_trial = vec![0.0; x.len()];
         let mut rejected = 0;
         let status = loop {
             if let Some(status) = ended {
@@ -68,7 +73,17 @@ impl TrustRegion {
             let f_trial = f.value(&trial);
             run.f_evals += 1;
             let predicted = -step.model_value;
-            let actual = fx - f_trial;
+            let mut actual = fx - f_trial;
+            let mut trial_grad = false;
+            if f_trial.is_finite() && actual.abs() <= ROUNDING * fx.abs() {
+                // The decrease is lost in the rounding of f: estimate it from the gradients at
+                // both ends, −½(∇f(x) + ∇f(x + s))ᵀs, exact for a quadratic (Conn, Gould &
+                // Toint 2000, §17.4.2).
+                f.value_grad(&trial, &mut g_trial);
+                run.g_evals += 1;
+                actual = -0.5 * (dot(&g, &step.s) + dot(&g_trial, &step.s));
+                trial_grad = true;
+            }
             let rho = if predicted > 0.0 {
                 actual / predicted
             } else {
@@ -82,18 +97,27 @@ impl TrustRegion {
             }
             if f_trial.is_finite() && rho > self.eta0 {
                 x.copy_from_slice(&trial);
-                fx = f.value_grad(x, &mut g);
-                run.g_evals += 1;
-                rejected = 0;
-                ended = run.check(f, fx, norm(&g));
+                if trial_grad {
+                    fx = f_trial;
+                    std::mem::swap(&mut g, &mut g_trial);
+                } else {
+                    fx = f.value_grad(x, &mut g);
+                    run.g_evals += 1;
+                }
+                // Where f no longer tells, progress is a smaller gradient; steps that do not
+                // shrink it count toward the stall like rejected ones.
+                if trial_grad && norm(&g) >= gn {
+                    rejected += 1;
+                } else {
+                    rejected = 0;
+                }
             } else {
                 rejected += 1;
-                if rejected > 60 || radius <= 1e-16 * (1.0 + norm(x)) {
-                    break Status::Stalled;
-                } else {
-                    ended = run.check(f, fx, norm(&g));
-                }
             }
+            if rejected > 60 || radius <= 1e-16 * (1.0 + norm(x)) {
+                break Status::Stalled;
+            }
+            ended = run.check(f, fx, norm(&g));
         };
         Ok(run.finish(f, status, fx, norm(&g)))
     }
