@@ -112,7 +112,7 @@ pub fn tree_predict<'py>(
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
     let model = TreeModel::from_json_str(model, Path::new("model")).map_err(to_pyerr)?;
     let data = Dataset {
-        y: vec![0.0; 0],
+        y: Vec::new(),
         x: design(&x, &csr)?,
         source: None,
     };

@@ -103,7 +103,9 @@ def test_density_integrates_to_one_and_its_mean_is_the_mean_eigenvalue():
     assert abs(s.trace - np.trace(H)) <= 5 * s.trace_std_error
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_mlp_lanczos_agrees_with_the_dense_spectrum():
+    """At a point short of the optimum, as the spectrum is often looked at during training."""
     X, y = make_classification(n_samples=150, n_features=5, n_classes=3, n_informative=4, n_redundant=0, random_state=5)
     est = optml.MLPClassifier(hidden_layer_sizes=(6,), max_iter=50, random_state=0).fit(X, y)
     for gauss_newton in (False, True):
