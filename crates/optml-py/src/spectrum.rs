@@ -120,7 +120,7 @@ fn analysed<'py>(py: Python<'py>, s: Spectrum) -> PyResult<Analysed<'py>> {
     let vectors = s.eigen.map(|e| e.result.vectors).unwrap_or_default();
     let rows = vectors.len();
     let flat: Vec<f64> = vectors.concat();
-    let cols = if rows == 0 { s.dim } else { flat.len() / rows };
+    let cols = flat.len().checked_div(rows).unwrap_or(s.dim);
     let eigenvectors = numpy::ndarray::Array2::from_shape_vec((rows, cols), flat)
         .map_err(|e| PyValueError::new_err(e.to_string()))?
         .into_pyarray(py);

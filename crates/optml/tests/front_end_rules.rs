@@ -14,11 +14,15 @@ use rand::Rng;
 
 /// f(x) = (x − 1)², with a gradient of the wrong sign: every line search fails, and a method
 /// that steps anyway lands higher.
-fn wrong_gradient() -> WithFiniteDiffHessian<FnObjective<impl Fn(&[f64], &mut [f64]) -> f64>> {
-    WithFiniteDiffHessian(FnObjective::new(1, |x: &[f64], g: &mut [f64]| {
-        g[0] = -2.0 * (x[0] - 1.0) - 2.0;
-        (x[0] - 1.0).powi(2)
-    }))
+fn wrong_gradient() -> WithFiniteDiffHessian<FnObjective<WrongGradient>> {
+    WithFiniteDiffHessian(FnObjective::new(1, wrong_gradient_of))
+}
+
+type WrongGradient = fn(&[f64], &mut [f64]) -> f64;
+
+fn wrong_gradient_of(x: &[f64], g: &mut [f64]) -> f64 {
+    g[0] = -2.0 * (x[0] - 1.0) - 2.0;
+    (x[0] - 1.0).powi(2)
 }
 
 #[test]
