@@ -110,7 +110,7 @@ fn bad_input_is_one_line_of_error() {
     for (args, needle) in [
         (
             vec!["--synthetic", "matrix-game", "--method", "cgd"],
-            "use --method cmd",
+            "use cmd",
         ),
         (vec!["--synthetic", "bilinear", "--lr=-1"], "step size"),
         (vec!["--synthetic", "bilinear", "--dim", "0"], "--dim"),

@@ -14,7 +14,7 @@ use crate::arrays;
 use crate::errors::to_pyerr;
 
 /// A SciPy CSR matrix as (shape, indptr int64, indices int32, data float64).
-type Csr<'py> = (
+pub(crate) type Csr<'py> = (
     (usize, usize),
     PyReadonlyArray1<'py, i64>,
     PyReadonlyArray1<'py, i32>,

@@ -6,9 +6,13 @@
 
 mod arrays;
 mod errors;
+mod games;
 mod glm;
 mod minimize;
 mod mlp;
+mod nonconvex;
+mod spectrum;
+mod tree;
 
 use pyo3::prelude::*;
 
@@ -20,6 +24,17 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mlp::fit_mlp, m)?)?;
     m.add_function(wrap_pyfunction!(mlp::mlp_outputs, m)?)?;
     m.add_function(wrap_pyfunction!(methods, m)?)?;
+    m.add_function(wrap_pyfunction!(spectrum::glm_spectrum, m)?)?;
+    m.add_function(wrap_pyfunction!(spectrum::mlp_spectrum, m)?)?;
+    m.add_function(wrap_pyfunction!(nonconvex::complete, m)?)?;
+    m.add_function(wrap_pyfunction!(nonconvex::robust_pca, m)?)?;
+    m.add_function(wrap_pyfunction!(nonconvex::phase_retrieval, m)?)?;
+    m.add_function(wrap_pyfunction!(nonconvex::cp, m)?)?;
+    m.add_function(wrap_pyfunction!(nonconvex::dictionary_learning, m)?)?;
+    m.add_function(wrap_pyfunction!(tree::fit_tree, m)?)?;
+    m.add_function(wrap_pyfunction!(tree::tree_predict, m)?)?;
+    m.add_function(wrap_pyfunction!(games::play_matrix_game, m)?)?;
+    m.add_function(wrap_pyfunction!(games::play_bilinear_game, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -14,7 +14,7 @@ use faer::Mat;
 use numpy::{
     AllowTypeChange, IntoPyArray, PyArray1, PyArrayLike1, PyArrayLike2, PyUntypedArrayMethods,
 };
-use optml::monitor::IterInfo;
+use optml::monitor::{AfterStart, IterInfo};
 use optml::objective::FiniteDiffHessian;
 use optml::solvers::{Method, Status, Stop};
 use optml::{Curvature, LinearOperator, Objective};
@@ -42,7 +42,8 @@ struct PyObjective {
     nfev: AtomicUsize,
     nhev: AtomicUsize,
     recent: Mutex<VecDeque<Point>>,
-    /// The first point evaluated (x₀ for every solver), to return if the run ends worse.
+    /// The first point evaluated (x₀ for every solver): where the library puts x back at the
+    /// end, its gradient is known without another call.
     first: Mutex<Option<Point>>,
 }
 
@@ -310,13 +311,13 @@ pub fn minimize<'py>(
         recent: Mutex::new(VecDeque::with_capacity(RECENT)),
         first: Mutex::new(None),
     };
-    let mut x = x0.clone();
-    let mut monitor = |info: &IterInfo| -> bool {
+    let mut x = x0;
+    // scipy's callback runs after each iteration, never at x₀.
+    let mut monitor = AfterStart(|info: &IterInfo| -> bool {
         if f.failed() {
             return false;
         }
-        // scipy calls back after each iteration, not at x₀.
-        let (Some(cb), true) = (&callback, info.iter > 0) else {
+        let Some(cb) = &callback else {
             return true;
         };
         let Some((xk, fk, _)) = f.point_with_value(info.f) else {
@@ -329,7 +330,7 @@ pub fn minimize<'py>(
             f.keep(e);
             false
         })
-    };
+    });
     let report = py.detach(|| method.minimize(stop, &f, &mut x, &mut monitor));
     if let Some(e) = f.error.lock().unwrap().take() {
         return Err(e);
@@ -343,22 +344,16 @@ pub fn minimize<'py>(
         .unwrap()
         .iter()
         .rev()
+        .chain(f.first.lock().unwrap().iter())
         .find(|p| p.0 == x)
         .map(|p| (p.1, p.2.clone()));
-    let mut fun = match known {
+    let fun = match known {
         Some((fx, g)) => {
             jac.copy_from_slice(&g);
             fx
         }
         None => f.call_fg(&x, &mut jac)?,
     };
-    // Never a worse point than x₀ (a non-monotone method, or a wrong gradient that made every
-    // search fail): scipy's methods keep the same promise.
-    if let Some((x_first, f_first, g_first)) = f.first.lock().unwrap().take() {
-        if x_first == x0 && f_first.is_finite() && (fun.is_nan() || fun > f_first) {
-            (x, fun, jac) = (x_first, f_first, g_first);
-        }
-    }
     let status = scipy_status(report.status);
     Ok(Minimized {
         x: x.into_pyarray(py),

@@ -65,6 +65,17 @@ impl<A: Monitor, B: Monitor> Monitor for Both<'_, A, B> {
     }
 }
 
+/// Shows a monitor every iteration after the start, never the start itself (iteration 0, x₀):
+/// scipy.optimize's callback convention, a call after each iteration.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AfterStart<M>(pub M);
+
+impl<M: Monitor> Monitor for AfterStart<M> {
+    fn observe(&mut self, info: &IterInfo) -> bool {
+        info.iter == 0 || self.0.observe(info)
+    }
+}
+
 /// Stops the run once `seconds` of wall-clock time have passed (a time limit for methods whose
 /// options hold no [`Stop`](crate::solvers::Stop)).
 #[derive(Clone, Copy, Debug)]
@@ -105,6 +116,20 @@ mod tests {
         assert!(d.observe(&at(1.9)));
         assert!(!d.observe(&at(2.0)));
         assert!(Deadline::after(f64::INFINITY).observe(&at(1e9)));
+    }
+
+    #[test]
+    fn after_start_skips_iteration_zero_only() {
+        let mut seen = Vec::new();
+        let mut m = AfterStart(|info: &IterInfo| {
+            seen.push(info.iter);
+            info.iter < 2
+        });
+        for iter in 0..4 {
+            let go_on = m.observe(&IterInfo { iter, ..at(0.0) });
+            assert_eq!(go_on, iter < 2, "iteration {iter}");
+        }
+        assert_eq!(seen, [1, 2, 3]);
     }
 
     #[test]

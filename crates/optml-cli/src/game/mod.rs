@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args as ClapArgs, ValueEnum};
 use optml::games::{
-    Bilinear, Cgd, Cmd, Game, GameIter, GameReport, Gan, MatrixGame, Potential, Quadratic, Rule,
-    SimplexRegression, Simultaneous,
+    Bilinear, Game, GameIter, GameMethod, GameReport, Gan, MatrixGame, PlayOptions, Potential,
+    Quadratic, SimplexRegression,
 };
 
 use crate::args::{heading, RunFlags};
@@ -267,13 +267,6 @@ pub fn run(args: Args) -> CliResult {
     stop.validate().map_err(|e| format!("--tol: {e}"))?;
     let inst = Instance::build(&args)?;
     let (px, py) = inst.potentials();
-    if args.method == Method::Cgd && (px, py) != (Potential::Euclidean, Potential::Euclidean) {
-        return Err(format!(
-            "--method cgd steps off the constraints of {:?}: use --method cmd",
-            args.synthetic
-        )
-        .into());
-    }
     let game = inst.game();
     let (mut x, mut y) = inst.start(args.run.seed.value);
     let quiet = args.run.quiet.on;
@@ -317,44 +310,28 @@ pub fn run(args: Args) -> CliResult {
         }
         true
     };
-    let competitive = Cmd {
-        potential_x: px,
-        potential_y: py,
+    let method = match args.method {
+        Method::Cgd => GameMethod::Cgd,
+        Method::Cmd => GameMethod::Cmd,
+        Method::Gda => GameMethod::Gda,
+        Method::Extragradient => GameMethod::Extragradient,
+        Method::Ogda => GameMethod::Ogda,
+        Method::Sga => GameMethod::Sga,
+        Method::Conopt => GameMethod::ConOpt,
+    };
+    let opts = PlayOptions {
         lr_x: lr,
         lr_y,
+        potential_x: px,
+        potential_y: py,
+        gamma: args.gamma,
         one_system: !args.two_systems,
         cg_tol: args.cg_tol,
         stop,
-        ..Cmd::default()
     };
-    let rule = |rule| Simultaneous {
-        rule,
-        lr_x: lr,
-        lr_y,
-        gamma: args.gamma,
-        potential_x: px,
-        potential_y: py,
-        stop,
-    };
-    let report: GameReport = match args.method {
-        Method::Cgd => Cgd {
-            lr_x: lr,
-            lr_y,
-            one_system: !args.two_systems,
-            cg_tol: args.cg_tol,
-            stop,
-            ..Cgd::default()
-        }
-        .play(game, &mut x, &mut y, &mut watch)?,
-        Method::Cmd => competitive.play(game, &mut x, &mut y, &mut watch)?,
-        Method::Gda => rule(Rule::Gda).play(game, &mut x, &mut y, &mut watch)?,
-        Method::Extragradient => {
-            rule(Rule::Extragradient).play(game, &mut x, &mut y, &mut watch)?
-        }
-        Method::Ogda => rule(Rule::Optimistic).play(game, &mut x, &mut y, &mut watch)?,
-        Method::Sga => rule(Rule::Sga).play(game, &mut x, &mut y, &mut watch)?,
-        Method::Conopt => rule(Rule::ConOpt).play(game, &mut x, &mut y, &mut watch)?,
-    };
+    let report: GameReport = method
+        .play(&opts, game, &mut x, &mut y, &mut watch)
+        .map_err(|e| format!("--method {method}: {e}"))?;
     println!(
         "{}: {} after {} iterations, {:.3} s",
         report.solver, report.status, report.iterations, report.seconds

@@ -230,22 +230,10 @@ class LinearSVC(_LinearClassifier):
         if not (np.isscalar(self.C) and float(self.C) > 0 and np.isfinite(float(self.C))):
             raise ValueError(f"C must be a positive finite number, got {self.C!r}")
         k = self.classes_.size
-        tasks = [yi] if k == 2 else [(yi == c).astype(np.float64) for c in range(k)]
-        coefs, intercepts, iters = [], [], []
-        for t in tasks:
-            if np.unique(t).size < 2:  # a class with every sample: never its score's winner
-                coefs.append(np.zeros(X.shape[1]))
-                intercepts.append(1.0)
-                iters.append(1)
-                continue
-            out = _fit(self, X, t, "squared-hinge", float(self.C), sample_weight=sample_weight)
-            coef, intercept = _split(out["weights"], 1, X.shape[1], self.fit_intercept)
-            coefs.append(coef[0])
-            intercepts.append(intercept[0])
-            iters.append(out["n_iter"])
-        self.coef_ = np.vstack(coefs)
-        self.intercept_ = np.array(intercepts)
-        self.n_iter_ = max(1, max(iters))
+        # The library fits more than two classes one-vs-rest: k rows of weights.
+        out = _fit(self, X, yi, "squared-hinge", float(self.C), sample_weight=sample_weight)
+        self.coef_, self.intercept_ = _split(out["weights"], 1 if k == 2 else k, X.shape[1], self.fit_intercept)
+        self.n_iter_ = max(1, out["n_iter"])
         return self
 
 

@@ -43,7 +43,8 @@ impl std::str::FromStr for Choice {
 /// Without a penalty F is smooth and any [`Method`] applies; with one, a [`CompositeMethod`]
 /// does. [`Choice::Auto`] picks one of each kind; a smooth method with a penalty, or a
 /// composite method without one, is an error. A run that ends on a non-finite value is an
-/// error, never a model.
+/// error, never a model. The squared hinge with more than two classes is fitted one-vs-rest
+/// (K binary fits, see [`GlmModel::is_one_vs_rest`]).
 ///
 /// ```
 /// use optml::data::parse_libsvm;
@@ -81,6 +82,94 @@ pub fn fit_glm<M: Monitor + ?Sized>(
     stop: Stop,
     monitor: &mut M,
 ) -> Result<(GlmModel, Report)> {
+    // (Labels that are not finite are refused by the fit below, with its message.)
+    if spec.loss == Loss::SquaredHinge && data.y.iter().all(|v| v.is_finite()) {
+        let classes = distinct(&data.y);
+        if classes.len() > 2 {
+            return fit_one_vs_rest(data, spec, &classes, choice, stop, monitor);
+        }
+    }
+    fit_labels(data, &data.y, spec, choice, stop, monitor)
+}
+
+/// The distinct values of `y`, ascending (`y` finite).
+fn distinct(y: &[f64]) -> Vec<f64> {
+    let mut c = y.to_vec();
+    c.sort_by(f64::total_cmp);
+    c.dedup();
+    c
+}
+
+/// The squared hinge with K > 2 classes: K binary fits on the same features, class k against the
+/// rest (LIBLINEAR's and scikit-learn's LinearSVC rule), each with the spec's ridge, penalty and
+/// sample weights. The model holds the K rows of weights and intercepts and predicts the class
+/// of highest score. The report sums the counts and the objectives of the K fits; its iterations
+/// and gradient norm are the largest of them, and its status the first that did not converge
+/// (else the last). The monitor sees each fit in turn, its iterations counted from 0 each time.
+fn fit_one_vs_rest<M: Monitor + ?Sized>(
+    data: &Dataset,
+    spec: &GlmSpec,
+    classes: &[f64],
+    choice: Choice,
+    stop: Stop,
+    monitor: &mut M,
+) -> Result<(GlmModel, Report)> {
+    let d = data.n_features();
+    let k = classes.len();
+    let mut coef = Vec::with_capacity(k * d);
+    let mut intercepts = Vec::with_capacity(k);
+    let mut total: Option<Report> = None;
+    for &c in classes {
+        let y: Vec<f64> = data
+            .y
+            .iter()
+            .map(|&v| f64::from(u8::from(v == c)))
+            .collect();
+        let (model, report) = fit_labels(data, &y, spec, choice, stop, monitor)?;
+        coef.extend_from_slice(&model.weights[..d]);
+        intercepts.extend_from_slice(&model.weights[d..]);
+        total = Some(match total {
+            None => report,
+            Some(t) => Report {
+                status: if t.status.converged() {
+                    report.status
+                } else {
+                    t.status
+                },
+                iterations: t.iterations.max(report.iterations),
+                f_evals: t.f_evals + report.f_evals,
+                g_evals: t.g_evals + report.g_evals,
+                hv_products: t.hv_products + report.hv_products,
+                passes: t.passes + report.passes,
+                f: t.f + report.f,
+                grad_norm: t.grad_norm.max(report.grad_norm),
+                seconds: t.seconds + report.seconds,
+                ..t
+            },
+        });
+    }
+    coef.extend(intercepts);
+    let model = GlmModel {
+        loss: spec.loss,
+        ridge: spec.ridge,
+        penalty: spec.penalty.clone(),
+        intercept: spec.intercept,
+        n_features: d,
+        classes: classes.to_vec(),
+        weights: coef,
+    };
+    Ok((model, total.expect("more than two classes")))
+}
+
+/// [`fit_glm`] on the labels `y` (in place of `data.y`).
+fn fit_labels<M: Monitor + ?Sized>(
+    data: &Dataset,
+    y: &[f64],
+    spec: &GlmSpec,
+    choice: Choice,
+    stop: Stop,
+    monitor: &mut M,
+) -> Result<(GlmModel, Report)> {
     if let Some(p) = &spec.penalty {
         p.validate(data.n_features())?;
     }
@@ -89,7 +178,7 @@ pub fn fit_glm<M: Monitor + ?Sized>(
         Some(r) => (&r.data, &r.spec),
         None => (data, spec),
     };
-    let (f, classes) = spec_to_solve.objective(data)?;
+    let (f, classes) = spec_to_solve.objective_with_labels(data, y)?;
     let mut w = vec![0.0; f.dim()];
     let report = match (&spec.penalty, choice) {
         (None, Choice::Auto) => {

@@ -23,7 +23,7 @@ pub struct Bilinear {
 }
 
 impl Bilinear {
-    /// The game with A (m × n, row-major), b and c; no equilibrium is known to it.
+    /// The game with A (m × n, row-major), b and c (finite); no equilibrium is known to it.
     pub fn new(m: usize, n: usize, a: Vec<f64>, b: Vec<f64>, c: Vec<f64>) -> Result<Bilinear> {
         if a.len() != m * n || b.len() != m || c.len() != n {
             return Err(Error::invalid(format!(
@@ -34,6 +34,9 @@ impl Bilinear {
                 b.len(),
                 c.len()
             )));
+        }
+        if a.iter().chain(&b).chain(&c).any(|v| !v.is_finite()) {
+            return Err(Error::invalid("a bilinear game needs finite A, b and c"));
         }
         Ok(Bilinear {
             m,

@@ -2,10 +2,10 @@
 
 use super::{
     AdaptiveCubic, Bfgs, GradientDescent, Lbfgs, NegativeCurvatureNewton, Nesterov, Newton,
-    NewtonCg, NewtonPath, NonlinearCg, Rbfgs, Report, Stop, TrustRegion,
+    NewtonCg, NewtonPath, NonlinearCg, Rbfgs, Report, Status, Stop, TrustRegion,
 };
 use crate::error::{Error, Result};
-use crate::monitor::Monitor;
+use crate::monitor::{IterInfo, Monitor};
 use crate::objective::Curvature;
 
 /// The solvers a user picks by name.
@@ -119,8 +119,43 @@ impl Method {
         }
     }
 
-    /// Runs the method with its default options and the given stop rule.
+    /// Runs the method with its default options and the given stop rule, and never returns a
+    /// point worse than the start: where the run ends at a higher or non-finite value (a
+    /// non-monotone method, or a wrong gradient that made every search fail), `x` is put back
+    /// to x₀ and the report gives f(x₀) and ‖∇f(x₀)‖ (the status says how the run ended, except
+    /// that a convergence verdict becomes [`Status::Stalled`]: x₀ did not pass the test).
+    /// scipy.optimize's methods keep the same promise.
     pub fn minimize<F: Curvature, M: Monitor + ?Sized>(
+        self,
+        stop: Stop,
+        f: &F,
+        x: &mut [f64],
+        monitor: &mut M,
+    ) -> Result<Report> {
+        let x0 = x.to_vec();
+        let mut start = None;
+        let mut watch = |info: &IterInfo| {
+            if info.iter == 0 && start.is_none() {
+                start = Some((info.f, info.grad_norm));
+            }
+            monitor.observe(info)
+        };
+        let mut report = self.run(stop, f, x, &mut watch)?;
+        if let Some((f0, g0)) = start {
+            if f0.is_finite() && (report.f.is_nan() || report.f > f0) {
+                x.copy_from_slice(&x0);
+                report.f = f0;
+                report.grad_norm = g0;
+                if report.status.converged() {
+                    report.status = Status::Stalled;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Runs the method with its default options, as it ends.
+    fn run<F: Curvature, M: Monitor + ?Sized>(
         self,
         stop: Stop,
         f: &F,

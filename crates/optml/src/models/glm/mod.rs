@@ -55,16 +55,26 @@ impl GlmSpec {
     /// The smooth part f on `data` (loss and ridge, without the penalty), and the classes its
     /// labels were mapped from.
     pub fn objective<'a>(&self, data: &'a Dataset) -> Result<(Glm<'a>, Classes)> {
+        self.objective_with_labels(data, &data.y)
+    }
+
+    /// [`objective`](Self::objective) with the labels `y` in place of `data.y`: one-vs-rest
+    /// fits the same features against each class in turn.
+    pub fn objective_with_labels<'a>(
+        &self,
+        data: &'a Dataset,
+        y: &[f64],
+    ) -> Result<(Glm<'a>, Classes)> {
         self.ridge.validate()?;
         let n = data.n_samples();
         if n == 0 {
             return Err(Error::invalid(format!("{} has no samples", data.name())));
         }
-        if data.y.len() != n {
+        if y.len() != n {
             return Err(Error::invalid(format!(
                 "{} has {} labels for {n} samples",
                 data.name(),
-                data.y.len()
+                y.len()
             )));
         }
         if let Some(s) = &self.sample_weight {
@@ -78,8 +88,8 @@ impl GlmSpec {
                 return Err(Error::invalid("sample weights must be finite and ≥ 0"));
             }
         }
-        let classes = Classes::from_labels(&data.y, self.loss)?;
-        let targets = classes.encode(&data.y, self.loss)?;
+        let classes = Classes::from_labels(y, self.loss)?;
+        let targets = classes.encode(y, self.loss)?;
         let k = classes.outputs(self.loss);
         // Dense weights: a sparse file whose largest index is huge (e.g. 32-bit hashed
         // features) is refused here, before anything of that size is allocated.

@@ -170,13 +170,19 @@ impl GlmModel {
     pub fn layout(&self) -> Layout {
         Layout {
             d: self.n_features,
-            k: if self.loss == Loss::Softmax {
+            k: if self.loss == Loss::Softmax || self.is_one_vs_rest() {
                 self.classes.len()
             } else {
                 1
             },
             intercept: self.intercept,
         }
+    }
+
+    /// Whether the model is K binary classifiers, one per class against the rest, and predicts
+    /// the class of highest score: the squared hinge with more than two classes.
+    pub fn is_one_vs_rest(&self) -> bool {
+        self.loss == Loss::SquaredHinge && self.classes.len() > 2
     }
 
     /// Checks the invariants a loaded file must meet.
@@ -187,8 +193,8 @@ impl GlmModel {
         }
         let expect_classes = match self.loss {
             Loss::LeastSquares => self.classes.is_empty(),
-            Loss::Softmax => self.classes.len() >= 2,
-            _ => self.classes.len() == 2,
+            Loss::Softmax | Loss::SquaredHinge => self.classes.len() >= 2,
+            Loss::Logistic => self.classes.len() == 2,
         };
         if !expect_classes {
             return Err(Error::invalid(format!(
@@ -281,6 +287,13 @@ impl GlmModel {
     /// `!view.ridge`. A non-smooth penalty is left out: it has no Hessian. `data` must have the
     /// model's features ([`conform`](Self::conform)) and its classes.
     pub fn objective<'d>(&self, data: &'d Dataset, view: ObjectiveView) -> Result<Glm<'d>> {
+        if self.is_one_vs_rest() {
+            return Err(Error::invalid(format!(
+                "this {} model is {} one-vs-rest classifiers, not one objective",
+                self.loss,
+                self.classes.len()
+            )));
+        }
         let n = data.n_samples();
         let ridge = match (view.ridge, view.mean) {
             (false, _) => Ridge::None,
@@ -337,7 +350,7 @@ impl GlmModel {
         Ok(z.chunks_exact(k)
             .map(|zi| match self.loss {
                 Loss::LeastSquares => zi[0],
-                Loss::Softmax => self.classes[argmax(zi)],
+                _ if k > 1 => self.classes[argmax(zi)],
                 _ => self.classes[usize::from(zi[0] > 0.0)],
             })
             .collect())

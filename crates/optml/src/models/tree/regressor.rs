@@ -56,7 +56,12 @@ impl Regressor {
     pub fn update(&mut self, x: Row<'_>, target: f64, eta: f64) -> f64 {
         let d = self.w.len() - 1;
         let mut norm = 1.0; // the bias: x = 1 = s
+                            // A zero entry carries nothing (a dense row's zeros, as a sparse row's absent ones);
+                            // skipping it also keeps a feature never seen non-zero (scale 0) from dividing 0 by 0.
         x.for_each(|i, v| {
+            if v == 0.0 {
+                return;
+            }
             let a = v.abs();
             if a > self.scale[i] {
                 if self.scale[i] > 0.0 {
@@ -81,7 +86,11 @@ impl Regressor {
             self.grad_sq[i] += g * g;
             w[i] -= rate * g / (self.scale[i] * self.grad_sq[i].sqrt());
         };
-        x.for_each(|i, v| step(i, v, &mut self.w));
+        x.for_each(|i, v| {
+            if v != 0.0 {
+                step(i, v, &mut self.w)
+            }
+        });
         step(d, 1.0, &mut self.w);
         h
     }
