@@ -37,11 +37,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let f = if args.iter().any(|a| a == "--autoencoder") {
         Mlp::autoencoder(&sizes, act, n, &x)?
     } else {
-        let y = read_npy_vector(Path::new(&flag("--labels").ok_or("--labels or --autoencoder")?))?;
+        let y = read_npy_vector(Path::new(
+            &flag("--labels").ok_or("--labels or --autoencoder")?,
+        ))?;
         Mlp::classifier(&sizes, act, n, &x, &y)?
     };
     let num = |name: &str, default: f64| -> Result<f64, Box<dyn std::error::Error>> {
-        Ok(flag(name).map(|v| v.parse()).transpose()?.unwrap_or(default))
+        Ok(flag(name)
+            .map(|v| v.parse())
+            .transpose()?
+            .unwrap_or(default))
     };
     let solver = flag("--solver").ok_or("--solver is required")?;
     let run = Stochastic {

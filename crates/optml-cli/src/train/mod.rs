@@ -182,9 +182,7 @@ impl StochasticArgs {
         if self.clip.is_some() || self.clip_value.is_some() {
             return Err(format!("--clip does not apply to --solver {}", method.name()).into());
         }
-        let mut run = self
-            .run("sgd", seed)?
-            .expect("sgd is a stochastic rule");
+        let mut run = self.run("sgd", seed)?.expect("sgd is a stochastic rule");
         if run.schedule == Schedule::Salsa {
             return Err("--schedule salsa is for the first-order rules".into());
         }

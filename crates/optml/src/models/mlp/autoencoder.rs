@@ -10,7 +10,12 @@ impl Mlp {
     /// (n × d row-major): a regressor whose targets are its inputs, so its gradients,
     /// Hessian-vector and Gauss-Newton products are the regressor's. The sizes must start and
     /// end with d.
-    pub fn autoencoder(sizes: &[usize], activation: Activation, n: usize, x: &[f64]) -> Result<Mlp> {
+    pub fn autoencoder(
+        sizes: &[usize],
+        activation: Activation,
+        n: usize,
+        x: &[f64],
+    ) -> Result<Mlp> {
         if sizes.len() < 3 || sizes.first() != sizes.last() {
             return Err(Error::invalid(format!(
                 "an autoencoder needs a hidden layer and as many outputs as inputs, got {sizes:?}"

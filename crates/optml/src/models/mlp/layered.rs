@@ -117,7 +117,13 @@ impl Layered for Mlp {
         self.output_gradient(&mut pass.out, Some(batch));
         let mut gs = vec![Vec::new(); nl];
         let mut ss = vec![Vec::new(); nl - 1];
-        self.backward(theta, &x, &mut pass, Some(&mut *grad), Some((&mut gs, &mut ss)));
+        self.backward(
+            theta,
+            &x,
+            &mut pass,
+            Some(&mut *grad),
+            Some((&mut gs, &mut ss)),
+        );
         match sampled {
             Some(s) => {
                 // A second backward sweep from the sampled targets' output gradient.
@@ -137,7 +143,8 @@ impl Layered for Mlp {
         let acts = std::mem::take(&mut pass.acts);
         self.recycle(pass);
         let old = std::mem::take(stats);
-        self.pool.give_all(old.inputs.into_iter().skip(1).chain(old.grads));
+        self.pool
+            .give_all(old.inputs.into_iter().skip(1).chain(old.grads));
         *stats = LayerStats {
             rows: m,
             inputs: std::iter::once(x).chain(acts).collect(),

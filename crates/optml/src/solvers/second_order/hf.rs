@@ -122,7 +122,14 @@ pub fn gn_cg(
     products += 1;
     // r = (A + λI)·d + g; φ(d) = ½·dᵀ(r + g).
     let mut r: Vec<f64> = ad.iter().zip(g).map(|(x, y)| x + y).collect();
-    let phi = |d: &[f64], r: &[f64]| 0.5 * d.iter().zip(r).zip(g).map(|((d, r), g)| d * (r + g)).sum::<f64>();
+    let phi = |d: &[f64], r: &[f64]| {
+        0.5 * d
+            .iter()
+            .zip(r)
+            .zip(g)
+            .map(|((d, r), g)| d * (r + g))
+            .sum::<f64>()
+    };
     let mut value = phi(&d, &r);
     if value.is_nan() || value >= 0.0 {
         d.fill(0.0);
@@ -130,7 +137,11 @@ pub fn gn_cg(
         value = 0.0;
     }
     let precond = |r: &[f64], y: &mut [f64]| match m {
-        Some(m) => y.iter_mut().zip(r).zip(m).for_each(|((y, r), m)| *y = r / m),
+        Some(m) => y
+            .iter_mut()
+            .zip(r)
+            .zip(m)
+            .for_each(|((y, r), m)| *y = r / m),
         None => y.copy_from_slice(r),
     };
     let mut y = vec![0.0; n];
@@ -212,14 +223,21 @@ impl HfState {
     ) -> f64 {
         let cfg = self.cfg;
         let mut stats = std::mem::take(&mut self.stats);
-        let f0 = f.value_grad_layers(x, batch, &mut self.grad, Fisher::Empirical, seed, &mut stats);
+        let f0 = f.value_grad_layers(
+            x,
+            batch,
+            &mut self.grad,
+            Fisher::Empirical,
+            seed,
+            &mut stats,
+        );
         if !f0.is_finite() {
             return f0;
         }
-        let diag = (cfg.precondition_power > 0.0)
-            .then(|| self.preconditioner(f, &stats));
+        let diag = (cfg.precondition_power > 0.0).then(|| self.preconditioner(f, &stats));
         self.stats = stats;
-        let c = ((cfg.curvature_fraction * batch.len() as f64).ceil() as usize).clamp(1, batch.len());
+        let c =
+            ((cfg.curvature_fraction * batch.len() as f64).ceil() as usize).clamp(1, batch.len());
         let d0: Vec<f64> = self.prev.iter().map(|v| cfg.warm_start * v).collect();
         let mut run = None;
         let (g, lambda) = (&self.grad, self.lambda);
@@ -249,7 +267,11 @@ impl HfState {
         let (it, d) = (&run.kept[best].0, &run.kept[best].1);
         // Undamped model value q(d) = φ(d) − ½λ‖d‖².
         let q = run.values[*it] - 0.5 * lambda * dot(d, d);
-        let rho = if q < 0.0 { (f_best - f0) / q } else { f64::NEG_INFINITY };
+        let rho = if q < 0.0 {
+            (f_best - f0) / q
+        } else {
+            f64::NEG_INFINITY
+        };
         if rho < 0.25 {
             self.lambda *= 1.5;
         } else if rho > 0.75 {
@@ -262,7 +284,11 @@ impl HfState {
         let mut accepted = None;
         if slope < 0.0 {
             for _ in 0..40 {
-                let ft = if t == 1.0 { f_best } else { eval(d, t, &mut trial) };
+                let ft = if t == 1.0 {
+                    f_best
+                } else {
+                    eval(d, t, &mut trial)
+                };
                 if ft.is_finite() && ft <= f0 + 1e-2 * t * slope {
                     accepted = Some(t);
                     break;
@@ -287,7 +313,10 @@ impl HfState {
         let m = stats.rows as f64;
         for (l, layer) in f.dense_layers().iter().enumerate() {
             let (din, dout) = (layer.inputs, layer.outputs);
-            for (a, g) in stats.inputs[l].chunks_exact(din).zip(stats.grads[l].chunks_exact(dout)) {
+            for (a, g) in stats.inputs[l]
+                .chunks_exact(din)
+                .zip(stats.grads[l].chunks_exact(dout))
+            {
                 for (i, gi) in g.iter().enumerate() {
                     let g2 = gi * gi;
                     let row = layer.offset + i * din;

@@ -9,10 +9,11 @@
 //! factored Tikhonov damping of §6.3: π = √((tr A/dim A)/(tr G/dim G)),
 //! (A + π√λ·I)⁻¹ and (G + √λ/π·I)⁻¹ (Cholesky, faer). The step preconditions each layer's
 //! gradient U = (G + √λ/π·I)⁻¹·∇Ŵ·(A + π√λ·I)⁻¹ — the inverse of the damped Kronecker block
-//! applied to vec(∇Ŵ) — and moves with heavy-ball momentum: v ← μ·v + U, θ ← θ − η·v.
+//! applied to vec(∇Ŵ) — scales it by the KL trust region of Ba, Grosse & Martens 2017 (ν
+//! below), and moves with heavy-ball momentum: v ← μ·v + ν·U, θ ← θ − η·v.
 //! Defaults follow kfac-jax (`curvature_ema` 0.95, `inverse_update_period` 5).
 
-use faer::{Accum, Mat, MatRef};
+use faer::{Accum, Mat, MatMut, MatRef};
 
 use super::{layer_factors, DenseLayer, Fisher, LayerStats, Layered};
 use crate::error::{Error, Result};
@@ -30,6 +31,10 @@ pub struct Kfac {
     /// μ of the heavy-ball momentum (0: none).
     pub momentum: f64,
     pub fisher: Fisher,
+    /// κ of the trust region on the predicted change of the model's output distribution
+    /// (Ba, Grosse & Martens 2017): the direction u is scaled by
+    /// ν = min(1, √(κ/(η²·uᵀg))), so that η²·uᵀF̂u ≤ κ. `None`: no scaling.
+    pub kl_clip: Option<f64>,
 }
 
 impl Default for Kfac {
@@ -40,6 +45,7 @@ impl Default for Kfac {
             inverse_every: 5,
             momentum: 0.9,
             fisher: Fisher::True,
+            kl_clip: Some(1e-3),
         }
     }
 }
@@ -67,6 +73,13 @@ impl Kfac {
         }
         if self.inverse_every == 0 {
             return Err(Error::invalid("the inverse refresh period must be ≥ 1"));
+        }
+        if let Some(k) = self.kl_clip {
+            if !(k.is_finite() && k > 0.0) {
+                return Err(Error::invalid(format!(
+                    "the K-FAC KL clip must be finite and > 0, got {k}"
+                )));
+            }
         }
         Ok(KfacState {
             cfg: *self,
@@ -152,29 +165,35 @@ impl KfacState {
         u.copy_from_slice(g);
         for (l, layer) in self.layers.iter().enumerate() {
             let (din, dout) = (layer.inputs, layer.outputs);
-            let gw = Mat::from_fn(dout, din + 1, |i, j| g[layer.index(i, j)]);
-            let mut t = Mat::<f64>::zeros(dout, din + 1);
+            let w = din + 1;
+            // ∇Ŵ = [∇W | ∇b], row-major.
+            let mut gw = vec![0.0; dout * w];
+            let (gw_w, gb) = g[layer.offset..layer.bias() + dout].split_at(din * dout);
+            for ((row, src), b) in gw.chunks_exact_mut(w).zip(gw_w.chunks_exact(din)).zip(gb) {
+                row[..din].copy_from_slice(src);
+                row[din] = *b;
+            }
+            let mut t = Mat::<f64>::zeros(dout, w);
             matmul(
                 t.as_mut(),
                 Accum::Replace,
                 self.g_inv[l].as_ref(),
-                gw.as_ref(),
+                MatRef::from_row_major_slice(&gw, dout, w),
                 1.0,
                 par(),
             );
-            let mut r = Mat::<f64>::zeros(dout, din + 1);
             matmul(
-                r.as_mut(),
+                MatMut::from_row_major_slice_mut(&mut gw, dout, w),
                 Accum::Replace,
                 t.as_ref(),
                 self.a_inv[l].as_ref(),
                 1.0,
                 par(),
             );
-            for i in 0..dout {
-                for j in 0..=din {
-                    u[layer.index(i, j)] = r[(i, j)];
-                }
+            let (uw, ub) = u[layer.offset..layer.bias() + dout].split_at_mut(din * dout);
+            for ((row, dst), b) in gw.chunks_exact(w).zip(uw.chunks_exact_mut(din)).zip(ub) {
+                dst.copy_from_slice(&row[..din]);
+                *b = row[din];
             }
         }
     }
@@ -199,6 +218,13 @@ impl KfacState {
         self.steps += 1;
         let mut dir = std::mem::take(&mut self.dir);
         self.precondition(&self.grad, &mut dir);
+        if let Some(kappa) = self.cfg.kl_clip {
+            let ug = crate::linalg::dot(&dir, &self.grad);
+            if ug > 0.0 {
+                let nu = (kappa / (lr * lr * ug)).sqrt().min(1.0);
+                dir.iter_mut().for_each(|v| *v *= nu);
+            }
+        }
         let mu = self.cfg.momentum;
         for ((v, d), xi) in self.velocity.iter_mut().zip(&dir).zip(x.iter_mut()) {
             *v = mu * *v + d;
@@ -212,8 +238,9 @@ impl KfacState {
 /// m ← ε·m + (1−ε)·b.
 fn blend(m: &mut Mat<f64>, b: &Mat<f64>, eps: f64) {
     for j in 0..m.ncols() {
-        for i in 0..m.nrows() {
-            m[(i, j)] = eps * m[(i, j)] + (1.0 - eps) * b[(i, j)];
+        let bj = b.col_as_slice(j);
+        for (v, w) in m.col_as_slice_mut(j).iter_mut().zip(bj) {
+            *v = eps * *v + (1.0 - eps) * w;
         }
     }
 }

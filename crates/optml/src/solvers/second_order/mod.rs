@@ -345,23 +345,29 @@ pub(crate) fn layer_factors(
     use faer::{Accum, Mat, MatRef};
     let m = stats.rows;
     let (din, dout) = (layer.inputs, layer.outputs);
-    let mut abar = Mat::<f64>::zeros(m, din + 1);
-    for (i, row) in stats.inputs[l].chunks_exact(din).enumerate() {
-        for (j, v) in row.iter().enumerate() {
-            abar[(i, j)] = *v;
-        }
-        abar[(i, din)] = 1.0;
-    }
     let inv = 1.0 / m as f64;
+    // āāᵀ/m = [aᵀa/m, aᵀ1/m; 1ᵀa/m, 1].
+    let inputs = MatRef::from_row_major_slice(&stats.inputs[l], m, din);
     let mut a = Mat::<f64>::zeros(din + 1, din + 1);
     matmul(
-        a.as_mut(),
+        a.as_mut().submatrix_mut(0, 0, din, din),
         Accum::Replace,
-        abar.transpose(),
-        abar.as_ref(),
+        inputs.transpose(),
+        inputs,
         inv,
         par(),
     );
+    let mut mean = vec![0.0; din];
+    for row in stats.inputs[l].chunks_exact(din) {
+        for (s, v) in mean.iter_mut().zip(row) {
+            *s += v;
+        }
+    }
+    for (j, s) in mean.iter().enumerate() {
+        a[(din, j)] = s * inv;
+        a[(j, din)] = s * inv;
+    }
+    a[(din, din)] = 1.0;
     let g = MatRef::from_row_major_slice(&stats.grads[l], m, dout);
     let mut gg = Mat::<f64>::zeros(dout, dout);
     matmul(gg.as_mut(), Accum::Replace, g.transpose(), g, inv, par());

@@ -12,7 +12,7 @@
 //! `distributed_shampoo` (β₁ 0.9, β₂ 0.999, ε 1e-6, start_preconditioning_step 5 — here 10 —,
 //! SGD grafting, Nesterov).
 
-use faer::{Accum, Mat, MatRef};
+use faer::{Accum, Mat, MatMut, MatRef};
 
 use super::{DenseLayer, Layered};
 use crate::error::{Error, Result};
@@ -67,7 +67,8 @@ impl Shampoo {
             )));
         }
         let beta2_ok = |b: f64| b > 0.0 && b <= 1.0;
-        if !beta2_ok(self.beta2) || matches!(self.graft, Graft::Adam { beta2 } if !(beta2_ok(beta2) && beta2 < 1.0))
+        if !beta2_ok(self.beta2)
+            || matches!(self.graft, Graft::Adam { beta2 } if !(beta2_ok(beta2) && beta2 < 1.0))
         {
             return Err(Error::invalid("Shampoo's β₂ must be in (0, 1]"));
         }
@@ -149,8 +150,22 @@ impl ShampooState {
             let gw = MatRef::from_row_major_slice(&g[span.clone()], m, n);
             scale_in_place(&mut self.l[k], keep);
             scale_in_place(&mut self.r[k], keep);
-            matmul(self.l[k].as_mut(), Accum::Add, gw, gw.transpose(), add, par());
-            matmul(self.r[k].as_mut(), Accum::Add, gw.transpose(), gw, add, par());
+            matmul(
+                self.l[k].as_mut(),
+                Accum::Add,
+                gw,
+                gw.transpose(),
+                add,
+                par(),
+            );
+            matmul(
+                self.r[k].as_mut(),
+                Accum::Add,
+                gw.transpose(),
+                gw,
+                add,
+                par(),
+            );
             if refresh {
                 self.l_root[k] = inverse_root(&self.l[k], 4.0, cfg.epsilon)?;
                 self.r_root[k] = inverse_root(&self.r[k], 4.0, cfg.epsilon)?;
@@ -159,17 +174,27 @@ impl ShampooState {
                 continue;
             }
             let mut t1 = Mat::<f64>::zeros(m, n);
-            matmul(t1.as_mut(), Accum::Replace, self.l_root[k].as_ref(), gw, 1.0, par());
-            let mut p = Mat::<f64>::zeros(m, n);
-            matmul(p.as_mut(), Accum::Replace, t1.as_ref(), self.r_root[k].as_ref(), 1.0, par());
+            matmul(
+                t1.as_mut(),
+                Accum::Replace,
+                self.l_root[k].as_ref(),
+                gw,
+                1.0,
+                par(),
+            );
             let target = norm(&graft[span.clone()]);
-            let pn = p.norm_l2();
+            let p = &mut graft[span];
+            matmul(
+                MatMut::from_row_major_slice_mut(p, m, n),
+                Accum::Replace,
+                t1.as_ref(),
+                self.r_root[k].as_ref(),
+                1.0,
+                par(),
+            );
+            let pn = norm(p);
             let s = if pn > 0.0 { target / pn } else { 0.0 };
-            for i in 0..m {
-                for j in 0..n {
-                    graft[layer.offset + i * n + j] = s * p[(i, j)];
-                }
-            }
+            p.iter_mut().for_each(|v| *v *= s);
         }
         let mu = cfg.beta1;
         for ((mi, ui), di) in self.m.iter_mut().zip(u.iter_mut()).zip(graft.iter()) {
@@ -180,7 +205,13 @@ impl ShampooState {
     }
 
     /// One step on `batch`: θ ← θ − η·u. Returns f_B at the start (NaN if a root failed).
-    pub fn step<F: Layered + ?Sized>(&mut self, f: &F, x: &mut [f64], batch: &[usize], lr: f64) -> f64 {
+    pub fn step<F: Layered + ?Sized>(
+        &mut self,
+        f: &F,
+        x: &mut [f64],
+        batch: &[usize],
+        lr: f64,
+    ) -> f64 {
         let mut grad = std::mem::take(&mut self.grad);
         let f0 = f.value_grad_batch(x, batch, &mut grad);
         let mut u = vec![0.0; x.len()];
@@ -202,9 +233,7 @@ fn scale_in_place(m: &mut Mat<f64>, s: f64) {
         return;
     }
     for j in 0..m.ncols() {
-        for i in 0..m.nrows() {
-            m[(i, j)] *= s;
-        }
+        m.col_as_slice_mut(j).iter_mut().for_each(|v| *v *= s);
     }
 }
 
@@ -232,4 +261,3 @@ pub fn inverse_root(m: &Mat<f64>, p: f64, epsilon: f64) -> Result<Mat<f64>> {
     );
     Ok(out)
 }
-
