@@ -40,7 +40,7 @@ pub struct Kfac {
 impl Default for Kfac {
     fn default() -> Self {
         Kfac {
-            damping: 1e-3,
+            damping: 1e-2,
             decay: 0.95,
             inverse_every: 5,
             momentum: 0.9,
