@@ -12,7 +12,7 @@ use optml::solvers::second_order::{
     SecondOrder, Shampoo,
 };
 use optml::solvers::stochastic::{Layout, Stochastic};
-use optml::{FiniteSum, LinearOperator, Objective};
+use optml::{FiniteSum, Objective};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
