@@ -581,6 +581,13 @@ fn mlps() {
         .counts_passes()
         .hessian()
         .batches();
+    let (x, _) = mlp_data(2, false);
+    let f = Mlp::autoencoder(&[4, 3, 2, 3, 4], Activation::Sigmoid, 24, &x).unwrap();
+    let theta = f.init(4);
+    Check::new("Mlp autoencoder 4-3-2-3-4", &f, &theta)
+        .counts_passes()
+        .hessian()
+        .batches();
     // One layer: the outputs are linear in θ, so the Gauss-Newton matrix is the Hessian.
     let (x, y) = mlp_data(3, true);
     let f = Mlp::classifier(&[4, 3], Activation::Tanh, 24, &x, &y)

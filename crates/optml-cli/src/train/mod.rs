@@ -10,6 +10,7 @@ use clap::Args as ClapArgs;
 use optml::fit::{fit_glm, Choice};
 use optml::models::glm::{GlmSpec, Loss, Ridge};
 use optml::monitor::{Both, Trace};
+use optml::solvers::second_order::{Method as SecondOrderMethod, SecondOrder};
 use optml::solvers::stochastic::{Clip, Rule, Schedule, Stochastic};
 
 use crate::args::{heading, DataArgs, GradientStop, MlpArgs, PenaltyArgs, Quiet, Seed, Threads};
@@ -30,7 +31,8 @@ use mlp::Job;
   optml train X.npy --labels y.npy --arch 64-32-10 --act tanh --solver newton-cg --params-out p.npy
   optml train X.npy --labels y.npy --arch 784-256-10 --act relu --solver adam --epochs 30 \
       --batch-size 64 --lr 1e-3 --validation 0.1 --model mlp.json --trace t.csv --plot curves.svg
-  optml train X.npy --labels y.npy --arch 64-128-10 --solver salsa --schedule salsa --epochs 40")]
+  optml train X.npy --labels y.npy --arch 64-128-10 --solver salsa --schedule salsa --epochs 40
+  optml train X.npy --labels y.npy --arch 64-128-10 --solver kfac --epochs 10 --batch-size 128")]
 #[command(mut_arg("seed", |a| a
     .help("MLP: seed of the initial parameters (uniform in ±1/√fan_in)")
     .requires("arch")
@@ -54,7 +56,8 @@ pub struct Args {
     /// subsampled-newton, bound (softmax), ... (any name of `optml::solvers::Method`); with --l1:
     /// prox-newton, fista, prox-grad. With --arch, by mini-batches: sgd, momentum, nesterov,
     /// qhm, adagrad, rmsprop, adam, adamw, novograd, nsgd, clipped, eg, salsa (--epochs picks
-    /// the stochastic one where a name is both).
+    /// the stochastic one where a name is both); second order by mini-batches: kfac, shampoo,
+    /// hf (Hessian-free).
     #[arg(long, default_value = "auto")]
     pub solver: String,
     #[command(flatten)]
@@ -171,6 +174,26 @@ impl StochasticArgs {
     }
 }
 
+impl StochasticArgs {
+    /// The second-order run the flags describe: the epochs, batches, schedule, decay and split
+    /// of a stochastic run (default step size 1 for Hessian-free, whose steps are Newton steps
+    /// under a line search; 0.1 for K-FAC and Shampoo). Clipping does not apply.
+    fn second_order(&self, method: SecondOrderMethod, seed: u64) -> CliResult<SecondOrder> {
+        if self.clip.is_some() || self.clip_value.is_some() {
+            return Err(format!("--clip does not apply to --solver {}", method.name()).into());
+        }
+        let mut run = self.run("sgd", seed)?.expect("sgd is a stochastic rule");
+        if run.schedule == Schedule::Salsa {
+            return Err("--schedule salsa is for the first-order rules".into());
+        }
+        run.lr = self.lr.unwrap_or(match method {
+            SecondOrderMethod::HessianFree(_) => 1.0,
+            _ => 0.1,
+        });
+        Ok(SecondOrder { method, run })
+    }
+}
+
 impl Args {
     fn outputs(&self) -> RunOutputs<'_> {
         RunOutputs {
@@ -188,12 +211,29 @@ pub fn run(args: Args) -> CliResult {
             return Err("--l1 applies to linear models; an MLP (--arch) takes --l2".into());
         }
         if let Some(spec) = args.mlp.spec(args.seed.value)? {
+            if let Ok(method) = SecondOrderMethod::parse(&args.solver) {
+                let data = args.data.load(args.quiet.on)?;
+                let run = args.sgd.second_order(method, args.seed.value)?;
+                return stochastic::run(&stochastic::Job {
+                    data: &data,
+                    spec,
+                    run: run.run,
+                    method: Some(run.method),
+                    solver: &args.solver,
+                    params_out: args.params_out.as_deref(),
+                    model: args.model.as_deref(),
+                    trace: args.trace.as_deref(),
+                    plot: args.plot.as_deref(),
+                    quiet: args.quiet.on,
+                });
+            }
             if let Some(run) = args.sgd.run(&args.solver, args.seed.value)? {
                 let data = args.data.load(args.quiet.on)?;
                 return stochastic::run(&stochastic::Job {
                     data: &data,
                     spec,
                     run,
+                    method: None,
                     solver: &args.solver,
                     params_out: args.params_out.as_deref(),
                     model: args.model.as_deref(),

@@ -6,8 +6,9 @@ use std::io::Write;
 use std::path::Path;
 
 use optml::data::Dataset;
-use optml::fit::fit_mlp_stochastic;
+use optml::fit::{fit_mlp_second_order, fit_mlp_stochastic};
 use optml::models::mlp::MlpSpec;
+use optml::solvers::second_order::{Method, SecondOrder};
 use optml::solvers::stochastic::{EpochRecord, Stochastic, Training};
 
 use crate::args::write_params;
@@ -20,6 +21,8 @@ pub struct Job<'a> {
     pub data: &'a Dataset,
     pub spec: MlpSpec,
     pub run: Stochastic,
+    /// A second-order method run with `run`'s epochs and batches instead of its rule.
+    pub method: Option<Method>,
     /// The solver's name as given.
     pub solver: &'a str,
     pub params_out: Option<&'a Path>,
@@ -31,7 +34,16 @@ pub struct Job<'a> {
 
 pub fn run(job: &Job<'_>) -> CliResult {
     let mut bar = EpochBar::new(job.run.epochs, job.quiet);
-    let fitted = fit_mlp_stochastic(job.data, &job.spec, &job.run, &mut bar);
+    let fitted = match job.method {
+        Some(method) => {
+            let run = SecondOrder {
+                method,
+                run: job.run,
+            };
+            fit_mlp_second_order(job.data, &job.spec, &run, &mut bar)
+        }
+        None => fit_mlp_stochastic(job.data, &job.spec, &job.run, &mut bar),
+    };
     bar.finish();
     let (model, training) = fitted?;
     if !job.quiet {
@@ -61,7 +73,12 @@ pub fn run(job: &Job<'_>) -> CliResult {
 
 fn print_summary(job: &Job<'_>, t: &Training) {
     let last = t.records.last().expect("the start is recorded");
-    println!("solver            {} (stochastic)", job.solver);
+    let kind = if job.method.is_some() {
+        "second order, mini-batches"
+    } else {
+        "stochastic"
+    };
+    println!("solver            {} ({kind})", job.solver);
     println!(
         "epochs            {}{}",
         last.epoch,

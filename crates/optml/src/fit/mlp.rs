@@ -5,6 +5,7 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::models::mlp::{MlpModel, MlpSpec, WithGaussNewton, MLP_FORMAT_VERSION};
 use crate::monitor::Monitor;
+use crate::solvers::second_order::SecondOrder;
 use crate::solvers::stochastic::{Layout, Stochastic, Training};
 use crate::solvers::{Method, Report, Stop};
 
@@ -96,6 +97,27 @@ pub fn fit_mlp_stochastic<M: Monitor + ?Sized>(
     let training = run.minimize(&mlp, &mut theta, &layout, monitor)?;
     let model = model_of(spec, theta);
     Ok((model, training))
+}
+
+/// Trains `spec` on `data` from its seeded start θ₀ by a second-order method on mini-batches
+/// ([`SecondOrder`]: K-FAC, Shampoo or Hessian-free), with the same records as
+/// [`fit_mlp_stochastic`].
+pub fn fit_mlp_second_order<M: Monitor + ?Sized>(
+    data: &Dataset,
+    spec: &MlpSpec,
+    run: &SecondOrder,
+    monitor: &mut M,
+) -> Result<(MlpModel, Training)> {
+    let mlp = spec.objective(data)?;
+    let mut theta = mlp.init(spec.seed);
+    let accuracy = |th: &[f64], rows: &[usize]| mlp.accuracy(th, rows).unwrap_or(f64::NAN);
+    let classifier = mlp.accuracy(&theta, &[0]).is_some();
+    let layout = Layout {
+        groups: mlp.groups(),
+        accuracy: if classifier { Some(&accuracy) } else { None },
+    };
+    let training = run.minimize(&mlp, &mut theta, &layout, monitor)?;
+    Ok((model_of(spec, theta), training))
 }
 
 /// The model file of `spec` at parameters θ.

@@ -15,6 +15,7 @@
 //! | majorization | [`BoundMajorization`] on a [`QuadraticBound`] |
 //! | least squares | [`least_squares`]: Gauss–Newton, Levenberg–Marquardt, sketched Gauss–Newton |
 //! | stochastic | [`stochastic`]: mini-batch training of any finite sum (SGD, momentum, Adam, NovoGrad, EG, SALSA, …) |
+//! | second order on mini-batches | [`second_order`]: K-FAC, Shampoo, Hessian-free for layered models ([`second_order::Layered`]) |
 //!
 //! [`line_search`] holds the Armijo and strong-Wolfe searches they share; [`Stop`] says when a
 //! run ends and [`Report`] what it did.
@@ -31,6 +32,7 @@ mod newton;
 mod quasi_newton;
 mod report;
 mod saddle;
+pub mod second_order;
 pub mod stochastic;
 mod stop;
 

@@ -27,7 +27,9 @@
 //! ```
 
 mod activation;
+mod autoencoder;
 mod curvature;
+mod layered;
 mod model;
 mod pool;
 mod symmetry;

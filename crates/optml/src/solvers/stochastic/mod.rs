@@ -123,7 +123,7 @@ pub struct Training {
 }
 
 impl Stochastic {
-    fn validate(&self, n: usize) -> Result<()> {
+    pub(crate) fn validate(&self, n: usize) -> Result<()> {
         if self.epochs == 0 {
             return Err(Error::invalid("the number of epochs must be ≥ 1"));
         }

@@ -1,0 +1,375 @@
+//! Second-order training of layered models on mini-batches: K-FAC (Martens & Grosse 2015),
+//! Shampoo (Gupta, Koren & Singer 2018; Anil et al. 2020) and Hessian-free Gauss-Newton-CG
+//! (Martens 2010).
+//!
+//! These methods need more of a model than a [`FiniteSum`]: its dense layers' places in θ, each
+//! layer's inputs aₗ and back-propagated pre-activation gradients gₗ = ∂ℓᵢ/∂zₗ per example
+//! (K-FAC's Kronecker factors E[aaᵀ] and E[ggᵀ]), and Gauss-Newton products on a batch
+//! (Hessian-free). A model offers them through [`Layered`]; the solvers never name it.
+//!
+//! One driver, [`SecondOrder::minimize`], runs the epochs: the split, the seeded shuffles and
+//! the mini-batches, the step-size [`Schedule`](super::stochastic::Schedule) and the decoupled
+//! weight decay of a [`Stochastic`] run, and one [`EpochRecord`] per epoch on the same scale as
+//! the first-order rules, so the two families compare epoch for epoch.
+
+mod hf;
+mod kfac;
+mod shampoo;
+
+pub use hf::{gn_cg, CgRun, HessianFree};
+pub use kfac::{Kfac, KfacState};
+pub use shampoo::{inverse_root, Graft, Shampoo, ShampooState};
+
+use std::time::Instant;
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::stochastic::{EpochRecord, Layout, Stochastic, Training};
+use crate::error::{Error, Result};
+use crate::linalg::norm;
+use crate::monitor::{IterInfo, Monitor};
+use crate::objective::{FiniteSum, LinearOperator};
+
+/// One dense layer z = W·a + b inside θ: W (`outputs` × `inputs`, row-major) starts at
+/// `offset`, b (`outputs` values) follows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DenseLayer {
+    pub inputs: usize,
+    pub outputs: usize,
+    pub offset: usize,
+}
+
+impl DenseLayer {
+    /// Where b starts in θ.
+    pub fn bias(&self) -> usize {
+        self.offset + self.inputs * self.outputs
+    }
+    /// The index in θ of entry (i, j) of Ŵ = [W | b] (j = `inputs`: the bias).
+    pub fn index(&self, i: usize, j: usize) -> usize {
+        if j < self.inputs {
+            self.offset + i * self.inputs + j
+        } else {
+            self.bias() + i
+        }
+    }
+}
+
+/// Which targets the per-layer gradients gₗ back-propagate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fisher {
+    /// Targets drawn from the model's predictive distribution ŷ ~ p(y | x; θ), one per example:
+    /// E[ggᵀ] is then the true Fisher's factor (for the canonical losses, the Gauss-Newton
+    /// matrix's).
+    True,
+    /// The data's own targets: the empirical Fisher (Kunstner, Hennig & Balles 2019 on why it
+    /// can mislead).
+    Empirical,
+}
+
+/// Per-layer statistics of a batch of m examples, filled by [`Layered::value_grad_layers`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LayerStats {
+    /// m.
+    pub rows: usize,
+    /// Per layer: its inputs aₗ₋₁ (m × inputs, row-major).
+    pub inputs: Vec<Vec<f64>>,
+    /// Per layer: gₗ = ∂ℓᵢ/∂zₗ for each example i (m × outputs, row-major), on the scale of one
+    /// example's loss (not divided by m).
+    pub grads: Vec<Vec<f64>>,
+}
+
+/// A model made of dense layers that exposes what the second-order trainers need.
+pub trait Layered: FiniteSum {
+    /// The dense layers, input side first.
+    fn dense_layers(&self) -> Vec<DenseLayer>;
+    /// As [`FiniteSum::value_grad_batch`] (value and gradient of f_B), and fills `stats` with
+    /// each layer's inputs and per-example pre-activation gradients for the targets `fisher`
+    /// asks for (sampled under `seed` for [`Fisher::True`]).
+    fn value_grad_layers(
+        &self,
+        x: &[f64],
+        batch: &[usize],
+        grad: &mut [f64],
+        fisher: Fisher,
+        seed: u64,
+        stats: &mut LayerStats,
+    ) -> f64;
+    /// Runs `work` with the Gauss-Newton matrix of f_B at x (the scale of
+    /// [`FiniteSum::value_grad_batch`], penalty included).
+    fn gauss_newton_batch(
+        &self,
+        x: &[f64],
+        batch: &[usize],
+        work: &mut dyn FnMut(&dyn LinearOperator),
+    );
+}
+
+/// Which second-order method, with its constants.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Method {
+    Kfac(Kfac),
+    Shampoo(Shampoo),
+    HessianFree(HessianFree),
+}
+
+impl Method {
+    pub const NAMES: [&'static str; 3] = ["kfac", "shampoo", "hf"];
+
+    /// The method a name picks, with its default constants.
+    pub fn parse(name: &str) -> Result<Method> {
+        Ok(match name {
+            "kfac" | "k-fac" => Method::Kfac(Kfac::default()),
+            "shampoo" => Method::Shampoo(Shampoo::default()),
+            "hf" | "hessian-free" => Method::HessianFree(HessianFree::default()),
+            _ => {
+                return Err(Error::invalid(format!(
+                    "unknown second-order method '{name}': use one of {}",
+                    Method::NAMES.join(", ")
+                )))
+            }
+        })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::Kfac(_) => "kfac",
+            Method::Shampoo(_) => "shampoo",
+            Method::HessianFree(_) => "hf",
+        }
+    }
+}
+
+/// A second-order training run: the method, and the epochs, batches, step size, schedule,
+/// weight decay, validation split and seed of `run` (its `rule` and `clip` are not used; a SALSA
+/// schedule is refused).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SecondOrder {
+    pub method: Method,
+    pub run: Stochastic,
+}
+
+/// The state of one method across steps.
+enum State {
+    Kfac(KfacState),
+    Shampoo(ShampooState),
+    Hf(hf::HfState),
+}
+
+impl SecondOrder {
+    /// Trains `x` in place on `f` and returns the per-epoch records (as
+    /// [`Stochastic::minimize`]: the monitor sees one [`IterInfo`] per epoch and may stop the
+    /// run; with `patience`, x ends at the best point on validation).
+    pub fn minimize<F: Layered + ?Sized, M: Monitor + ?Sized>(
+        &self,
+        f: &F,
+        x: &mut [f64],
+        layout: &Layout<'_>,
+        monitor: &mut M,
+    ) -> Result<Training> {
+        let run = &self.run;
+        if run.schedule == super::stochastic::Schedule::Salsa {
+            return Err(Error::invalid(
+                "the SALSA schedule is for the first-order rules only",
+            ));
+        }
+        if x.len() != f.dim() {
+            return Err(Error::invalid(format!(
+                "x has {} entries, the objective {}",
+                x.len(),
+                f.dim()
+            )));
+        }
+        // The stochastic driver's own checks: epochs, batch, step size, decay, split.
+        run.validate(f.n_terms())?;
+        let layers = f.dense_layers();
+        check_layers(&layers, f.dim())?;
+        let mut state = match self.method {
+            Method::Kfac(k) => State::Kfac(k.init(&layers, f.dim())?),
+            Method::Shampoo(s) => State::Shampoo(s.init(&layers, f.dim())?),
+            Method::HessianFree(h) => State::Hf(h.init(f.dim())?),
+        };
+        let n = f.n_terms();
+        let (mut train, val) = run.split(n);
+        let per_epoch = train.len().div_ceil(run.batch_size);
+        let total = per_epoch * run.epochs;
+        let mut rng = ChaCha8Rng::seed_from_u64(run.seed);
+        let mut scratch = vec![0.0; f.dim()];
+        let mut train_eval = train.clone();
+        train_eval.sort_unstable();
+        let evaluate = |x: &[f64], epoch, seconds, passes, lr, scratch: &mut [f64]| {
+            let train_loss = f.value_grad_batch(x, &train_eval, scratch);
+            let grad_norm = norm(scratch);
+            let (val_loss, val_accuracy) = if val.is_empty() {
+                (None, None)
+            } else {
+                let v = f.value_grad_batch(x, &val, scratch);
+                (Some(v), layout.accuracy.map(|a| a(x, &val)))
+            };
+            EpochRecord {
+                epoch,
+                seconds,
+                passes,
+                lr,
+                train_loss,
+                grad_norm,
+                train_accuracy: layout.accuracy.map(|a| a(x, &train_eval)),
+                val_loss,
+                val_accuracy,
+            }
+        };
+        let passes0 = f.passes();
+        let mut eval_passes = 0.0;
+        let mut records = vec![evaluate(x, 0, 0.0, 0.0, run.lr, &mut scratch)];
+        eval_passes += f.passes() - passes0;
+        let first = records[0];
+        if !first.train_loss.is_finite() {
+            return Err(Error::NonFinite(format!(
+                "the loss at the start is {}",
+                first.train_loss
+            )));
+        }
+        monitor.observe(&info(&first));
+        let mut best = (first.val_loss.unwrap_or(f64::INFINITY), 0, x.to_vec());
+        let (mut step, mut seconds, mut lr) = (0usize, 0.0, run.lr);
+        let mut stopped_early = false;
+        let scale = n as f64 / train.len() as f64;
+        for epoch in 0..run.epochs {
+            let clock = Instant::now();
+            train.shuffle(&mut rng);
+            for batch in train.chunks(run.batch_size) {
+                lr = run.schedule.at(run.lr, step, total, epoch);
+                let seed = run.seed ^ (step as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                let f0 = match &mut state {
+                    State::Kfac(s) => s.step(f, x, batch, lr, seed),
+                    State::Shampoo(s) => s.step(f, x, batch, lr),
+                    State::Hf(s) => s.step(f, x, batch, lr, seed),
+                };
+                if !f0.is_finite() || x.iter().any(|v| !v.is_finite()) {
+                    return Err(Error::NonFinite(format!(
+                        "{} left a non-finite loss or parameter at step {step} (epoch {}): \
+                         lower the step size or raise the damping",
+                        self.method.name(),
+                        epoch + 1
+                    )));
+                }
+                if run.weight_decay > 0.0 {
+                    let s = 1.0 - lr * run.weight_decay;
+                    x.iter_mut().for_each(|v| *v *= s);
+                }
+                step += 1;
+            }
+            seconds += clock.elapsed().as_secs_f64();
+            let before = f.passes();
+            // Passes over the training terms by the steps (evaluations not counted).
+            let passes = (before - passes0 - eval_passes) * scale;
+            let record = evaluate(x, epoch + 1, seconds, passes, lr, &mut scratch);
+            eval_passes += f.passes() - before;
+            if !record.train_loss.is_finite() {
+                return Err(Error::NonFinite(format!(
+                    "the training loss after epoch {} is {}",
+                    epoch + 1,
+                    record.train_loss
+                )));
+            }
+            records.push(record);
+            let go_on = monitor.observe(&info(&record));
+            if let Some(v) = record.val_loss {
+                if v < best.0 {
+                    best = (v, epoch + 1, x.to_vec());
+                }
+            }
+            if let Some(p) = run.patience {
+                if epoch + 1 - best.1 >= p {
+                    stopped_early = true;
+                    break;
+                }
+            }
+            if !go_on {
+                break;
+            }
+        }
+        let best_epoch = if run.patience.is_some() {
+            x.copy_from_slice(&best.2);
+            best.1
+        } else {
+            records.last().map_or(0, |r| r.epoch)
+        };
+        Ok(Training {
+            records,
+            best_epoch,
+            stopped_early,
+            steps: step,
+            drops: 0,
+        })
+    }
+}
+
+/// The layers must tile disjoint ranges inside θ.
+fn check_layers(layers: &[DenseLayer], dim: usize) -> Result<()> {
+    if layers.is_empty() {
+        return Err(Error::invalid("the model has no dense layers"));
+    }
+    for l in layers {
+        let end = l.offset + (l.inputs + 1) * l.outputs;
+        if l.inputs == 0 || l.outputs == 0 || end > dim {
+            return Err(Error::invalid(format!(
+                "a dense layer {}×{} at {} does not fit in {dim} parameters",
+                l.outputs, l.inputs, l.offset
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// What the monitor sees of an epoch.
+fn info(r: &EpochRecord) -> IterInfo {
+    IterInfo {
+        iter: r.epoch,
+        seconds: r.seconds,
+        passes: r.passes,
+        f: r.train_loss,
+        grad_norm: r.grad_norm,
+    }
+}
+
+/// `(in+1) × (in+1)` matrix āᵀā/m of the inputs with a 1 appended (the bias), and the
+/// `out × out` matrix gᵀg/m, for one layer of a batch.
+pub(crate) fn layer_factors(
+    layer: &DenseLayer,
+    stats: &LayerStats,
+    l: usize,
+) -> (faer::Mat<f64>, faer::Mat<f64>) {
+    use crate::linalg::{matmul, par};
+    use faer::{Accum, Mat, MatRef};
+    let m = stats.rows;
+    let (din, dout) = (layer.inputs, layer.outputs);
+    let inv = 1.0 / m as f64;
+    // āāᵀ/m = [aᵀa/m, aᵀ1/m; 1ᵀa/m, 1].
+    let inputs = MatRef::from_row_major_slice(&stats.inputs[l], m, din);
+    let mut a = Mat::<f64>::zeros(din + 1, din + 1);
+    matmul(
+        a.as_mut().submatrix_mut(0, 0, din, din),
+        Accum::Replace,
+        inputs.transpose(),
+        inputs,
+        inv,
+        par(),
+    );
+    let mut mean = vec![0.0; din];
+    for row in stats.inputs[l].chunks_exact(din) {
+        for (s, v) in mean.iter_mut().zip(row) {
+            *s += v;
+        }
+    }
+    for (j, s) in mean.iter().enumerate() {
+        a[(din, j)] = s * inv;
+        a[(j, din)] = s * inv;
+    }
+    a[(din, din)] = 1.0;
+    let g = MatRef::from_row_major_slice(&stats.grads[l], m, dout);
+    let mut gg = Mat::<f64>::zeros(dout, dout);
+    matmul(gg.as_mut(), Accum::Replace, g.transpose(), g, inv, par());
+    (a, gg)
+}
