@@ -320,10 +320,9 @@ fn eg_gain_update_is_the_derivative_of_the_loss() {
     assert!((s1 - 1.0).abs() > 1e-3, "the gain did not move: {s1}");
 }
 
-/// Logistic regression with decaying steps reaches the exact optimum's objective (Newton via
-/// `fit_glm`) within 1e-4 relative.
-#[test]
-fn stochastic_logistic_regression_reaches_the_optimum() {
+/// A logistic-regression problem with C = 1 (strongly convex, 200 samples, 5 features) and its
+/// exact optimum's objective (Newton via `fit_glm`).
+fn logistic_problem() -> (optml::data::Dataset, GlmSpec, f64) {
     let data = common::random_dataset(200, 5, false, 4, |i, _| {
         if (i * 7919) % 13 < 6 {
             1.0
@@ -362,6 +361,15 @@ fn stochastic_logistic_regression_reaches_the_optimum() {
     .unwrap();
     let (f, _) = spec.objective(&data).unwrap();
     let fstar = f.value(&exact.weights);
+    (data, spec, fstar)
+}
+
+/// Logistic regression with decaying steps reaches the exact optimum's objective within 1e-4
+/// relative.
+#[test]
+fn stochastic_logistic_regression_reaches_the_optimum() {
+    let (data, spec, fstar) = logistic_problem();
+    let (f, _) = spec.objective(&data).unwrap();
     let mut w = vec![0.0; f.dim()];
     let run = Stochastic {
         rule: Rule::Sgd,
@@ -384,6 +392,92 @@ fn stochastic_logistic_regression_reaches_the_optimum() {
         "SGD {fw} vs optimum {fstar}: relative gap {}",
         (fw - fstar) / fstar.abs()
     );
+}
+
+/// SALSA untuned on logistic regression: from step sizes 1e-5 and 1 (five orders apart), with
+/// its defaults, it drops the step size by its test and ends within 1e-4 relative of the
+/// objective of the best run of a 6-value grid of step sizes for the same momentum direction
+/// with a step schedule (×0.1 every third of the run), in the same number of epochs.
+#[test]
+fn salsa_untuned_matches_a_tuned_grid_on_logistic_regression() {
+    let (data, spec, fstar) = logistic_problem();
+    let (f, _) = spec.objective(&data).unwrap();
+    let epochs = 1200;
+    let value = |run: &Stochastic| {
+        let mut w = vec![0.0; f.dim()];
+        let t = run
+            .minimize(&f, &mut w, &Layout::default(), &mut optml::monitor::quiet())
+            .unwrap();
+        (f.value(&w), t.drops)
+    };
+    let base = Stochastic {
+        rule: Rule::qhm(),
+        epochs,
+        batch_size: 10,
+        seed: 3,
+        ..Default::default()
+    };
+    let best = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+        .into_iter()
+        .map(|lr| {
+            value(&Stochastic {
+                lr,
+                schedule: Schedule::Step {
+                    every: epochs / 3,
+                    factor: 0.1,
+                },
+                ..base
+            })
+            .0
+        })
+        .filter(|v| v.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        (best - fstar) / fstar < 1e-6,
+        "grid {best} vs optimum {fstar}"
+    );
+    for lr0 in [1e-5, 1.0] {
+        let (v, drops) = value(&Stochastic {
+            lr: lr0,
+            schedule: Schedule::Salsa,
+            ..base
+        });
+        assert!(drops >= 1, "SALSA from {lr0} never dropped its step size");
+        assert!(
+            (v - best) / best < 1e-4,
+            "SALSA from {lr0}: {v}, best grid {best}, optimum {fstar}"
+        );
+    }
+}
+
+/// SASA's test as in statopt: nothing before the bucket keeps more than 1000 values (8 001
+/// steps, one value in eight kept); on a stationary sequence (Δ_k of mean 0) the first positive
+/// test divides the step size by 10 at once, also during the warm-up.
+#[test]
+fn salsa_drops_on_its_first_detection_after_1000_kept_values() {
+    // 80 batches per epoch: the test runs every 80 steps. Δ_k = ⟨x, d⟩ + (η/2)·‖d‖² with d = 1
+    // and η = 1e-300 is x, fed here as a zero-mean sequence.
+    let mut s = salsa::Salsa::new(0.5, 1, 6400, 80);
+    let noise = |k: usize| ((k * 7919 % 1000) as f64 / 500.0) - 0.999;
+    let mut dropped_at = None;
+    for k in 0..20_000 {
+        let eta = 1e-300;
+        if s.record(&[noise(k)], &[1.0], eta) {
+            dropped_at = Some(k + 1);
+            break;
+        }
+    }
+    let at = dropped_at.expect("no drop on a stationary sequence");
+    assert!(at > 8000, "tested before 1000 values were kept: step {at}");
+    assert_eq!(at % 80, 0, "a test off the schedule: step {at}");
+    assert_eq!(s.drops(), 1);
+    assert!(!s.searching(), "the drop ends the warm-up");
+    assert!((s.lr() - 0.05).abs() < 1e-15, "step size {}", s.lr());
+    // A drifting sequence is never stationary.
+    let mut s = salsa::Salsa::new(0.5, 1, 6400, 80);
+    for k in 0..20_000 {
+        assert!(!s.record(&[noise(k) + 0.5], &[1.0], 1e-300), "step {k}");
+    }
 }
 
 /// f(x) = x⁴ is (L₀, L₁)-smooth (|f''| = 12x² ≤ L₀ + L₁·|4x³|) but not L-smooth. From x₀ = 10,

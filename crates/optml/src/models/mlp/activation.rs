@@ -77,6 +77,69 @@ impl Activation {
             }
         }
     }
+
+    /// σ over a slice in place, writing σ' into `d1` and σ'' into `d2` where they are not empty
+    /// (each as long as `z`). One loop per activation, so that the branch-free ones (tanh)
+    /// vectorize.
+    pub(crate) fn apply(self, z: &mut [f64], d1: &mut [f64], d2: &mut [f64]) {
+        match self {
+            Activation::Tanh => match (d1.is_empty(), d2.is_empty()) {
+                (true, _) => z.iter_mut().for_each(|v| *v = tanh(*v)),
+                (false, true) => {
+                    for (v, p) in z.iter_mut().zip(d1) {
+                        let t = tanh(*v);
+                        *v = t;
+                        *p = 1.0 - t * t;
+                    }
+                }
+                (false, false) => each(z, d1, d2, eval_tanh),
+            },
+            Activation::Relu => each(z, d1, d2, eval_relu),
+            Activation::Sigmoid => each(z, d1, d2, eval_sigmoid),
+            Activation::Softplus => each(z, d1, d2, eval_softplus),
+            Activation::Gelu => each(z, d1, d2, eval_gelu),
+        }
+    }
+}
+
+/// [`Activation::eval`] for each σ, as functions the loops inline.
+#[inline(always)]
+fn eval_tanh(z: f64) -> [f64; 3] {
+    Activation::Tanh.eval(z)
+}
+#[inline(always)]
+fn eval_relu(z: f64) -> [f64; 3] {
+    Activation::Relu.eval(z)
+}
+#[inline(always)]
+fn eval_sigmoid(z: f64) -> [f64; 3] {
+    Activation::Sigmoid.eval(z)
+}
+#[inline(always)]
+fn eval_softplus(z: f64) -> [f64; 3] {
+    Activation::Softplus.eval(z)
+}
+#[inline(always)]
+fn eval_gelu(z: f64) -> [f64; 3] {
+    Activation::Gelu.eval(z)
+}
+
+/// The loop of [`Activation::apply`] for one σ.
+#[inline(always)]
+fn each(z: &mut [f64], d1: &mut [f64], d2: &mut [f64], f: impl Fn(f64) -> [f64; 3]) {
+    match (d1.is_empty(), d2.is_empty()) {
+        (true, _) => z.iter_mut().for_each(|v| *v = f(*v)[0]),
+        (false, true) => {
+            for (v, p) in z.iter_mut().zip(d1) {
+                [*v, *p, _] = f(*v);
+            }
+        }
+        (false, false) => {
+            for ((v, p), q) in z.iter_mut().zip(d1).zip(d2) {
+                [*v, *p, *q] = f(*v);
+            }
+        }
+    }
 }
 
 /// 1/n! for n in 0..N.
@@ -115,13 +178,17 @@ pub(crate) fn tanh(z: f64) -> f64 {
     }
     let m = p * x;
     // Large a: exp(x) = 2ᵏ·exp(r).
-    let k = (x * std::f64::consts::LOG2_E + ROUND) - ROUND;
+    // y = ROUND + k exactly, so y's bits are ROUND's plus k: 2ᵏ is built by integer adds and a
+    // shift (no float-to-integer conversion, which has no packed form before AVX-512).
+    let y = x * std::f64::consts::LOG2_E + ROUND;
+    let k = y - ROUND;
     let r = (x - k * LN2_HI) - k * LN2_LO;
     let mut q = INV_FACT[13];
     for c in INV_FACT[..13].iter().rev() {
         q = q * r + c;
     }
-    let e = q * f64::from_bits(((k as i64 + 1023) as u64) << 52);
+    let k_bits = y.to_bits().wrapping_sub(ROUND.to_bits());
+    let e = q * f64::from_bits(k_bits.wrapping_add(1023) << 52);
     // One division for either branch: −m/(2 + m) or (1 − e)/(1 + e).
     let (num, den) = if a < 0.625 {
         (-m, 2.0 + m)

@@ -428,28 +428,18 @@ impl Mlp {
             let mut d1 = self.pool.take(if order >= 1 { z.len() } else { 0 });
             let mut d2 = self.pool.take(if order >= 2 { z.len() } else { 0 });
             match order {
-                0 => z.par_chunks_mut(CHUNK).for_each(|c| {
-                    for v in c {
-                        *v = act.eval(*v)[0];
-                    }
-                }),
+                0 => z
+                    .par_chunks_mut(CHUNK)
+                    .for_each(|c| act.apply(c, &mut [], &mut [])),
                 1 => z
                     .par_chunks_mut(CHUNK)
                     .zip(d1.par_chunks_mut(CHUNK))
-                    .for_each(|(c, e)| {
-                        for (v, p) in c.iter_mut().zip(e) {
-                            [*v, *p, _] = act.eval(*v);
-                        }
-                    }),
+                    .for_each(|(c, e)| act.apply(c, e, &mut [])),
                 _ => z
                     .par_chunks_mut(CHUNK)
                     .zip(d1.par_chunks_mut(CHUNK))
                     .zip(d2.par_chunks_mut(CHUNK))
-                    .for_each(|((c, e), f)| {
-                        for ((v, p), q) in c.iter_mut().zip(e).zip(f) {
-                            [*v, *p, *q] = act.eval(*v);
-                        }
-                    }),
+                    .for_each(|((c, e), f)| act.apply(c, e, f)),
             }
             pass.acts.push(z);
             pass.d1.push(d1);

@@ -2,19 +2,30 @@
 //! the reference is microsoft/statopt), as a step-size controller around any rule.
 //!
 //! **Warm-up, SSLS.** On each batch, with f₀ = f_B(x) and the (clipped) gradient g, try
-//! η = 2·η_k (`ls_inc`), Armijo test f_B(x − η·g) ≤ f₀ − 0.05·η·gᵀg, shrink ×0.5 at most twice
-//! (the last trial is kept); when g = 0 the trial is η = 0.5·η_k. Then η_{k+1} = (1−γ)·η_k + γ·η with γ = √(batch/n).
+//! η = 2·η_k (`ls_inc`) with the Armijo test f_B(x − η·g) ≤ f₀ − 0.05·η·gᵀg, halving (`ls_dec`)
+//! after each failure, at most twice (`ls_max`): the trials are 2η_k and η_k, and two failures
+//! leave η = ½η_k untried; when gᵀg = 0 it is ½η_k at once. Then η_{k+1} = (1−γ)·η_k + γ·η with
+//! γ = √(batch/n), and the step is taken along the rule's direction with η_{k+1}.
 //!
-//! **SASA.** After every step it records Δ_k = ⟨x_{k+1}, d_k⟩ + (η/2)‖d_k‖² where
+//! **SASA.** After every step it records Δ_k = ⟨x_{k+1}, d_k⟩ + (η/2)‖d_k‖², where
 //! x_{k+1} = x_k − η·d_k (d_k: the rule's direction plus the decoupled decay), whose mean is 0
-//! at stationarity. It keeps the most recent N/8 of the N values since the last drop
-//! (`leak_ratio` 8) and, every `min(1000, batches per epoch)` steps once N > 1000, builds a
-//! batch-means confidence interval of level 0.95 for the mean (b = ⌊√M⌋ batches of the M kept
-//! values, t-quantile with b − 1 degrees of freedom). Stationary: the interval holds 0 and the
-//! two half means have one sign; the first test is the stricter one (each half's interval holds
-//! 0). While in SSLS a positive test ends the warm-up; afterwards it divides η by 10 and zeroes
-//! the momentum. statopt also ends the warm-up on a t-test of the line-search losses' slope; that
-//! second trigger is not implemented here.
+//! at stationarity. A leaky bucket keeps, of the N values since the last drop, the most recent
+//! M = ⌈N/8⌉ (`leak_ratio` 8). Every `min(1000, batches per epoch)` steps (counted from the start
+//! of the run), once M > 1000 (`minN_stats`, a count of kept values as in statopt), it builds the
+//! batch-means confidence interval of level 0.95 for their mean: b = ⌊√M⌋ values per batch, the
+//! ⌊M/b⌋ batch means from the oldest, variance b·Σ(Ȳⱼ − Ȳ)²/(⌊M/b⌋ − 1), half-width
+//! t_{0.975, b−1}·sd/√M. Stationary: the interval holds 0 and the means of the older and the
+//! newer half of the kept values have one sign; until the first drop the test is the stricter
+//! composite one, where each half mean ± the same half-width holds 0. On a stationary test the
+//! step size is divided by 10 (`drop_factor`), the momentum is zeroed, the bucket emptied, and
+//! the warm-up (if still on) ends.
+//!
+//! **Switch.** The warm-up also ends when the line-search losses f₀ stop decreasing: a second
+//! bucket keeps them the same way and, once it holds more than 1000, a one-sided t-test on the
+//! slope of their least-squares line against the step index (H₀: slope ≥ 0, level 0.05) that
+//! fails to find a decrease ends it (statopt's `linregress`).
+
+use std::collections::VecDeque;
 
 /// SALSA's state.
 pub struct Salsa {
@@ -22,9 +33,12 @@ pub struct Salsa {
     gamma: f64,
     pub(crate) lr: f64,
     searching: bool,
-    values: Vec<f64>,
+    /// Δ_k since the last drop.
+    stats: Bucket,
+    /// Line-search losses f₀ of the warm-up.
+    losses: Bucket,
     test_every: usize,
-    steps_since_test: usize,
+    steps: usize,
     drops: usize,
 }
 
@@ -38,15 +52,44 @@ const MIN_N: usize = 1000;
 const SIGNIFICANCE: f64 = 0.05;
 const LEAK: usize = 8;
 
+/// statopt's leaky bucket: of the values added since the last reset it keeps the most recent
+/// ⌈added/8⌉ (each add keeps one more value only every eighth time).
+#[derive(Default)]
+struct Bucket {
+    kept: VecDeque<f64>,
+    added: usize,
+}
+
+impl Bucket {
+    fn add(&mut self, v: f64) {
+        self.kept.push_back(v);
+        if self.added % LEAK != 0 {
+            self.kept.pop_front();
+        }
+        self.added += 1;
+    }
+    fn len(&self) -> usize {
+        self.kept.len()
+    }
+    fn reset(&mut self) {
+        self.kept.clear();
+        self.added = 0;
+    }
+    fn values(&mut self) -> &[f64] {
+        self.kept.make_contiguous()
+    }
+}
+
 impl Salsa {
     pub fn new(lr: f64, batch: usize, n: usize, batches_per_epoch: usize) -> Salsa {
         Salsa {
             gamma: (batch as f64 / n.max(1) as f64).sqrt().min(1.0),
             lr,
             searching: true,
-            values: Vec::new(),
+            stats: Bucket::default(),
+            losses: Bucket::default(),
             test_every: batches_per_epoch.clamp(1, 1000),
-            steps_since_test: 0,
+            steps: 0,
             drops: 0,
         }
     }
@@ -58,27 +101,33 @@ impl Salsa {
     pub fn drops(&self) -> usize {
         self.drops
     }
+    /// The current step size η_k.
+    pub fn lr(&self) -> f64 {
+        self.lr
+    }
 
     /// The SSLS update of η from f₀, gᵀg and the batch loss at a trial point (`probe(η)` is
     /// f_B(x − η·g)); returns the step size of this step.
-    pub fn search(&mut self, f0: f64, gu: f64, mut probe: impl FnMut(f64) -> f64) -> f64 {
+    pub fn search(&mut self, f0: f64, gg: f64, mut probe: impl FnMut(f64) -> f64) -> f64 {
         if !self.searching {
             return self.lr;
         }
-        let eta = if gu > 0.0 {
-            let mut eta = LS_INC * self.lr;
-            for i in 0..=LS_MAX {
-                let f1 = probe(eta);
-                if f1 <= f0 - LS_SDC * eta * gu || i == LS_MAX {
+        let mut eta = LS_INC * self.lr;
+        if gg > 0.0 {
+            for _ in 0..LS_MAX {
+                if probe(eta) <= f0 - LS_SDC * eta * gg {
                     break;
                 }
                 eta *= LS_DEC;
             }
-            eta
         } else {
-            LS_DEC * self.lr
-        };
+            eta = LS_DEC * self.lr;
+        }
         self.lr = (1.0 - self.gamma) * self.lr + self.gamma * eta;
+        self.losses.add(f0);
+        if self.losses.len() > MIN_N && !decreasing(self.losses.values()) {
+            self.searching = false;
+        }
         self.lr
     }
 
@@ -87,27 +136,16 @@ impl Salsa {
     pub fn record(&mut self, x_next: &[f64], d: &[f64], eta: f64) -> bool {
         let xd: f64 = crate::linalg::dot(x_next, d);
         let dd: f64 = crate::linalg::dot(d, d);
-        self.values.push(xd + 0.5 * eta * dd);
-        self.steps_since_test += 1;
-        if self.values.len() <= MIN_N || self.steps_since_test < self.test_every {
+        self.stats.add(xd + 0.5 * eta * dd);
+        self.steps += 1;
+        if self.stats.len() <= MIN_N || self.steps % self.test_every != 0 {
             return false;
         }
-        self.steps_since_test = 0;
-        let kept = &self.values[self.values.len() - self.values.len().div_ceil(LEAK)..];
-        let (a, b) = kept.split_at(kept.len() / 2);
-        let stationary = if self.drops == 0 {
-            holds_zero(a) && holds_zero(b)
-        } else {
-            holds_zero(kept) && mean(a).signum() == mean(b).signum()
-        };
-        if !stationary {
+        if !stationary(self.stats.values(), self.drops == 0) {
             return false;
         }
-        self.values.clear();
-        if self.searching {
-            self.searching = false;
-            return false;
-        }
+        self.stats.reset();
+        self.searching = false;
         self.lr /= DROP;
         self.drops += 1;
         true
@@ -118,24 +156,68 @@ fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
 }
 
-/// Whether the batch-means confidence interval of level 1 − σ for the mean of `v` holds 0.
-pub fn holds_zero(v: &[f64]) -> bool {
+/// The mean of `v` and the half-width of its batch-means confidence interval of level 1 − σ
+/// (statopt's `var_mode='mb'`); `None` with fewer than two batches.
+fn interval(v: &[f64]) -> Option<(f64, f64)> {
     let n = v.len();
     let b = (n as f64).sqrt().floor() as usize;
     if b < 2 {
-        return false;
+        return None;
     }
-    let m = n / b;
-    let tail = &v[n - b * m..];
-    let mu = mean(tail);
-    let ss: f64 = tail
-        .chunks_exact(m)
-        .map(|c| (mean(c) - mu).powi(2))
-        .sum::<f64>();
-    let var = m as f64 * ss / (b - 1) as f64;
-    let half = t_quantile(1.0 - SIGNIFICANCE / 2.0, (b - 1) as f64) * var.sqrt()
-        / (tail.len() as f64).sqrt();
-    mu.abs() <= half
+    let mu = mean(v);
+    let means: Vec<f64> = v.chunks_exact(b).map(mean).collect();
+    let ss: f64 = means.iter().map(|m| (m - mu).powi(2)).sum();
+    let sd = (b as f64 * ss / (means.len() - 1) as f64).sqrt();
+    let half = t_quantile(1.0 - SIGNIFICANCE / 2.0, (b - 1) as f64) * sd / (n as f64).sqrt();
+    Some((mu, half))
+}
+
+/// Whether the batch-means confidence interval of level 1 − σ for the mean of `v` holds 0.
+pub fn holds_zero(v: &[f64]) -> bool {
+    interval(v).is_some_and(|(mu, half)| mu.abs() < half)
+}
+
+/// SASA's test on the kept values: the interval holds 0 and the two half means have one sign;
+/// `composite`: each half mean ± the whole interval's half-width holds 0 instead.
+pub fn stationary(v: &[f64], composite: bool) -> bool {
+    let Some((mu, half)) = interval(v) else {
+        return false;
+    };
+    let (a, b) = v.split_at(v.len() / 2);
+    let (m1, m2) = (mean(a), mean(b));
+    let same_sign = m1 * m2 > 0.0;
+    if composite {
+        same_sign && m1.abs() < half && m2.abs() < half
+    } else {
+        same_sign && mu.abs() < half
+    }
+}
+
+/// Whether the values decrease: the one-sided t-test of level σ on the slope of their
+/// least-squares line against their index rejects "slope ≥ 0" (t = r·√((m−2)/(1−r²)) below
+/// the σ-quantile of Student's t with m − 2 degrees of freedom).
+pub fn decreasing(v: &[f64]) -> bool {
+    let m = v.len();
+    if m < 3 {
+        return true;
+    }
+    let xm = (m - 1) as f64 / 2.0;
+    let ym = mean(v);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (i, &y) in v.iter().enumerate() {
+        let (dx, dy) = (i as f64 - xm, y - ym);
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    let r = if sxx * syy > 0.0 {
+        (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0)
+    } else {
+        0.0
+    };
+    let df = (m - 2) as f64;
+    let t = r * (df / ((1.0 - r + 1e-20) * (1.0 + r + 1e-20))).sqrt();
+    t < -t_quantile(1.0 - SIGNIFICANCE, df)
 }
 
 /// The p-quantile of Student's t with ν degrees of freedom, by the Cornish–Fisher expansion
