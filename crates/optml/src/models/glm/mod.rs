@@ -55,6 +55,19 @@ impl GlmSpec {
     /// The smooth part f on `data` (loss and ridge, without the penalty), and the classes its
     /// labels were mapped from.
     pub fn objective<'a>(&self, data: &'a Dataset) -> Result<(Glm<'a>, Classes)> {
+        let classes = Classes::from_labels(&data.y, self.loss)?;
+        let glm = self.objective_with_classes(data, &classes)?;
+        Ok((glm, classes))
+    }
+
+    /// The smooth part f on `data` with the classes given rather than read off its labels: for
+    /// one part of a data set split across processes, whose labels may miss a class (every
+    /// label must be one of `classes`).
+    pub fn objective_with_classes<'a>(
+        &self,
+        data: &'a Dataset,
+        classes: &Classes,
+    ) -> Result<Glm<'a>> {
         self.ridge.validate()?;
         let n = data.n_samples();
         if n == 0 {
@@ -78,7 +91,6 @@ impl GlmSpec {
                 return Err(Error::invalid("sample weights must be finite and ≥ 0"));
             }
         }
-        let classes = Classes::from_labels(&data.y, self.loss)?;
         let targets = classes.encode(&data.y, self.loss)?;
         let k = classes.outputs(self.loss);
         // Dense weights: a sparse file whose largest index is huge (e.g. 32-bit hashed
@@ -100,7 +112,7 @@ impl GlmSpec {
             self.intercept,
             self.sample_weight.clone(),
         );
-        Ok((glm, classes))
+        Ok(glm)
     }
 
     /// The parameter layout for `data`'s shape and this spec.
