@@ -1,7 +1,7 @@
 """Reads bench/mpi/out/*.csv (traces of optml-mpi train) and prints the rounds, bytes and
 seconds each solver took to reach 1e-8 relative suboptimality, then a simulated-scaling note.
 
-    python3 bench/mpi/table.py DATA RANKS
+    python3 bench/mpi/table.py DATA RANKS [PROFILE]
 
 f* is the smallest f in any trace (the reference run is Newton-CG to 1e-13). The simulation
 takes each solver's measured rounds, bytes and CPU-seconds and models P ranks on a cluster:
@@ -35,10 +35,12 @@ def read(name):
 
 def main():
     data, ranks = sys.argv[1], int(sys.argv[2])
+    profile = sys.argv[3] if len(sys.argv) > 3 else "release"
     traces = {s: read(s) for s in SOLVERS}
     ref = read("reference")
     f_star = min(r["f"] for t in list(traces.values()) + [ref] for r in t)
-    print(f"# Distributed solvers on {os.path.basename(data)}, {ranks} ranks (mpirun on 2 cores)\n")
+    print(f"# Distributed solvers on {os.path.basename(data)}, {ranks} ranks (mpirun on 2 cores, "
+          f"{profile} build)\n")
     print(f"Logistic regression, C = 1; target (f − f*)/|f*| ≤ {TARGET:g}, f* = {f_star!r}.\n")
     print("| solver | iterations | rounds | MB per rank | seconds | rounds / L-BFGS's |")
     print("|---|---|---|---|---|---|")

@@ -103,16 +103,20 @@ impl<'a> DistGlm<'a> {
         }
     }
 
-    /// f(w + t·d) and its slope ∇f(w + t·d)·d for each t of `steps`, in one round of 2m
-    /// numbers: the local losses along the line (one product X·d, then O(n) per step), summed,
-    /// plus the ridge.
-    pub fn values_along(&self, w: &[f64], d: &[f64], steps: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    /// f(w + t·d) and its slope ∇f(w + t·d)·d for each t of `steps`, and f and ∇f at the full
+    /// step w + d, in one round of 2m + dim + 1 numbers: the local losses along the line (one
+    /// product X·d, then O(n) per step) and the local gradient at w + d, summed, plus the ridge.
+    /// A line search that takes the full step has the next gradient without another round.
+    pub fn values_along(&self, w: &[f64], d: &[f64], steps: &[f64]) -> AlongLine {
         let line = self.local.line(w, d);
-        let m = steps.len();
-        let mut buf = vec![0.0; 2 * m];
+        let (m, n) = (steps.len(), w.len());
+        let mut buf = vec![0.0; 2 * m + n + 1];
         for (j, &t) in steps.iter().enumerate() {
             (buf[j], buf[m + j]) = line.value_slope(t);
         }
+        drop(line);
+        let full: Vec<f64> = w.iter().zip(d).map(|(a, b)| a + b).collect();
+        buf[2 * m + n] = self.local.value_grad(&full, &mut buf[2 * m..2 * m + n]);
         self.comm.sum(&mut buf);
         let kd = self.kd();
         let (ww, wd, dd) = (
@@ -124,9 +128,30 @@ impl<'a> DistGlm<'a> {
             buf[j] += 0.5 * self.lambda * (ww + 2.0 * t * wd + t * t * dd);
             buf[m + j] += self.lambda * (wd + t * dd);
         }
+        let f_full = buf[2 * m + n] + self.ridge(&full);
+        let mut grad_full = buf[2 * m..2 * m + n].to_vec();
+        self.add_ridge(&full, &mut grad_full);
+        buf.truncate(2 * m);
         let slopes = buf.split_off(m);
-        (buf, slopes)
+        AlongLine {
+            values: buf,
+            slopes,
+            f_full,
+            grad_full,
+        }
     }
+}
+
+/// What [`DistGlm::values_along`] returns.
+pub struct AlongLine {
+    /// f(w + t·d) for each step t.
+    pub values: Vec<f64>,
+    /// ∇f(w + t·d)·d for each step t.
+    pub slopes: Vec<f64>,
+    /// f(w + d).
+    pub f_full: f64,
+    /// ∇f(w + d).
+    pub grad_full: Vec<f64>,
 }
 
 impl Objective for DistGlm<'_> {

@@ -1,9 +1,9 @@
 //! The distributed fits under `mpirun` with 1, 2 and 4 ranks (MPI starts once per process, so
 //! this test launches itself under `mpirun`; it needs Debian's `openmpi-bin`).
 //!
-//! Each launch checks, on every rank: every solver reaches the single-process optimum of
-//! `optml train`'s fit (Newton-CG to 1e-10) to 1e-10 relative in f on breast_cancer
-//! (logistic), digits (softmax) and an rcv1-like sparse set; a malformed line in the last
+//! Each launch checks, on every rank: the solvers reach the single-process optimum of
+//! `optml train`'s fit (Newton-CG to 1e-10) to 1e-10 relative in f (and 1e-5 in w) on
+//! breast_cancer (logistic), digits (softmax) and an rcv1-like sparse set; a malformed line in the last
 //! rank's part ends every rank with the same error naming file and line. Then the `optml-mpi`
 //! binary: a bad file ends a 4-rank run with one clear error line, and a good run writes a model
 //! that loads as `optml train`'s does.
@@ -18,21 +18,16 @@ use optml::data::{load, LoadOptions};
 use optml::fit::{fit_glm, Choice};
 use optml::linalg::norm;
 use optml::models::glm::{GlmModel, GlmSpec, Loss, Ridge};
-use optml::solvers::{Method, Stop};
+use optml::solvers::{Method, Status, Stop};
 use optml::Objective;
 use optml_mpi::{fit, read_shard, Comm, ShardOptions, Solver};
 
-const SOLVERS: [&str; 6] = [
-    "newton-cg",
-    "trust-region",
-    "lbfgs",
-    "giant",
-    "disco",
-    "dino",
-];
+/// The sets: name, file, loss, C, intercept, and the solvers run on it under `mpirun` (every
+/// solver on every set runs in `tests/threads.rs`, with ranks as threads; here the slow pairs
+/// are left out to keep the test short: L-BFGS takes 2500 steps on the raw breast_cancer).
+type Set = (&'static str, PathBuf, Loss, f64, bool, Vec<&'static str>);
 
-/// The sets: name, file, loss, C, intercept.
-fn sets(dir: &Path) -> Vec<(&'static str, PathBuf, Loss, f64, bool)> {
+fn sets(dir: &Path) -> Vec<Set> {
     vec![
         (
             "breast_cancer",
@@ -40,6 +35,7 @@ fn sets(dir: &Path) -> Vec<(&'static str, PathBuf, Loss, f64, bool)> {
             Loss::Logistic,
             1.0,
             true,
+            vec!["newton-cg", "giant", "disco"],
         ),
         (
             "digits",
@@ -47,6 +43,7 @@ fn sets(dir: &Path) -> Vec<(&'static str, PathBuf, Loss, f64, bool)> {
             Loss::Softmax,
             0.1,
             false,
+            vec!["newton-cg", "giant", "dino"],
         ),
         (
             "rcv1like",
@@ -54,6 +51,14 @@ fn sets(dir: &Path) -> Vec<(&'static str, PathBuf, Loss, f64, bool)> {
             Loss::Logistic,
             1.0,
             false,
+            vec![
+                "newton-cg",
+                "trust-region",
+                "lbfgs",
+                "giant",
+                "disco",
+                "dino",
+            ],
         ),
     ]
 }
@@ -126,8 +131,12 @@ fn rank(dir: &Path) {
     let universe = mpi::initialize().expect("MPI initializes");
     let comm = Comm::mpi(&universe);
     let lead = comm.rank() == 0;
-    let stop = Stop::relative(1e-10);
-    for (name, path, loss, c, intercept) in sets(dir) {
+    // The raw features of breast_cancer span 1e-3 to 4e3: L-BFGS needs thousands of steps.
+    let stop = Stop {
+        max_iter: 20000,
+        ..Stop::relative(1e-10)
+    };
+    for (name, path, loss, c, intercept, solvers) in sets(dir) {
         let spec = GlmSpec {
             loss,
             ridge: Ridge::C(c),
@@ -140,7 +149,7 @@ fn rank(dir: &Path) {
         let (best, _) = fit_glm(&whole, &spec, Choice::Use(Method::NewtonCg), stop, q).unwrap();
         let f_star = spec.objective(&whole).unwrap().0.value(&best.weights);
         let shard = read_shard(&comm, &path, loss, &ShardOptions::default()).unwrap();
-        for solver in SOLVERS {
+        for solver in solvers {
             let s: Solver = solver.parse().unwrap();
             let fitted = fit(&shard, &spec, s, stop, &comm, q).unwrap();
             let r = &fitted.report;
@@ -161,7 +170,14 @@ fn rank(dir: &Path) {
                     fitted.traffic.rounds
                 );
             }
-            assert!(r.status.converged(), "{name} {solver}: {}", r.status);
+            // The trust region may stop at the optimum where its ratio test can no longer
+            // tell a decrease from rounding (on rcv1like at 1e-15 in f): it is held to f and w.
+            let stalled_at_optimum = r.status == Status::Stalled && rel <= 1e-13;
+            assert!(
+                r.status.converged() || stalled_at_optimum,
+                "{name} {solver}: {}",
+                r.status
+            );
             assert!(rel <= 1e-10, "{name} {solver}: f off by {rel:e}");
             assert!(rel_w <= 1e-5, "{name} {solver}: w off by {rel_w:e}");
             assert_eq!(fitted.model.classes, best.classes);
@@ -227,7 +243,7 @@ fn binary(dir: &Path) {
     let (best, _) = fit_glm(&whole, &spec, Choice::Auto, Stop::relative(1e-10), q).unwrap();
     assert_eq!(
         (got.classes.clone(), got.n_features),
-        (best.classes, best.n_features)
+        (best.classes.clone(), best.n_features)
     );
     assert_eq!(
         got.predict(&whole.x).unwrap(),

@@ -4,13 +4,18 @@
 //! from its local Hessian Hᵣ = (n/nᵣ)·∇²fᵣ + λI and no communication,
 //!
 //! * v⁽¹⁾ᵣ = argmin_v ‖Hᵣ·v − g‖² + φ²‖v‖² = (Hᵣ² + φ²I)⁻¹·Hᵣ·g  (the paper's H̃ᵣ†·g̃), and
-//! * v⁽²⁾ᵣ = (Hᵣ² + φ²I)⁻¹·g,
+//! * v⁽²⁾ᵣ = (Hᵣ² + φ²I)⁻¹·H·g (the paper's (H̃ᵣᵀH̃ᵣ)⁻¹·H·g, with the global H·g),
 //!
-//! each by CG on the damped normal equations (CGLS), to relative residual `sub_tol` or
-//! `sub_max_iter` iterations; then
+//! to relative residual `sub_tol` or `sub_max_iter` iterations. The paper solves them by LSMR,
+//! whose iterations converge at the rate of CG on Hᵣ² (condition number κ²). With a ridge λ > 0,
+//! Hᵣ ⪰ λI, and the damped solutions differ from v⁽¹⁾ = Hᵣ⁻¹g and v⁽²⁾ = Hᵣ⁻²·H·g by a relative
+//! φ²/λ² at most (10⁻¹² for λ ≥ 1, below CG's tolerance), so they are found by CG on Hᵣ itself
+//! (rate √κ; v⁽²⁾ by two solves); without a ridge, or with `cgls`, by CG on the damped normal
+//! equations (Hᵣ² + φ²I)·v = Hᵣ·g or H·g (CGLS, LSMR's rate). Then
 //!
 //! * pᵣ = −v⁽¹⁾ᵣ if ⟨v⁽¹⁾ᵣ, H·g⟩ ≥ θ‖g‖², and otherwise
-//! * pᵣ = −v⁽¹⁾ᵣ − λᵣ·v⁽²⁾ᵣ with λᵣ = (θ‖g‖² − ⟨v⁽¹⁾ᵣ, H·g⟩) / ⟨v⁽²⁾ᵣ, H·g⟩ > 0,
+//! * pᵣ = −v⁽¹⁾ᵣ − λᵣ·v⁽²⁾ᵣ with λᵣ = (θ‖g‖² − ⟨v⁽¹⁾ᵣ, H·g⟩) / ⟨v⁽²⁾ᵣ, H·g⟩ > 0 (the
+//!   denominator is a positive definite form in H·g),
 //!
 //! so that ⟨pᵣ, H·g⟩ ≤ −θ‖g‖² on every rank. The step is the mean p = (1/p)·Σᵣ pᵣ (one
 //! round), a descent direction for ‖∇f‖². The line search is the paper's, on the gradient
@@ -48,6 +53,8 @@ pub struct Dino {
     pub sub_max_iter: usize,
     /// Line-search trials before the run is declared stalled.
     pub max_backtracks: usize,
+    /// Solve the local problems by CGLS even with a ridge (see the module doc).
+    pub cgls: bool,
 }
 
 impl Default for Dino {
@@ -60,6 +67,7 @@ impl Default for Dino {
             sub_tol: 1e-4,
             sub_max_iter: 50,
             max_backtracks: 30,
+            cgls: false,
         }
     }
 }
@@ -91,15 +99,28 @@ impl Dino {
                 a: &local,
                 phi: self.phi,
             };
-            let mut hrg = vec![0.0; n];
-            local.apply(&g, &mut hrg);
-            let (v1, u1) = cg(&sq, &hrg, self.sub_tol, self.sub_max_iter);
+            let cgls = self.cgls || f.lambda() <= 0.0;
+            let (v1, mut used) = if cgls {
+                let mut hrg = vec![0.0; n];
+                local.apply(&g, &mut hrg);
+                let (v, u) = cg(&sq, &hrg, self.sub_tol, self.sub_max_iter);
+                (v, 1 + 2 * u)
+            } else {
+                cg(&local, &g, self.sub_tol, self.sub_max_iter)
+            };
             let mut dir: Vec<f64> = v1.iter().map(|x| -x).collect();
-            let mut used = 1 + 2 * u1;
             let v1hg = dot(&v1, &hg);
             if v1hg < self.theta * gg {
-                let (v2, u2) = cg(&sq, &g, self.sub_tol, self.sub_max_iter);
-                used += 2 * u2;
+                let v2 = if cgls {
+                    let (v, u) = cg(&sq, &hg, self.sub_tol, self.sub_max_iter);
+                    used += 2 * u;
+                    v
+                } else {
+                    let (u, u1) = cg(&local, &hg, self.sub_tol, self.sub_max_iter);
+                    let (v, u2) = cg(&local, &u, self.sub_tol, self.sub_max_iter);
+                    used += u1 + u2;
+                    v
+                };
                 let v2hg = dot(&v2, &hg);
                 if v2hg > 0.0 {
                     axpy(-(self.theta * gg - v1hg) / v2hg, &v2, &mut dir);
@@ -109,7 +130,7 @@ impl Dino {
             f.comm().sum(&mut dir);
             dir.iter_mut().for_each(|x| *x /= p);
             let slope = dot(&dir, &hg);
-            if !(slope < 0.0) {
+            if slope.is_nan() || slope >= 0.0 {
                 break Status::Stalled;
             }
             // The line search on ‖∇f‖².

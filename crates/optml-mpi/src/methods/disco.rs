@@ -111,7 +111,7 @@ impl Disco {
                 h.apply(&d, &mut hd);
                 run.hv_products += 1;
                 let dhd = dot(&d, &hd);
-                if !(dhd > 0.0) {
+                if dhd.is_nan() || dhd <= 0.0 {
                     break;
                 }
                 let alpha = rz / dhd;

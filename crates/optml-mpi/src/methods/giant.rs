@@ -6,7 +6,9 @@
 //! takes the largest α with f(w + α·s) ≤ f(w) + ρ·α·gᵀs. (Where no α passes by more than
 //! 8ε|f(w)|, the rounding of f, the slopes along the line sent in the same round pick the step.)
 //!
-//! Rounds per iteration: the gradient, the mean step, the line search (3; bytes 8·(2d + 1 + 2m)).
+//! The round of the line search also carries f and ∇f at the full step w + s, so an iteration
+//! that takes α = 1 costs two rounds (the mean step, the line search; 8·(2d + 2m + 1) bytes),
+//! and one with a shorter step a third (the gradient there).
 
 use optml::linalg::{axpy, dot, norm};
 use optml::monitor::Monitor;
@@ -69,10 +71,11 @@ impl Giant {
             f.comm().sum(&mut s);
             s.iter_mut().for_each(|x| *x /= p);
             let gs = dot(&g, &s);
-            if !(gs < 0.0) {
+            if gs.is_nan() || gs >= 0.0 {
                 break Status::Stalled;
             }
-            let (values, slopes) = f.values_along(w, &s, &alphas);
+            let along = f.values_along(w, &s, &alphas);
+            let (values, slopes) = (&along.values, &along.slopes);
             run.f_evals += alphas.len();
             let armijo =
                 |j: usize, slack: f64| values[j] <= fx + self.armijo * alphas[j] * gs + slack;
@@ -91,8 +94,14 @@ impl Giant {
                 },
             };
             axpy(alphas[j], &s, w);
-            fx = f.value_grad(w, &mut g);
             run.g_evals += 1;
+            if j == 0 {
+                // The full step: its gradient came with the line search.
+                fx = along.f_full;
+                g = along.grad_full;
+            } else {
+                fx = f.value_grad(w, &mut g);
+            }
             ended = run.check(f, fx, norm(&g));
         };
         Ok(run.finish(f, status, fx, norm(&g)))

@@ -23,7 +23,7 @@ pub(crate) fn cg(
         a.apply(&p, &mut ap);
         used += 1;
         let pap = dot(&p, &ap);
-        if !(pap > 0.0) {
+        if pap.is_nan() || pap <= 0.0 {
             break;
         }
         let alpha = rr / pap;
