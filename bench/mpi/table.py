@@ -42,6 +42,8 @@ def main():
     print(f"# Distributed solvers on {os.path.basename(data)}, {ranks} ranks (mpirun on 2 cores, "
           f"{profile} build)\n")
     print(f"Logistic regression, C = 1; target (f − f*)/|f*| ≤ {TARGET:g}, f* = {f_star!r}.\n")
+    print("Rounds count every collective since the start, the 4 of reading the data included (the same")
+    print("for every solver); L-BFGS's include the one that sums the Hessian diagonal for its scaling.\n")
     print("| solver | iterations | rounds | MB per rank | seconds | rounds / L-BFGS's |")
     print("|---|---|---|---|---|---|")
     hit = {}
