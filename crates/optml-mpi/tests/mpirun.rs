@@ -24,7 +24,8 @@ use optml_mpi::{fit, read_shard, Comm, ShardOptions, Solver};
 
 /// The sets: name, file, loss, C, intercept, and the solvers run on it under `mpirun` (every
 /// solver on every set runs in `tests/threads.rs`, with ranks as threads; here the slow pairs
-/// are left out to keep the test short: L-BFGS takes 2500 steps on the raw breast_cancer).
+/// are left out to keep the test short: L-BFGS takes 2500 steps on the raw breast_cancer, GIANT
+/// 100–200 where a rank holds fewer rows than the model has parameters).
 type Set = (&'static str, PathBuf, Loss, f64, bool, Vec<&'static str>);
 
 fn sets(dir: &Path) -> Vec<Set> {
@@ -35,7 +36,7 @@ fn sets(dir: &Path) -> Vec<Set> {
             Loss::Logistic,
             1.0,
             true,
-            vec!["newton-cg", "giant", "disco"],
+            vec!["newton-cg", "disco"],
         ),
         (
             "digits",
@@ -43,7 +44,7 @@ fn sets(dir: &Path) -> Vec<Set> {
             Loss::Softmax,
             0.1,
             false,
-            vec!["newton-cg", "giant", "dino"],
+            vec!["newton-cg", "dino"],
         ),
         (
             "rcv1like",
