@@ -117,6 +117,44 @@ pub fn parse_libsvm(bytes: &[u8], name: &Path, opts: &LibsvmOptions) -> Result<D
     builder.finish()
 }
 
+/// Parses one part of a LIBSVM file, for readers that split a file into row ranges (one per
+/// process): `bytes` begins at the start of a line and `lines_before` lines of the file come
+/// before it, so errors name the file's own line numbers. The syntax is [`read_libsvm`]'s (a
+/// byte-order mark only at the start of the file); a part with no samples gives a data set with
+/// no rows, and its column count is its largest index (or `n_features`).
+///
+/// ```
+/// use optml::data::{parse_libsvm_part, LibsvmOptions};
+///
+/// let opts = LibsvmOptions::default();
+/// let part = parse_libsvm_part(b"-1 2:1\n1 4:3\n", "f.svm".as_ref(), &opts, 10)?;
+/// assert_eq!((part.n_samples(), part.n_features()), (2, 4));
+/// let err = parse_libsvm_part(b"1 1:2\n1 1:x\n", "f.svm".as_ref(), &opts, 10).unwrap_err();
+/// assert!(err.to_string().starts_with("f.svm:12:"), "{err}");
+/// # Ok::<(), optml::Error>(())
+/// ```
+pub fn parse_libsvm_part(
+    bytes: &[u8],
+    name: &Path,
+    opts: &LibsvmOptions,
+    lines_before: usize,
+) -> Result<Dataset> {
+    let mut builder = Builder::new(name, opts)?;
+    builder.lines_done = lines_before;
+    builder.started = lines_before > 0;
+    let mut rest = bytes;
+    while rest.len() > BLOCK {
+        let cut = match rest[BLOCK..].iter().position(|&b| b == b'\n') {
+            Some(p) => BLOCK + p + 1,
+            None => rest.len(),
+        };
+        builder.block(&rest[..cut])?;
+        rest = &rest[cut..];
+    }
+    builder.block(rest)?;
+    builder.finish_part()
+}
+
 /// Writes a data set in LIBSVM format (labels and values in shortest round-trip form, zeros
 /// omitted), atomically: a temporary file beside `path` is renamed over it.
 pub fn write_libsvm(path: &Path, data: &Dataset) -> Result<()> {
@@ -282,6 +320,14 @@ impl Builder {
     }
 
     fn finish(self) -> Result<Dataset> {
+        if self.rows.y.is_empty() {
+            return Err(Error::parse(self.name, 0, "no samples (the file is empty)"));
+        }
+        self.finish_part()
+    }
+
+    /// The data set parsed so far, with no rows if none was read.
+    fn finish_part(self) -> Result<Dataset> {
         let Rows {
             row_ends,
             mut indices,
@@ -289,9 +335,6 @@ impl Builder {
             mut y,
             max_index,
         } = self.rows;
-        if y.is_empty() {
-            return Err(Error::parse(self.name, 0, "no samples (the file is empty)"));
-        }
         let mut indptr = Vec::with_capacity(row_ends.len() + 1);
         indptr.push(0);
         indptr.extend_from_slice(&row_ends);

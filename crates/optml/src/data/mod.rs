@@ -25,11 +25,12 @@ mod text;
 
 pub use csv::{parse_csv, read_csv, CsvOptions, LabelColumn};
 pub use groups::{parse_groups, read_groups};
-pub use libsvm::{parse_libsvm, read_libsvm, write_libsvm, LibsvmOptions};
+pub use libsvm::{parse_libsvm, parse_libsvm_part, read_libsvm, write_libsvm, LibsvmOptions};
 pub use load::{load, LoadOptions};
 pub use matrix::{parse_matrix_csv, read_matrix};
 pub use npy::{
-    parse_npy, read_npy, read_npy_matrix, read_npy_tensor3, read_npy_vector, write_npy, NpyOptions,
+    parse_npy, read_npy, read_npy_matrix, read_npy_part, read_npy_tensor3, read_npy_vector,
+    write_npy, NpyOptions,
 };
 
 /// A supervised data set: features X (n × d) and one label per row.

@@ -228,8 +228,66 @@ pub fn parse_npy(bytes: &[u8], name: &Path) -> Result<(Vec<usize>, Vec<f64>)> {
     decode(&mut r, bytes.len() as u64, name)
 }
 
-/// Reads a `.npy` array from `r`, whose whole length (header included) is `file_len`.
-fn decode(r: &mut impl Read, file_len: u64, path: &Path) -> Result<(Vec<usize>, Vec<f64>)> {
+/// Reads part `part` of `parts` (0-based) of a C-order `.npy` array split by rows (by entries
+/// for a 1-D array): rows ⌊n·part/parts⌋ up to ⌊n·(part+1)/parts⌋, for readers that split a
+/// file across processes. Only the header and those rows' bytes are read. Returns the array's
+/// shape, the first row of the part, and the part's values (row-major); the checks are
+/// [`read_npy_matrix`]'s, and a Fortran-order array is refused.
+///
+/// ```
+/// use optml::data::{read_npy_part, write_npy};
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("x.npy");
+/// write_npy(&path, &[3, 2], &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0])?;
+/// assert_eq!(read_npy_part(&path, 1, 2)?, (vec![3, 2], 1, vec![3.0, 4.0, 5.0, 6.0]));
+/// # Ok::<(), optml::Error>(())
+/// ```
+pub fn read_npy_part(
+    path: &Path,
+    part: usize,
+    parts: usize,
+) -> Result<(Vec<usize>, usize, Vec<f64>)> {
+    use std::io::{Seek, SeekFrom};
+    let err = |msg: String| Error::parse(path, 0, msg);
+    let io = |e| Error::io(path, e);
+    if part >= parts {
+        return Err(Error::invalid(format!("part {part} of {parts}")));
+    }
+    let mut file = File::open(path).map_err(io)?;
+    let file_len = file.metadata().map_err(io)?.len();
+    let (h, offset, _) = read_header(&mut BufReader::new(&mut file), file_len, path)?;
+    if h.fortran && h.shape.len() > 1 {
+        return Err(err(
+            "a Fortran-order array cannot be read by rows (save it in C order)".into(),
+        ));
+    }
+    let n = h.shape.first().copied().unwrap_or(1);
+    let cols: usize = h.shape.iter().skip(1).product();
+    let (lo, hi) = (n * part / parts, n * (part + 1) / parts);
+    file.seek(SeekFrom::Start(offset + (lo * cols * h.size) as u64))
+        .map_err(io)?;
+    let mut bytes = vec![0u8; (hi - lo) * cols * h.size];
+    if !read_full(&mut file, &mut bytes).map_err(io)? {
+        return Err(err("truncated data".into()));
+    }
+    let mut out = Vec::with_capacity((hi - lo) * cols);
+    for (k, chunk) in bytes.chunks_exact(h.size).enumerate() {
+        let v = convert(chunk, &h);
+        if !v.is_finite() {
+            return Err(err(format!(
+                "element {} is not finite ({v})",
+                lo * cols + k
+            )));
+        }
+        out.push(v);
+    }
+    Ok((h.shape, lo, out))
+}
+
+/// Reads the header of a `.npy` file from `r` (whose whole length is `file_len`) and checks it
+/// against the length: returns the header, the offset of the data and the element count.
+fn read_header(r: &mut impl Read, file_len: u64, path: &Path) -> Result<(Header, u64, usize)> {
     let err = |msg: String| Error::parse(path, 0, msg);
     let io = |e| Error::io(path, e);
     let mut pre = [0u8; 10];
@@ -286,6 +344,14 @@ fn decode(r: &mut impl Read, file_len: u64, path: &Path) -> Result<(Vec<usize>, 
             h.shape
         )));
     }
+    Ok((h, (prefix + hlen) as u64, count))
+}
+
+/// Reads a `.npy` array from `r`, whose whole length (header included) is `file_len`.
+fn decode(r: &mut impl Read, file_len: u64, path: &Path) -> Result<(Vec<usize>, Vec<f64>)> {
+    let err = |msg: String| Error::parse(path, 0, msg);
+    let io = |e| Error::io(path, e);
+    let (h, _, count) = read_header(r, file_len, path)?;
     let rows = h.shape.first().copied().unwrap_or(1);
     let cols = h.shape.get(1).copied().unwrap_or(1);
     let mut out = if h.fortran && h.shape.len() >= 2 {

@@ -65,6 +65,29 @@ impl GlmSpec {
         data: &'a Dataset,
         y: &[f64],
     ) -> Result<(Glm<'a>, Classes)> {
+        let classes = Classes::from_labels(y, self.loss)?;
+        let glm = self.objective_for(data, y, &classes)?;
+        Ok((glm, classes))
+    }
+
+    /// The smooth part f on `data` with the classes given rather than read off its labels: for
+    /// one part of a data set split across processes, whose labels may miss a class (every
+    /// label must be one of `classes`).
+    pub fn objective_with_classes<'a>(
+        &self,
+        data: &'a Dataset,
+        classes: &Classes,
+    ) -> Result<Glm<'a>> {
+        self.objective_for(data, &data.y, classes)
+    }
+
+    /// The smooth part f on `data`'s features against the labels `y`, encoded by `classes`.
+    fn objective_for<'a>(
+        &self,
+        data: &'a Dataset,
+        y: &[f64],
+        classes: &Classes,
+    ) -> Result<Glm<'a>> {
         self.ridge.validate()?;
         let n = data.n_samples();
         if n == 0 {
@@ -88,7 +111,6 @@ impl GlmSpec {
                 return Err(Error::invalid("sample weights must be finite and ≥ 0"));
             }
         }
-        let classes = Classes::from_labels(y, self.loss)?;
         let targets = classes.encode(y, self.loss)?;
         let k = classes.outputs(self.loss);
         // Dense weights: a sparse file whose largest index is huge (e.g. 32-bit hashed
@@ -110,7 +132,7 @@ impl GlmSpec {
             self.intercept,
             self.sample_weight.clone(),
         );
-        Ok((glm, classes))
+        Ok(glm)
     }
 
     /// The parameter layout for `data`'s shape and this spec.
