@@ -92,8 +92,6 @@ def peer_ladder(label, make, x, y, c, loss, limit):
         f = objective(x, y, r[1], c, loss)
         pts.append({"tol": eps, "seconds": r[0], "f": f, "times": [r[0]]})
         R.log(f"    {label:16s} e={eps:.0e}: {r[0]:7.3f} s  f = {f:.15e}")
-        if len(pts) >= 3 and abs(pts[-1]["f"] - pts[-3]["f"]) <= 1e-15 * abs(f):
-            break
     return pts
 
 
@@ -205,12 +203,22 @@ def main():
     ap.add_argument("--solvers", default="dcd,lbfgs,trust-region,newton-cg,auto")
     ap.add_argument("--limit", type=float, default=60.0)
     ap.add_argument("--out", default=os.path.join(HERE, "family.md"))
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite the table from the saved JSON (also a partial one)")
     a = ap.parse_args()
+    solvers = a.solvers.split(",")
+    if a.report_only:
+        with open(os.path.splitext(a.out)[0] + ".json") as fh:
+            results = json.load(fh)
+        for r in results:  # JSON keys are strings
+            for o in list(r["optml"].values()) + list(r["peers"].values()):
+                o["t"] = {float(k): v for k, v in o["t"].items()}
+        print(table(results, solvers))
+        return
     os.makedirs(os.path.dirname(R.OPTML_RUN), exist_ok=True)
     import shutil
 
     shutil.copy2(R.OPTML, R.OPTML_RUN)
-    solvers = a.solvers.split(",")
     workdir = os.path.join(HERE, "data", "family", "work")
     os.makedirs(workdir, exist_ok=True)
     results = []

@@ -14,8 +14,9 @@ use crate::solvers::{
 /// The solver a fit uses: one by name, or `Auto` to pick one for the spec and the data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Choice {
-    /// A smooth method picked by the data's shape ([`Method::auto`]) without a penalty, and
-    /// proximal Newton with one.
+    /// A smooth method picked by the data's shape ([`Method::auto`]) without a penalty, dual
+    /// coordinate descent for the hinge loss (no other method fits it), and proximal Newton
+    /// with a penalty.
     Auto,
     /// A method for smooth objectives; a GLM with a penalty refuses it.
     Use(Method),
