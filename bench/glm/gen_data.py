@@ -90,6 +90,73 @@ def make_rcv1like(n, d, nnz_per_row=75, n_planted=500, flip=0.05, seed=1):
     return indptr, cols.astype(np.int64), values, y
 
 
+def make_rcv1zipf(n, d, nnz_per_row=75, planted_frac=0.05, planted_on="all", flip=0.05,
+                   normalize=True, seed=11):
+    """A second rcv1-like set, built differently from make_rcv1like: feature popularity Zipf(1.0),
+    p_j ∝ 1/(rank + 1); tf-idf as log(1 + tf)·idf; rows L2-normalized when `normalize`; labels
+    from a planted w on `planted_frac` of *all* features (planted_on="all", so rare features
+    matter) or of the most frequent ones ("frequent"), with a fraction `flip` of the labels
+    flipped. Returns (indptr, indices, values, y) of a CSR matrix (0-based, sorted rows)."""
+    rng = np.random.default_rng(seed)
+    ranks = np.arange(d, dtype=np.float64)
+    popularity = 1.0 / (ranks + 1.0)
+    popularity /= popularity.sum()
+    perm = rng.permutation(d)  # feature id of the rank-r feature
+    lengths = np.maximum(3, rng.lognormal(np.log(nnz_per_row) - 0.125, 0.5, n).astype(np.int64))
+    # Draws with replacement; repeats within a row are the term counts tf.
+    draws = (lengths * 1.6).astype(np.int64) + 2
+    rows = np.repeat(np.arange(n, dtype=np.int64), draws)
+    cols = perm[rng.choice(d, size=rows.size, p=popularity)]
+    keys, counts = np.unique(rows * d + cols, return_counts=True)
+    rows, cols = keys // d, keys % d
+    # At most lengths[i] distinct terms per row, kept in a random order (not by column).
+    order = np.lexsort((rng.random(rows.size), rows))
+    rows, cols, counts = rows[order], cols[order], counts[order]
+    starts = np.searchsorted(rows, np.arange(n))
+    keep = (np.arange(rows.size) - starts[rows]) < lengths[rows]
+    rows, cols, counts = rows[keep], cols[keep], counts[keep]
+    order = np.lexsort((cols, rows))
+    rows, cols, counts = rows[order], cols[order], counts[order]
+    df = np.bincount(cols, minlength=d).astype(np.float64)
+    idf = np.log((n + 1.0) / (df + 1.0)) + 1.0
+    values = np.log1p(counts) * idf[cols]
+    if normalize:
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
+        values /= norms[rows]
+    values = _round_sig(values, 6)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
+    k = max(1, int(round(planted_frac * d)))
+    pool = d if planted_on == "all" else max(k, d // 10)
+    support = perm[rng.choice(pool, size=k, replace=False)]
+    w_true = np.zeros(d)
+    w_true[support] = rng.standard_normal(k)
+    scores = np.bincount(rows, weights=values * w_true[cols], minlength=n)
+    scores -= np.median(scores)
+    y = np.where(scores > 0, 1.0, -1.0)
+    y[scores == 0] = rng.choice([-1.0, 1.0], size=int((scores == 0).sum()))
+    flips = rng.random(n) < flip
+    y[flips] = -y[flips]
+    return indptr, cols.astype(np.int64), values, y
+
+
+def rcv1zipf_file(out, n, d, flip, normalize, planted_on="all", log=print):
+    """Writes (once per parameter set) a make_rcv1zipf set in LIBSVM format under `out`;
+    returns its path."""
+    tag = f"rcv1zipf_n{n}_d{d}_f{flip:g}_{'l2' if normalize else 'raw'}_{planted_on}"
+    path = os.path.join(out, tag + ".svm")
+    params = {"n": n, "d": d, "flip": flip, "normalize": normalize, "planted_on": planted_on,
+              "seed": 11, "v": 1}
+    if not _up_to_date(path + ".json", params, [path]):
+        os.makedirs(out, exist_ok=True)
+        indptr, indices, values, y = make_rcv1zipf(n, d, flip=flip, normalize=normalize,
+                                                   planted_on=planted_on)
+        write_libsvm(path, indptr, indices, values, y)
+        _mark(path + ".json", params)
+        log(f"  wrote {path}: {n} x {d}, {len(values)} nonzeros, "
+            f"+1 fraction {np.mean(y > 0):.3f}")
+    return path
+
+
 def _round_sig(v, digits):
     """Rounds positive values to `digits` significant digits, as '%.{digits}g' prints them."""
     exp = np.floor(np.log10(v))

@@ -38,8 +38,8 @@ use mlp::Job;
     .requires("arch")
     .help_heading(heading::MLP)))]
 pub struct Args {
-    /// Loss: logistic, softmax, squared-hinge, least-squares (an MLP, --arch, uses softmax
-    /// cross-entropy).
+    /// Loss: logistic, softmax, squared-hinge, least-squares, hinge (--solver dcd only; an MLP,
+    /// --arch, uses softmax cross-entropy).
     #[arg(long, default_value = "logistic", conflicts_with = "arch")]
     pub loss: Loss,
     /// Inverse regularization: f(w) = Σ loss + ‖w‖²/(2C). Default 1; with --l1, no ridge unless
@@ -53,7 +53,8 @@ pub struct Args {
     #[arg(long, conflicts_with = "arch")]
     pub intercept: bool,
     /// Solver: auto, newton-cg, trust-region, newton, lbfgs, newton-path, rbfgs,
-    /// subsampled-newton, bound (softmax), ... (any name of `optml::solvers::Method`); with --l1:
+    /// subsampled-newton, bound (softmax), dcd (dual coordinate descent: binary, no
+    /// intercept), ... (any name of `optml::solvers::Method`); with --l1:
     /// prox-newton, fista, prox-grad. With --arch, by mini-batches: sgd, momentum, nesterov,
     /// qhm, adagrad, rmsprop, adam, adamw, novograd, nsgd, clipped, eg, salsa (--epochs picks
     /// the stochastic one where a name is both); second order by mini-batches: kfac, shampoo,

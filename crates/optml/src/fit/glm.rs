@@ -7,15 +7,16 @@ use crate::models::glm::{Glm, GlmModel, GlmSpec, Loss, Ridge};
 use crate::monitor::Monitor;
 use crate::objective::Objective;
 use crate::solvers::{
-    inverse_diagonal, Bfgs, BoundKind, BoundMajorization, Lbfgs, Method, NewtonCg, Rbfgs, Report,
-    Status, Stop, SubsampledNewton,
+    inverse_diagonal, Bfgs, BoundKind, BoundMajorization, DualCoordinateDescent, Lbfgs, Method,
+    NewtonCg, Rbfgs, Report, Status, Stop, SubsampledNewton,
 };
 
 /// The solver a fit uses: one by name, or `Auto` to pick one for the spec and the data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Choice {
-    /// A smooth method picked by the data's shape ([`Method::auto`]) without a penalty, and
-    /// proximal Newton with one.
+    /// A smooth method picked by the data's shape ([`Method::auto`]) without a penalty, dual
+    /// coordinate descent for the hinge loss (no other method fits it), and proximal Newton
+    /// with a penalty.
     Auto,
     /// A method for smooth objectives; a GLM with a penalty refuses it.
     Use(Method),
@@ -173,6 +174,7 @@ fn fit_labels<M: Monitor + ?Sized>(
     if let Some(p) = &spec.penalty {
         p.validate(data.n_features())?;
     }
+    check_non_smooth(spec, choice)?;
     let rescaled = Rescaled::of(data, spec)?;
     let (data, spec_to_solve) = match &rescaled {
         Some(r) => (&r.data, &r.spec),
@@ -182,8 +184,12 @@ fn fit_labels<M: Monitor + ?Sized>(
     let mut w = vec![0.0; f.dim()];
     let report = match (&spec.penalty, choice) {
         (None, Choice::Auto) => {
-            let k = f.layout().k;
-            let method = Method::auto(data.n_samples(), f.dim(), data.x.nnz(), k);
+            let method = if Loss::NON_SMOOTH.contains(&spec.loss) {
+                Method::Dcd
+            } else {
+                let k = f.layout().k;
+                Method::auto(data.n_samples(), f.dim(), data.x.nnz(), k)
+            };
             minimize_smooth(method, stop, &f, &mut w, monitor)?
         }
         (None, Choice::Use(method)) => minimize_smooth(method, stop, &f, &mut w, monitor)?,
@@ -246,6 +252,31 @@ fn fit_labels<M: Monitor + ?Sized>(
         weights: w,
     };
     Ok((model, report))
+}
+
+/// A loss without a gradient everywhere (the hinge) is fitted by dual coordinate descent alone,
+/// and never with a non-smooth penalty.
+fn check_non_smooth(spec: &GlmSpec, choice: Choice) -> Result<()> {
+    if !Loss::NON_SMOOTH.contains(&spec.loss) {
+        return Ok(());
+    }
+    if let Some(p) = &spec.penalty {
+        return Err(Error::invalid(format!(
+            "the {} loss is not differentiable and takes no penalty ({p}): fit it with the ridge              alone (solver dcd)",
+            spec.loss
+        )));
+    }
+    match choice {
+        Choice::Auto | Choice::Use(Method::Dcd) => Ok(()),
+        Choice::Use(m) => Err(Error::invalid(format!(
+            "the {} loss is not differentiable, so {m} cannot fit it: use --solver dcd (or auto)",
+            spec.loss
+        ))),
+        Choice::Composite(m) => Err(Error::invalid(format!(
+            "the {} loss is not differentiable, so {m} cannot fit it: use --solver dcd (or auto)",
+            spec.loss
+        ))),
+    }
 }
 
 /// Features whose squares overflow (|xᵢⱼ| near 1e300, where ‖∇f‖², diag H and the line search's
@@ -348,6 +379,11 @@ fn minimize_smooth<M: Monitor + ?Sized>(
         // in fewer data passes than forcing terms that tighten with ‖∇f‖ (Galli & Lin 2021
         // studied it there; bench/glm).
         Method::NewtonCg => liblinear_newton_cg(stop).minimize(f, w, monitor),
+        Method::Dcd => DualCoordinateDescent {
+            stop,
+            ..Default::default()
+        }
+        .minimize(f, w, monitor),
         _ => method.minimize(stop, f, w, monitor),
     }
 }

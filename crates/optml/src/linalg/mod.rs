@@ -18,6 +18,7 @@ pub use dense::DenseMatrix;
 pub use design::{Design, Layout};
 pub(crate) use eigen::symmetric_eigen;
 pub use gemm::{clear_upper_vector_state, matmul, par};
+pub(crate) use kernels::Rows;
 pub use sparse::CsrMatrix;
 
 /// `x · y` with four independent accumulators, so the compiler can vectorize it.

@@ -46,6 +46,9 @@ pub enum Method {
     Bound,
     /// Bound majorization on Böhning's fixed bound, for softmax GLMs only.
     Bohning,
+    /// Dual coordinate descent ([`DualCoordinateDescent`](super::DualCoordinateDescent)), for
+    /// ridge-regularized binary linear classifiers without an intercept only.
+    Dcd,
 }
 
 impl Method {
@@ -73,6 +76,10 @@ impl Method {
     /// [`fit_glm`](crate::fit::fit_glm) runs them, [`Method::minimize`] refuses them.
     pub const BOUND: [Method; 2] = [Method::Bound, Method::Bohning];
 
+    /// The methods that solve a linear model's dual ([`DualLinear`](super::dual::DualLinear)):
+    /// [`fit_glm`](crate::fit::fit_glm) runs them, [`Method::minimize`] refuses them.
+    pub const DUAL: [Method; 1] = [Method::Dcd];
+
     /// The methods that use gradients alone and converge linearly at best: on ill-conditioned
     /// problems they need many more iterations than the others.
     pub const FIRST_ORDER: [Method; 3] = [Method::Gd, Method::Agd, Method::Ncg];
@@ -94,6 +101,7 @@ impl Method {
             Method::SubsampledNewton => "subsampled-newton",
             Method::Bound => "bound",
             Method::Bohning => "bohning",
+            Method::Dcd => "dcd",
         }
     }
 
@@ -229,6 +237,9 @@ impl Method {
             Method::Bound | Method::Bohning => Err(Error::invalid(format!(
                 "{self} needs a bound on a log-partition: a softmax GLM"
             ))),
+            Method::Dcd => Err(Error::invalid(
+                "dcd solves a linear model's dual: a binary GLM with a ridge",
+            )),
         }
     }
 }
@@ -247,6 +258,7 @@ impl std::str::FromStr for Method {
                 .into_iter()
                 .chain(Method::FINITE_SUM)
                 .chain(Method::BOUND)
+                .chain(Method::DUAL)
         };
         all().find(|m| m.name() == s).ok_or_else(|| {
             let names: Vec<_> = all().map(|m| m.name()).collect();

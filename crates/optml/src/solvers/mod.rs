@@ -12,6 +12,7 @@
 //! | first order | [`GradientDescent`], [`Nesterov`], [`NonlinearCg`] |
 //! | saddle points | [`AdaptiveCubic`], [`NegativeCurvatureNewton`], [`PerturbedGd`] |
 //! | composite f + h | [`ProximalGradient`], [`Fista`], [`ProximalNewton`] |
+//! | dual coordinate descent | [`DualCoordinateDescent`] on a [`dual::DualLinear`] (ridge-regularized linear classifiers) |
 //! | majorization | [`BoundMajorization`] on a [`QuadraticBound`] |
 //! | least squares | [`least_squares`]: Gauss–Newton, Levenberg–Marquardt, sketched Gauss–Newton |
 //! | stochastic | [`stochastic`]: mini-batch training of any finite sum (SGD, momentum, Adam, NovoGrad, EG, SALSA, …) |
@@ -22,6 +23,7 @@
 
 mod checks;
 mod composite;
+pub mod dual;
 mod first_order;
 mod inner;
 pub mod least_squares;
@@ -39,6 +41,7 @@ mod stop;
 pub use composite::{
     CoordinateCurvature, CoordinateModel, DenseModel, Fista, ProximalGradient, ProximalNewton,
 };
+pub use dual::DualCoordinateDescent;
 pub use first_order::{Beta, GradientDescent, Nesterov, NonlinearCg, Restart, TrialStep};
 pub use majorization::{BoundKind, BoundMajorization, QuadraticBound};
 pub use method::Method;

@@ -14,16 +14,22 @@ pub enum Loss {
     SquaredHinge,
     /// ½·(z − y)², least squares (ridge regression with L2).
     LeastSquares,
+    /// max(0, 1 − y·z), the L1-SVM loss: not differentiable at y·z = 1, so only dual coordinate
+    /// descent fits it (its subgradient −y·[y·z < 1] is what the objective's gradient returns).
+    Hinge,
 }
 
 impl Loss {
-    /// Every loss, for help texts and tests.
+    /// Every differentiable loss, for help texts and tests.
     pub const ALL: [Loss; 4] = [
         Loss::Logistic,
         Loss::Softmax,
         Loss::SquaredHinge,
         Loss::LeastSquares,
     ];
+
+    /// The losses without a gradient everywhere: only a dual method fits them.
+    pub const NON_SMOOTH: [Loss; 1] = [Loss::Hinge];
 
     /// The name used on the command line and in model files.
     pub fn name(self) -> &'static str {
@@ -32,6 +38,7 @@ impl Loss {
             Loss::Softmax => "softmax",
             Loss::SquaredHinge => "squared-hinge",
             Loss::LeastSquares => "least-squares",
+            Loss::Hinge => "hinge",
         }
     }
 
@@ -68,6 +75,14 @@ impl Loss {
                 let r = z - y;
                 (0.5 * r * r, r, 1.0)
             }
+            Loss::Hinge => {
+                let slack = 1.0 - y * z;
+                if slack > 0.0 {
+                    (slack, -y, 0.0)
+                } else {
+                    (0.0, 0.0, 0.0)
+                }
+            }
             Loss::Softmax => unreachable!("softmax has one score per class"),
         }
     }
@@ -84,10 +99,11 @@ impl std::str::FromStr for Loss {
     fn from_str(s: &str) -> crate::Result<Self> {
         Loss::ALL
             .into_iter()
+            .chain(Loss::NON_SMOOTH)
             .find(|l| l.name() == s || (s == "multinomial" && *l == Loss::Softmax))
             .ok_or_else(|| {
                 crate::Error::invalid(format!(
-                    "unknown loss '{s}' (expected one of: logistic, softmax, squared-hinge, least-squares)"
+                    "unknown loss '{s}' (expected one of: logistic, softmax, squared-hinge, least-squares, hinge)"
                 ))
             })
     }

@@ -166,15 +166,17 @@ impl Classes {
                 "softmax needs at least two classes, the labels have {}",
                 c.len()
             ))),
-            Loss::Logistic | Loss::SquaredHinge if c.len() != 2 => Err(Error::invalid(format!(
-                "{loss} is a binary loss but the labels have {} classes{}",
-                c.len(),
-                if c.len() > 2 {
-                    " (use --loss softmax)"
-                } else {
-                    ""
-                }
-            ))),
+            Loss::Logistic | Loss::SquaredHinge | Loss::Hinge if c.len() != 2 => {
+                Err(Error::invalid(format!(
+                    "{loss} is a binary loss but the labels have {} classes{}",
+                    c.len(),
+                    if c.len() > 2 {
+                        " (use --loss softmax)"
+                    } else {
+                        ""
+                    }
+                )))
+            }
             _ => Ok(Classes(c)),
         }
     }

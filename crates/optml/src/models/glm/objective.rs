@@ -11,6 +11,7 @@ use crate::linalg::{dot, Design, Layout};
 use crate::objective::{Curvature, FiniteSum, Line, LinearOperator, Objective};
 
 mod bound;
+mod dual;
 mod sampled;
 pub use bound::GlmBound;
 pub use sampled::GlmBatchHessian;
