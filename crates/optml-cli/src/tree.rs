@@ -58,9 +58,9 @@ struct TrainArgs {
     #[arg(long, default_value_t = 0.5, help_heading = TREE)]
     learning_rate: f64,
     /// Leaf refinement: each leaf ranks its M most frequent classes with per-class regressors
-    /// (trained after the tree, one pass per tree pass); 0 turns it off.
-    #[arg(long, value_name = "M", default_value_t = TreeSpec::default().leaf_classes, help_heading = TREE)]
-    leaf_classes: usize,
+    /// (trained after the tree, one pass per tree pass) [default: 4⌈log₂ k⌉]; 0 turns it off.
+    #[arg(long, value_name = "M", help_heading = TREE)]
+    leaf_classes: Option<usize>,
     /// The most passes over the data (more than one holds out every 10th example and keeps the
     /// pass with the lowest holdout error).
     #[arg(long, default_value_t = 1, help_heading = heading::STOP)]

@@ -150,7 +150,11 @@ fn sparse_and_hashed_features_give_the_dense_model() {
 #[test]
 fn a_prediction_costs_the_depth_of_its_leaf() {
     let data = mixture(30, 8, 20, 2.0, 7, false);
-    let (m, _) = fit_tree(&data, &TreeSpec::default()).unwrap();
+    let unrefined = TreeSpec {
+        leaf_classes: Some(0),
+        ..Default::default()
+    };
+    let (m, _) = fit_tree(&data, &unrefined).unwrap();
     let nodes = nodes(&m);
     let mut depth = vec![0usize; nodes.len()];
     for (v, n) in nodes.iter().enumerate() {
@@ -354,11 +358,12 @@ fn refined_tree_is_within_reach_of_one_against_all_at_log_cost() {
     });
     let (plain, _, _) = fit(TreeSpec {
         passes: 3,
+        leaf_classes: Some(0),
         ..Default::default()
     });
     let (refined, m, r) = fit(TreeSpec {
         passes: 3,
-        leaf_classes: 6,
+        leaf_classes: Some(6),
         ..Default::default()
     });
     assert!(r.refine_passes >= 1 && r.refine_best_pass >= 1, "{r:?}");

@@ -42,8 +42,9 @@ pub struct TreeSpec {
     /// reach ranks its `leaf_classes` most frequent ones with per-class regressors trained one
     /// against some (an example trains its leaf's candidates only), after the tree is grown,
     /// over as many passes again. A prediction then costs depth + `leaf_classes` dot products
-    /// at most. 0: no refinement; a leaf predicts its label.
-    pub leaf_classes: usize,
+    /// at most. `None`: 4⌈log₂ k⌉ (at most k), still logarithmic in k; `Some(0)`: no
+    /// refinement, a leaf predicts its label.
+    pub leaf_classes: Option<usize>,
     /// The most passes over the training data.
     pub passes: usize,
     /// With more than one pass, every `holdout`-th example (after a seeded shuffle) is held out;
@@ -61,7 +62,7 @@ impl Default for TreeSpec {
             internal_nodes: None,
             swap_resistance: 4.0,
             learning_rate: 0.5,
-            leaf_classes: 0,
+            leaf_classes: None,
             passes: 1,
             holdout: 10,
             seed: 0,
@@ -176,11 +177,12 @@ pub fn fit_tree(data: &Dataset, spec: &TreeSpec) -> Result<(TreeModel, TreeRepor
     };
     let d = x.ncols();
     let t = spec.internal_nodes.unwrap_or(2 * k);
+    let leaf_classes = spec.leaf_classes.unwrap_or_else(|| default_leaf_classes(k));
     // w, per-feature scale and squared-gradient sums for every regressor.
     match spec.kind {
         TreeKind::Lomtree => crate::limits::check_total(
             &format!("{t} tree nodes × {} weights", d + 1),
-            3.0 * (t + if spec.leaf_classes > 0 { k } else { 0 }) as f64 * (d + 1) as f64,
+            3.0 * (t + if leaf_classes > 0 { k } else { 0 }) as f64 * (d + 1) as f64,
         )?,
         TreeKind::Oaa => crate::limits::check_total(
             &format!("{k} classes × {} weights", d + 1),
@@ -280,14 +282,18 @@ pub fn fit_tree(data: &Dataset, spec: &TreeSpec) -> Result<(TreeModel, TreeRepor
         }
     }
     let (_, mut model) = best.expect("at least one pass ran");
-    if spec.kind == TreeKind::Lomtree && spec.leaf_classes > 0 {
+    if spec.kind == TreeKind::Lomtree && leaf_classes > 0 {
+        let spec = TreeSpec {
+            leaf_classes: Some(leaf_classes),
+            ..spec.clone()
+        };
         refine(
             &mut model,
             &x,
             &y,
             &train,
             &holdout,
-            spec,
+            &spec,
             &mut rng,
             &mut report,
         );
@@ -374,6 +380,13 @@ fn tree_predictor(tree: &Learner, x: &Design, y: &[u32], train: &[usize], k: usi
     }
 }
 
+/// [`TreeSpec::leaf_classes`] when `None`: 4⌈log₂ k⌉, at most k (as many candidates per leaf
+/// as Vowpal Wabbit's recall tree keeps by default).
+pub fn default_leaf_classes(k: usize) -> usize {
+    let log2 = usize::BITS - k.saturating_sub(1).leading_zeros();
+    (4 * log2 as usize).min(k)
+}
+
 /// Leaf refinement ([`TreeSpec::leaf_classes`]): candidates for each leaf of several classes,
 /// then per-class regressors trained one against some over passes, kept at the pass of lowest
 /// holdout error.
@@ -392,7 +405,7 @@ fn refine(
     let Predictor::Lomtree { nodes, .. } = &mut model.predictor else {
         return;
     };
-    let m = spec.leaf_classes;
+    let m = spec.leaf_classes.unwrap_or(0);
     let candidates: Vec<Vec<u32>> = nodes
         .iter()
         .map(|node| {

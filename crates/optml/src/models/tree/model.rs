@@ -113,7 +113,8 @@ pub struct TreeStats {
     pub leaf_purity: f64,
     /// Leaves no training example reached.
     pub empty_leaves: usize,
-    /// Fraction of training examples whose class is among their leaf's candidates (0 unrefined).
+    /// Fraction of training examples whose class their leaf can predict: one of its candidates,
+    /// or its label where it has none (then equal to the purity).
     pub candidate_recall: f64,
 }
 
@@ -295,7 +296,10 @@ impl TreeModel {
                     recalled += node
                         .histogram
                         .iter()
-                        .filter(|h| node.candidates.contains(&h.0))
+                        .filter(|h| match node.candidates.is_empty() {
+                            true => node.label == Some(h.0),
+                            false => node.candidates.contains(&h.0),
+                        })
                         .map(|h| h.1)
                         .sum::<u64>();
                     weighted += (n * depth[v] as u64) as f64;
