@@ -61,6 +61,10 @@ struct TrainArgs {
     /// (trained after the tree, one pass per tree pass) [default: 4⌈log₂ k⌉]; 0 turns it off.
     #[arg(long, value_name = "M", help_heading = TREE)]
     leaf_classes: Option<usize>,
+    /// A leaf splits once this many of its examples are outside its majority class (1: the
+    /// paper's rule).
+    #[arg(long, value_name = "N", default_value_t = TreeSpec::default().split_after, help_heading = TREE)]
+    split_after: u64,
     /// The most passes over the data (more than one holds out every 10th example and keeps the
     /// pass with the lowest holdout error).
     #[arg(long, default_value_t = 1, help_heading = heading::STOP)]
@@ -105,6 +109,7 @@ fn train(args: TrainArgs) -> CliResult {
         swap_resistance: args.swap_resistance,
         learning_rate: args.learning_rate,
         leaf_classes: args.leaf_classes,
+        split_after: args.split_after,
         passes: args.passes,
         seed: args.seed.value,
         ..Default::default()

@@ -74,9 +74,18 @@ fn same_seed_same_bits_other_seed_other_tree() {
 
 #[test]
 fn every_class_owns_a_leaf_when_t_is_at_least_2k() {
-    for (k, seed) in [(10, 1), (25, 2), (40, 3)] {
+    for (k, seed, leaf_classes) in [
+        (10, 1, None),
+        (25, 2, None),
+        (40, 3, None),
+        (25, 2, Some(0)),
+    ] {
         let data = mixture(k, 8, 30, 4.0, seed, false);
-        let (m, _) = fit_tree(&data, &TreeSpec::default()).unwrap();
+        let spec = TreeSpec {
+            leaf_classes,
+            ..Default::default()
+        };
+        let (m, _) = fit_tree(&data, &spec).unwrap();
         let s = m.stats().unwrap();
         // T = 2k internal nodes at most (fewer once subtrees no example reaches are cut).
         assert!(s.internal_nodes <= 2 * k, "k = {k}: {s:?}");
@@ -89,6 +98,7 @@ fn every_class_owns_a_leaf_when_t_is_at_least_2k() {
         &data,
         &TreeSpec {
             internal_nodes: Some(4),
+            leaf_classes: Some(0),
             ..Default::default()
         },
     )
@@ -367,8 +377,9 @@ fn refined_tree_is_within_reach_of_one_against_all_at_log_cost() {
         ..Default::default()
     });
     assert!(r.refine_passes >= 1 && r.refine_best_pass >= 1, "{r:?}");
+    // Most of the gap between the plain tree and one-against-all is closed.
     assert!(
-        refined <= oaa + 0.05 && refined < plain,
+        refined - oaa < 0.5 * (plain - oaa),
         "OAA {oaa}, tree {plain}, refined tree {refined}"
     );
     // A refined prediction costs the leaf's depth plus its candidates, at most 6 of them.

@@ -38,6 +38,9 @@ pub struct TreeSpec {
     pub swap_resistance: f64,
     /// η of the node learner's normalized adaptive steps.
     pub learning_rate: f64,
+    /// A leaf splits once this many of its examples are outside its majority class (≥ 1; 1 is
+    /// the paper's rule, a split at the first example of a second class).
+    pub split_after: u64,
     /// Leaf refinement (LOMtree only): each leaf that training examples of several classes
     /// reach ranks its `leaf_classes` most frequent ones with per-class regressors trained one
     /// against some (an example trains its leaf's candidates only), after the tree is grown,
@@ -63,6 +66,7 @@ impl Default for TreeSpec {
             swap_resistance: 4.0,
             learning_rate: 0.5,
             leaf_classes: None,
+            split_after: 2,
             passes: 1,
             holdout: 10,
             seed: 0,
@@ -113,6 +117,9 @@ impl TreeSpec {
                 "{} passes: give 1 to {MAX_PASSES}",
                 self.passes
             )));
+        }
+        if self.split_after == 0 {
+            return Err(Error::invalid("split after 0 examples: give at least 1"));
         }
         if self.internal_nodes == Some(0) {
             return Err(Error::invalid("a tree needs at least one internal node"));
@@ -241,6 +248,7 @@ pub fn fit_tree(data: &Dataset, spec: &TreeSpec) -> Result<(TreeModel, TreeRepor
             max_internal: t,
             swap_resistance: spec.swap_resistance,
             learning_rate: spec.learning_rate,
+            split_after: spec.split_after,
         },
     );
     let mut oaa = OaaLearner::new(d, k, spec.learning_rate);

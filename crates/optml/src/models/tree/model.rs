@@ -107,7 +107,7 @@ pub struct TreeStats {
     pub max_depth: usize,
     /// Mean depth of the leaves, weighted by their training examples.
     pub mean_depth: f64,
-    /// Classes that no leaf predicts.
+    /// Classes that no leaf can predict (as its label or one of its candidates).
     pub classes_without_leaf: usize,
     /// Fraction of training examples whose class is their leaf's label.
     pub leaf_purity: f64,
@@ -304,6 +304,9 @@ impl TreeModel {
                         .sum::<u64>();
                     weighted += (n * depth[v] as u64) as f64;
                     total += n;
+                    for &c in &node.candidates {
+                        owned[c as usize] = true;
+                    }
                     if let Some(label) = node.label {
                         owned[label as usize] = true;
                         right += node

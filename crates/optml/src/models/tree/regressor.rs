@@ -61,15 +61,11 @@ impl Regressor {
         score(&self.w, x)
     }
 
-    /// One step on ½(clip(h(x)) − target)², `target` ∈ {−1, +1}; returns h(x) before the step.
+    /// One step on ½(clip(h(x)) − target)², `target` ∈ {−1, +1}; returns h(x) before the step
+    /// (after the rescaling of features whose |xᵢ| exceeds their scale, which comes first so
+    /// that the step's residual is that of the weights it moves).
     pub fn update(&mut self, x: Row<'_>, target: f64, eta: f64) -> f64 {
-        let h = self.predict(x);
-        let residual = h.clamp(-1.0, 1.0) - target;
-        if residual == 0.0 {
-            return h;
-        }
         let d = self.w.len() - 1;
-        // Scales first (rescaling the weights of features that grew), then N and t.
         let mut norm = 1.0; // the bias: x = 1 = s
         x.for_each(|i, v| {
             let a = v.abs();
@@ -85,6 +81,11 @@ impl Regressor {
             let r = v / self.scale[i];
             norm += r * r;
         });
+        let h = self.predict(x);
+        let residual = h.clamp(-1.0, 1.0) - target;
+        if residual == 0.0 {
+            return h;
+        }
         self.seen += 1.0;
         self.norm += norm;
         let rate = eta * (self.seen / self.norm).sqrt();
@@ -137,15 +138,17 @@ mod tests {
     fn an_example_beyond_its_target_changes_nothing() {
         let mut r = Regressor::new(2);
         for _ in 0..50 {
-            r.update(dense(&[1.0, -0.5]), 1.0, 0.5);
+            r.update(dense(&[1.0, 0.0]), 1.0, 0.5);
+            r.update(dense(&[0.0, 1.0]), 1.0, 0.5);
         }
-        let h = r.predict(dense(&[3.0, -1.5]));
+        let x = [1.0, 1.0]; // within the scales seen: no rescaling
+        let h = r.predict(dense(&x));
         assert!(h > 1.0, "h = {h}");
         let before = r.w.clone();
-        assert_eq!(r.update(dense(&[3.0, -1.5]), 1.0, 0.5), h);
+        assert_eq!(r.update(dense(&x), 1.0, 0.5), h);
         assert_eq!(r.w, before);
         // On the wrong side the same example moves the weights.
-        r.update(dense(&[3.0, -1.5]), -1.0, 0.5);
+        r.update(dense(&x), -1.0, 0.5);
         assert_ne!(r.w, before);
     }
 
