@@ -361,7 +361,6 @@ fn tree_predictor(tree: &Learner, x: &Design, y: &[u32], train: &[usize], k: usi
     let mut kept_counts: Vec<Vec<(u32, u64)>> = Vec::new();
     // (node, the kept node whose child slot it fills)
     let mut stack: Vec<(usize, Option<(usize, usize)>)> = vec![(0, None)];
-    let mut counts = counts;
     while let Some((mut v, slot)) = stack.pop() {
         while let Some([a, b]) = nodes[v].children {
             match (reached[a as usize], reached[b as usize]) {
