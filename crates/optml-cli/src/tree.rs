@@ -57,6 +57,14 @@ struct TrainArgs {
     /// Learning rate of the node learner's normalized adaptive steps.
     #[arg(long, default_value_t = 0.5, help_heading = TREE)]
     learning_rate: f64,
+    /// Leaf refinement: each leaf ranks its M most frequent classes with per-class regressors
+    /// (trained after the tree, one pass per tree pass) [default: 4⌈log₂ k⌉]; 0 turns it off.
+    #[arg(long, value_name = "M", help_heading = TREE)]
+    leaf_classes: Option<usize>,
+    /// A leaf splits once this many of its examples are outside its majority class (1: the
+    /// paper's rule).
+    #[arg(long, value_name = "N", default_value_t = TreeSpec::default().split_after, help_heading = TREE)]
+    split_after: u64,
     /// The most passes over the data (more than one holds out every 10th example and keeps the
     /// pass with the lowest holdout error).
     #[arg(long, default_value_t = 1, help_heading = heading::STOP)]
@@ -100,6 +108,8 @@ fn train(args: TrainArgs) -> CliResult {
         internal_nodes: args.leaves,
         swap_resistance: args.swap_resistance,
         learning_rate: args.learning_rate,
+        leaf_classes: args.leaf_classes,
+        split_after: args.split_after,
         passes: args.passes,
         seed: args.seed.value,
         ..Default::default()
@@ -120,6 +130,19 @@ fn train(args: TrainArgs) -> CliResult {
         );
         if let Some(e) = report.holdout_error.get(report.best_pass.wrapping_sub(1)) {
             println!("holdout error {:.4}", e);
+        }
+        if report.refine_passes > 0 {
+            print!(
+                "leaf refinement: {} passes (kept pass {})",
+                report.refine_passes, report.refine_best_pass
+            );
+            match report
+                .refine_holdout_error
+                .get(report.refine_best_pass.wrapping_sub(1))
+            {
+                Some(e) => println!(", holdout error {e:.4}"),
+                None => println!(),
+            }
         }
         print_stats(&model);
         println!("model written to {}", args.model.display());
@@ -187,14 +210,16 @@ fn predict(args: PredictArgs) -> CliResult {
 fn print_stats(model: &TreeModel) {
     if let Some(s) = model.stats() {
         println!(
-            "tree: {} internal nodes, {} leaves, depth max {} mean {:.2}, {} classes without a \
-             leaf, leaf purity {:.4}",
+            "tree: {} internal nodes, {} leaves ({} empty), depth max {} mean {:.2}, {} classes \
+             without a leaf, leaf purity {:.4}, candidate recall {:.4}",
             s.internal_nodes,
             s.leaves,
+            s.empty_leaves,
             s.max_depth,
             s.mean_depth,
             s.classes_without_leaf,
-            s.leaf_purity
+            s.leaf_purity,
+            s.candidate_recall
         );
     }
 }

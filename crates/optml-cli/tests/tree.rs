@@ -12,14 +12,34 @@ fn tree_trains_predicts_and_reports() {
     let digits = fixture("digits.svm");
     let (m, d) = (model.to_str().unwrap(), digits.to_str().unwrap());
     let o = optml(&[
-        "tree", "train", d, "--model", m, "--passes", "3", "--seed", "1",
+        "tree",
+        "train",
+        d,
+        "--model",
+        m,
+        "--passes",
+        "3",
+        "--seed",
+        "1",
+        "--leaf-classes",
+        "0",
     ]);
     assert!(o.status.success(), "{}", text(&o));
     let log = text(&o);
     assert!(log.contains("0 classes without a leaf"), "{log}");
     let first = std::fs::read(&model).unwrap();
     let o = optml(&[
-        "tree", "train", d, "--model", m, "--passes", "3", "--seed", "1",
+        "tree",
+        "train",
+        d,
+        "--model",
+        m,
+        "--passes",
+        "3",
+        "--seed",
+        "1",
+        "--leaf-classes",
+        "0",
     ]);
     assert!(o.status.success());
     assert_eq!(
@@ -39,6 +59,14 @@ fn tree_trains_predicts_and_reports() {
     let lines = std::fs::read_to_string(&preds).unwrap();
     assert_eq!(lines.lines().count(), 1797);
     assert!(lines.lines().all(|l| l.split(' ').count() >= 2));
+
+    // The refined tree (the default): leaves rank up to 4⌈log₂ 10⌉ = 10 candidates.
+    let o = optml(&["tree", "train", d, "--model", m, "--passes", "3", "-q"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = optml(&["tree", "predict", m, d]);
+    let log = text(&o);
+    assert!(number_after(&log, "test error") < 0.1, "{log}");
+    assert!(number_after(&log, "candidate recall") > 0.95, "{log}");
 
     let oaa = dir.path().join("o.json");
     let o = optml(&[

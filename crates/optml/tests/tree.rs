@@ -51,7 +51,7 @@ fn draws(k: usize, d: usize, per: usize, sep: f64, seed: u64, draw: u64, sparse:
 
 fn nodes(m: &TreeModel) -> &[optml::models::tree::TreeNode] {
     match &m.predictor {
-        Predictor::Lomtree { nodes } => nodes,
+        Predictor::Lomtree { nodes, .. } => nodes,
         Predictor::Oaa { .. } => panic!("not a tree"),
     }
 }
@@ -74,16 +74,22 @@ fn same_seed_same_bits_other_seed_other_tree() {
 
 #[test]
 fn every_class_owns_a_leaf_when_t_is_at_least_2k() {
-    for (k, seed) in [(10, 1), (25, 2), (40, 3)] {
+    for (k, seed, leaf_classes) in [
+        (10, 1, None),
+        (25, 2, None),
+        (40, 3, None),
+        (25, 2, Some(0)),
+    ] {
         let data = mixture(k, 8, 30, 4.0, seed, false);
-        let (m, _) = fit_tree(&data, &TreeSpec::default()).unwrap();
+        let spec = TreeSpec {
+            leaf_classes,
+            ..Default::default()
+        };
+        let (m, _) = fit_tree(&data, &spec).unwrap();
         let s = m.stats().unwrap();
-        assert_eq!(
-            s.internal_nodes,
-            2 * k,
-            "k = {k}: T = 2k internal nodes are used"
-        );
-        assert_eq!(s.leaves, 2 * k + 1);
+        // T = 2k internal nodes at most (fewer once subtrees no example reaches are cut).
+        assert!(s.internal_nodes <= 2 * k, "k = {k}: {s:?}");
+        assert_eq!(s.leaves, s.internal_nodes + 1);
         assert_eq!(s.classes_without_leaf, 0, "k = {k}: {s:?}");
     }
     // With fewer leaves than classes some class must go without one, and the stats say so.
@@ -92,6 +98,7 @@ fn every_class_owns_a_leaf_when_t_is_at_least_2k() {
         &data,
         &TreeSpec {
             internal_nodes: Some(4),
+            leaf_classes: Some(0),
             ..Default::default()
         },
     )
@@ -153,7 +160,11 @@ fn sparse_and_hashed_features_give_the_dense_model() {
 #[test]
 fn a_prediction_costs_the_depth_of_its_leaf() {
     let data = mixture(30, 8, 20, 2.0, 7, false);
-    let (m, _) = fit_tree(&data, &TreeSpec::default()).unwrap();
+    let unrefined = TreeSpec {
+        leaf_classes: Some(0),
+        ..Default::default()
+    };
+    let (m, _) = fit_tree(&data, &unrefined).unwrap();
     let nodes = nodes(&m);
     let mut depth = vec![0usize; nodes.len()];
     for (v, n) in nodes.iter().enumerate() {
@@ -325,4 +336,81 @@ fn digits_tree_is_close_to_one_against_all() {
         errs.push(m.error(&data).unwrap());
     }
     assert!(errs[0] < 0.15 && errs[1] < 0.1, "{errs:?}");
+}
+
+#[test]
+fn one_against_all_separates_many_classes_in_one_pass() {
+    // 60 well separated clusters: every class is linearly separable from the rest, but each
+    // regressor sees 59 negatives per positive. One pass, the default rate.
+    let train = mixture(60, 16, 40, 3.0, 11, false);
+    let test = draws(60, 16, 10, 3.0, 11, 111, false);
+    let spec = TreeSpec {
+        kind: TreeKind::Oaa,
+        ..Default::default()
+    };
+    let (m, _) = fit_tree(&train, &spec).unwrap();
+    let err = m.error(&test).unwrap();
+    assert!(err < 0.02, "test error {err}");
+}
+
+#[test]
+fn refined_tree_is_within_reach_of_one_against_all_at_log_cost() {
+    let train = mixture(40, 12, 60, 1.2, 12, false);
+    let test = draws(40, 12, 25, 1.2, 12, 112, false);
+    let fit = |spec: TreeSpec| {
+        let (m, r) = fit_tree(&train, &spec).unwrap();
+        (m.error(&test).unwrap(), m, r)
+    };
+    let (oaa, _, _) = fit(TreeSpec {
+        kind: TreeKind::Oaa,
+        passes: 3,
+        ..Default::default()
+    });
+    let (plain, _, _) = fit(TreeSpec {
+        passes: 3,
+        leaf_classes: Some(0),
+        ..Default::default()
+    });
+    let (refined, m, r) = fit(TreeSpec {
+        passes: 3,
+        leaf_classes: Some(6),
+        ..Default::default()
+    });
+    assert!(r.refine_passes >= 1 && r.refine_best_pass >= 1, "{r:?}");
+    // Most of the gap between the plain tree and one-against-all is closed.
+    assert!(
+        refined - oaa < 0.5 * (plain - oaa),
+        "OAA {oaa}, tree {plain}, refined tree {refined}"
+    );
+    // A refined prediction costs the leaf's depth plus its candidates, at most 6 of them.
+    let nodes = nodes(&m);
+    let mut depth = vec![0usize; nodes.len()];
+    for (v, n) in nodes.iter().enumerate() {
+        if let Some([a, b]) = n.children {
+            depth[a as usize] = depth[v] + 1;
+            depth[b as usize] = depth[v] + 1;
+        }
+    }
+    let p = m.prepare(&test).unwrap();
+    for i in 0..p.n_rows() {
+        let leaf = m.leaf_of(p.row(i));
+        let (c, dots) = m.predict_row(p.row(i));
+        let cand = &nodes[leaf].candidates;
+        assert!(cand.len() <= 6);
+        assert_eq!(dots, depth[leaf] + cand.len());
+        assert!(cand.is_empty() || cand.contains(&c));
+    }
+    let s = m.stats().unwrap();
+    assert!(s.candidate_recall > s.leaf_purity, "{s:?}");
+}
+
+#[test]
+fn no_leaf_is_left_without_training_examples() {
+    for (k, seed) in [(20, 13), (50, 14)] {
+        let data = mixture(k, 8, 30, 1.0, seed, false);
+        let (m, _) = fit_tree(&data, &TreeSpec::default()).unwrap();
+        let s = m.stats().unwrap();
+        assert_eq!(s.empty_leaves, 0, "k = {k}: {s:?}");
+        assert!(s.internal_nodes <= 2 * k && s.leaves == s.internal_nodes + 1);
+    }
 }

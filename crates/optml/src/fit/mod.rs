@@ -13,4 +13,4 @@ mod tree;
 pub use composite::CompositeMethod;
 pub use glm::{fit_glm, Choice};
 pub use mlp::{fit_mlp, fit_mlp_second_order, fit_mlp_stochastic};
-pub use tree::{fit_tree, TreeKind, TreeReport, TreeSpec, MAX_PASSES};
+pub use tree::{default_leaf_classes, fit_tree, TreeKind, TreeReport, TreeSpec, MAX_PASSES};

@@ -38,6 +38,16 @@ pub struct TreeSpec {
     pub swap_resistance: f64,
     /// η of the node learner's normalized adaptive steps.
     pub learning_rate: f64,
+    /// A leaf splits once this many of its examples are outside its majority class (≥ 1; 1 is
+    /// the paper's rule, a split at the first example of a second class).
+    pub split_after: u64,
+    /// Leaf refinement (LOMtree only): each leaf that training examples of several classes
+    /// reach ranks its `leaf_classes` most frequent ones with per-class regressors trained one
+    /// against some (an example trains its leaf's candidates only), after the tree is grown,
+    /// over as many passes again. A prediction then costs depth + `leaf_classes` dot products
+    /// at most. `None`: 4⌈log₂ k⌉ (at most k), still logarithmic in k; `Some(0)`: no
+    /// refinement, a leaf predicts its label.
+    pub leaf_classes: Option<usize>,
     /// The most passes over the training data.
     pub passes: usize,
     /// With more than one pass, every `holdout`-th example (after a seeded shuffle) is held out;
@@ -55,6 +65,8 @@ impl Default for TreeSpec {
             internal_nodes: None,
             swap_resistance: 4.0,
             learning_rate: 0.5,
+            leaf_classes: None,
+            split_after: 2,
             passes: 1,
             holdout: 10,
             seed: 0,
@@ -78,6 +90,10 @@ pub struct TreeReport {
     pub train_examples: usize,
     /// Swaps done by the LOMtree.
     pub swaps: u64,
+    /// Passes of leaf refinement run, the pass kept, and its holdout error after each.
+    pub refine_passes: usize,
+    pub refine_best_pass: usize,
+    pub refine_holdout_error: Vec<f64>,
     pub seconds: f64,
 }
 
@@ -101,6 +117,9 @@ impl TreeSpec {
                 "{} passes: give 1 to {MAX_PASSES}",
                 self.passes
             )));
+        }
+        if self.split_after == 0 {
+            return Err(Error::invalid("split after 0 examples: give at least 1"));
         }
         if self.internal_nodes == Some(0) {
             return Err(Error::invalid("a tree needs at least one internal node"));
@@ -165,11 +184,12 @@ pub fn fit_tree(data: &Dataset, spec: &TreeSpec) -> Result<(TreeModel, TreeRepor
     };
     let d = x.ncols();
     let t = spec.internal_nodes.unwrap_or(2 * k);
+    let leaf_classes = spec.leaf_classes.unwrap_or_else(|| default_leaf_classes(k));
     // w, per-feature scale and squared-gradient sums for every regressor.
     match spec.kind {
         TreeKind::Lomtree => crate::limits::check_total(
             &format!("{t} tree nodes × {} weights", d + 1),
-            3.0 * t as f64 * (d + 1) as f64,
+            3.0 * (t + if leaf_classes > 0 { k } else { 0 }) as f64 * (d + 1) as f64,
         )?,
         TreeKind::Oaa => crate::limits::check_total(
             &format!("{k} classes × {} weights", d + 1),
@@ -206,6 +226,9 @@ pub fn fit_tree(data: &Dataset, spec: &TreeSpec) -> Result<(TreeModel, TreeRepor
         holdout_error: Vec::new(),
         train_examples: train.len(),
         swaps: 0,
+        refine_passes: 0,
+        refine_best_pass: 0,
+        refine_holdout_error: Vec::new(),
         seconds: 0.0,
     };
     let base = TreeModel {
@@ -225,6 +248,7 @@ pub fn fit_tree(data: &Dataset, spec: &TreeSpec) -> Result<(TreeModel, TreeRepor
             max_internal: t,
             swap_resistance: spec.swap_resistance,
             learning_rate: spec.learning_rate,
+            split_after: spec.split_after,
         },
     );
     let mut oaa = OaaLearner::new(d, k, spec.learning_rate);
@@ -265,7 +289,23 @@ pub fn fit_tree(data: &Dataset, spec: &TreeSpec) -> Result<(TreeModel, TreeRepor
             break;
         }
     }
-    let (_, model) = best.expect("at least one pass ran");
+    let (_, mut model) = best.expect("at least one pass ran");
+    if spec.kind == TreeKind::Lomtree && leaf_classes > 0 {
+        let spec = TreeSpec {
+            leaf_classes: Some(leaf_classes),
+            ..spec.clone()
+        };
+        refine(
+            &mut model,
+            &x,
+            &y,
+            &train,
+            &holdout,
+            &spec,
+            &mut rng,
+            &mut report,
+        );
+    }
     if model.predictor.is_non_finite() {
         return Err(Error::NonFinite(format!(
             "training on {} produced a non-finite weight: lower the learning rate",
@@ -277,7 +317,9 @@ pub fn fit_tree(data: &Dataset, spec: &TreeSpec) -> Result<(TreeModel, TreeRepor
     Ok((model, report))
 }
 
-/// The learner's tree as a model: nodes exported, leaves filled by routing `train`.
+/// The learner's tree as a model: nodes exported, leaves filled by routing `train`, and every
+/// node one of whose subtrees `train` never reaches replaced by its other child (so no leaf is
+/// empty, and an example that would have gone there descends the subtree that has data).
 fn tree_predictor(tree: &Learner, x: &Design, y: &[u32], train: &[usize], k: usize) -> Predictor {
     let nodes: Vec<TreeNode> = tree
         .export()
@@ -287,6 +329,7 @@ fn tree_predictor(tree: &Learner, x: &Design, y: &[u32], train: &[usize], k: usi
             weights,
             label: None,
             histogram: Vec::new(),
+            candidates: Vec::new(),
         })
         .collect();
     let mut counts: Vec<std::collections::BTreeMap<u32, u64>> =
@@ -296,18 +339,135 @@ fn tree_predictor(tree: &Learner, x: &Design, y: &[u32], train: &[usize], k: usi
         classes: Vec::new(),
         n_features: x.ncols(),
         feature_map: None,
-        predictor: Predictor::Lomtree { nodes },
+        predictor: Predictor::Lomtree {
+            nodes,
+            class_weights: Vec::new(),
+        },
     };
     for &i in train {
         *counts[probe.leaf_of(row(x, i))].entry(y[i]).or_default() += 1;
     }
-    let Predictor::Lomtree { mut nodes } = probe.predictor else {
+    let Predictor::Lomtree { nodes, .. } = probe.predictor else {
         unreachable!()
     };
-    let counts = counts
-        .into_iter()
-        .map(|c| c.into_iter().collect())
+    // Examples under each node: children come after their parent in the exported order.
+    let mut reached: Vec<u64> = counts.iter().map(|c| c.values().sum()).collect();
+    for v in (0..nodes.len()).rev() {
+        if let Some([a, b]) = nodes[v].children {
+            reached[v] = reached[a as usize] + reached[b as usize];
+        }
+    }
+    let mut kept: Vec<TreeNode> = Vec::new();
+    let mut kept_counts: Vec<Vec<(u32, u64)>> = Vec::new();
+    // (node, the kept node whose child slot it fills)
+    let mut stack: Vec<(usize, Option<(usize, usize)>)> = vec![(0, None)];
+    while let Some((mut v, slot)) = stack.pop() {
+        while let Some([a, b]) = nodes[v].children {
+            match (reached[a as usize], reached[b as usize]) {
+                (0, r) if r > 0 => v = b as usize,
+                (r, 0) if r > 0 => v = a as usize,
+                _ => break,
+            }
+        }
+        let at = kept.len();
+        if let Some((p, side)) = slot {
+            kept[p].children.as_mut().expect("internal")[side] = at as u32;
+        }
+        kept.push(nodes[v].clone());
+        kept_counts.push(std::mem::take(&mut counts[v]).into_iter().collect());
+        if let Some([a, b]) = nodes[v].children {
+            stack.push((b as usize, Some((at, 1))));
+            stack.push((a as usize, Some((at, 0))));
+        }
+    }
+    label_leaves(&mut kept, kept_counts, k);
+    Predictor::Lomtree {
+        nodes: kept,
+        class_weights: Vec::new(),
+    }
+}
+
+/// [`TreeSpec::leaf_classes`] when `None`: 4⌈log₂ k⌉, at most k (as many candidates per leaf
+/// as Vowpal Wabbit's recall tree keeps by default).
+pub fn default_leaf_classes(k: usize) -> usize {
+    let log2 = usize::BITS - k.saturating_sub(1).leading_zeros();
+    (4 * log2 as usize).min(k)
+}
+
+/// Leaf refinement ([`TreeSpec::leaf_classes`]): candidates for each leaf of several classes,
+/// then per-class regressors trained one against some over passes, kept at the pass of lowest
+/// holdout error.
+#[allow(clippy::too_many_arguments)]
+fn refine(
+    model: &mut TreeModel,
+    x: &Design,
+    y: &[u32],
+    train: &[usize],
+    holdout: &[usize],
+    spec: &TreeSpec,
+    rng: &mut ChaCha8Rng,
+    report: &mut TreeReport,
+) {
+    let leaf_of: Vec<usize> = (0..x.nrows()).map(|i| model.leaf_of(row(x, i))).collect();
+    let Predictor::Lomtree { nodes, .. } = &mut model.predictor else {
+        return;
+    };
+    let m = spec.leaf_classes.unwrap_or(0);
+    let candidates: Vec<Vec<u32>> = nodes
+        .iter()
+        .map(|node| {
+            if node.children.is_some() || node.histogram.len() < 2 {
+                return Vec::new();
+            }
+            let mut c: Vec<u32> = node.histogram.iter().take(m).map(|h| h.0).collect();
+            if let Some(label) = node.label {
+                if !c.contains(&label) {
+                    c.pop();
+                    c.push(label);
+                }
+            }
+            c
+        })
         .collect();
-    label_leaves(&mut nodes, counts, k);
-    Predictor::Lomtree { nodes }
+    for (node, c) in nodes.iter_mut().zip(&candidates) {
+        node.candidates = c.clone();
+    }
+    let set = |model: &mut TreeModel, w: Vec<f64>| {
+        if let Predictor::Lomtree { class_weights, .. } = &mut model.predictor {
+            *class_weights = w;
+        }
+    };
+    let mut learner = OaaLearner::new(x.ncols(), model.k(), spec.learning_rate);
+    let mut order = train.to_vec();
+    let mut best: Option<(f64, Vec<f64>)> = None;
+    for pass in 1..=spec.passes {
+        order.shuffle(rng);
+        for &i in &order {
+            let c = &candidates[leaf_of[i]];
+            if !c.is_empty() {
+                learner.learn_some(row(x, i), y[i], c);
+            }
+        }
+        report.refine_passes = pass;
+        set(model, learner.weights());
+        if holdout.is_empty() {
+            report.refine_best_pass = pass;
+            continue;
+        }
+        let wrong = holdout
+            .iter()
+            .filter(|&&i| model.predict_row(row(x, i)).0 != y[i])
+            .count();
+        let err = wrong as f64 / holdout.len() as f64;
+        report.refine_holdout_error.push(err);
+        if best.as_ref().is_none_or(|b| err < b.0) {
+            best = Some((err, learner.weights()));
+            report.refine_best_pass = pass;
+        } else if pass >= report.refine_best_pass + 2 {
+            break;
+        }
+    }
+    if let Some((_, w)) = best {
+        set(model, w);
+    }
 }

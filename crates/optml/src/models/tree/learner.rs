@@ -6,7 +6,9 @@
 //! score of class y at v, and Eᵥ, the mean over all classes. An example of class y trains hᵥ
 //! towards sign(eᵥ(y) − Eᵥ), which pushes each class to the side it already leans to and so
 //! raises J (balanced, pure splits), then descends to the side hᵥ(x) picks. A leaf that sees a
-//! second class splits while fewer than T internal nodes exist; after that a leaf whose
+//! second class splits while fewer than T internal nodes exist (here: once `split_after`
+//! examples outside its majority class reached it, so that one stray example does not spend a
+//! node whose second child no example of its class will reach); after that a leaf whose
 //! examples outside its majority class exceed R_S·(C_r + 1) takes the place of the smallest
 //! leaf s (C_r examples): s and its parent leave the tree, s's sibling takes the parent's place,
 //! and the two nodes come back as fresh children of the leaf (the swap). Cᵥ, the size of the
@@ -76,6 +78,9 @@ pub(crate) struct LearnerOptions {
     pub max_internal: usize,
     pub swap_resistance: f64,
     pub learning_rate: f64,
+    /// A leaf splits once this many of its examples are outside its majority class (1: at the
+    /// first example of a second class, as in the paper).
+    pub split_after: u64,
 }
 
 /// The tree while it learns.
@@ -106,11 +111,14 @@ impl Learner {
         loop {
             self.nodes[j].stats.entry(y).or_default().l += 1;
             if self.nodes[j].is_leaf() && self.nodes[j].stats.len() >= 2 {
+                let node = &self.nodes[j];
+                let majority = node.stats.values().map(|s| s.l).max().unwrap_or(0);
                 if self.internal < self.opts.max_internal {
-                    self.split(j);
+                    let reached: u64 = node.stats.values().map(|s| s.l).sum();
+                    if reached - majority >= self.opts.split_after {
+                        self.split(j);
+                    }
                 } else {
-                    let node = &self.nodes[j];
-                    let majority = node.stats.values().map(|s| s.l).max().unwrap_or(0);
                     let root_c = self.nodes[0].c as f64;
                     let others = node.c.saturating_sub(majority) as f64;
                     if others > self.opts.swap_resistance * (root_c + 1.0) {

@@ -4,7 +4,10 @@
 //!
 //! [`TreeModel`] is the trained model (versioned JSON, validated on load);
 //! [`fit_tree`](crate::fit::fit_tree) trains one. The node learner is an online linear
-//! regressor with per-feature adaptive, normalized steps (Ross, Mineiro & Langford 2013).
+//! regressor with per-feature adaptive, normalized, importance-invariant steps on a clipped
+//! squared loss (Ross, Mineiro & Langford 2013; Karampatziakis & Langford 2011). A tree's
+//! leaves can be refined: per-class regressors rank the few classes a leaf holds (one against
+//! some), at depth + that many dot products per prediction.
 
 mod learner;
 mod leaves;

@@ -10,8 +10,9 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::linalg::Design;
 
-/// The version of the model file this build writes and reads.
-pub const TREE_FORMAT_VERSION: u32 = 1;
+/// The version of the model file this build writes (it reads this one and version 1, which has
+/// no leaf refinement).
+pub const TREE_FORMAT_VERSION: u32 = 2;
 
 /// One node of a trained tree: internal (children and the weights of hᵥ: d features, then the
 /// bias) or a leaf (its label and class histogram).
@@ -28,6 +29,10 @@ pub struct TreeNode {
     /// (class, training examples) at a leaf, most frequent first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub histogram: Vec<(u32, u64)>,
+    /// A refined tree's leaf: the classes its one-against-some scores rank (empty: the leaf
+    /// predicts its label).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<u32>,
 }
 
 /// How the model predicts.
@@ -35,7 +40,13 @@ pub struct TreeNode {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Predictor {
     /// A LOMtree: node 0 is the root; a prediction descends one dot product per level.
-    Lomtree { nodes: Vec<TreeNode> },
+    /// Refined (`class_weights`, k × (d + 1) row-major, non-empty), a leaf with candidates
+    /// predicts the candidate of largest score, one dot product per candidate.
+    Lomtree {
+        nodes: Vec<TreeNode>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        class_weights: Vec<f64>,
+    },
     /// One regressor per class (k × (d + 1) weights, row-major); the largest score wins.
     Oaa { weights: Vec<f64> },
 }
@@ -74,9 +85,15 @@ impl Predictor {
     /// Whether a weight is NaN or infinite.
     pub fn is_non_finite(&self) -> bool {
         match self {
-            Predictor::Lomtree { nodes } => nodes
-                .iter()
-                .any(|n| n.weights.iter().any(|w| !w.is_finite())),
+            Predictor::Lomtree {
+                nodes,
+                class_weights,
+            } => {
+                class_weights.iter().any(|w| !w.is_finite())
+                    || nodes
+                        .iter()
+                        .any(|n| n.weights.iter().any(|w| !w.is_finite()))
+            }
             Predictor::Oaa { weights } => weights.iter().any(|w| !w.is_finite()),
         }
     }
@@ -90,10 +107,15 @@ pub struct TreeStats {
     pub max_depth: usize,
     /// Mean depth of the leaves, weighted by their training examples.
     pub mean_depth: f64,
-    /// Classes that no leaf predicts.
+    /// Classes that no leaf can predict (as its label or one of its candidates).
     pub classes_without_leaf: usize,
     /// Fraction of training examples whose class is their leaf's label.
     pub leaf_purity: f64,
+    /// Leaves no training example reached.
+    pub empty_leaves: usize,
+    /// Fraction of training examples whose class their leaf can predict: one of its candidates,
+    /// or its label where it has none (then equal to the purity).
+    pub candidate_recall: f64,
 }
 
 impl TreeModel {
@@ -131,9 +153,24 @@ impl TreeModel {
     /// The class index predicted for `x`, and the dot products it took.
     pub fn predict_row(&self, x: Row<'_>) -> (u32, usize) {
         match &self.predictor {
-            Predictor::Lomtree { nodes } => {
-                let leaf = descend(nodes, x);
-                (nodes[leaf.0].label.unwrap_or(0), leaf.1)
+            Predictor::Lomtree {
+                nodes,
+                class_weights,
+            } => {
+                let (leaf, dots) = descend(nodes, x);
+                let node = &nodes[leaf];
+                if class_weights.is_empty() || node.candidates.is_empty() {
+                    return (node.label.unwrap_or(0), dots);
+                }
+                let w = self.n_features + 1;
+                let mut best = (0u32, f64::NEG_INFINITY);
+                for &c in &node.candidates {
+                    let s = score(&class_weights[c as usize * w..(c as usize + 1) * w], x);
+                    if s > best.1 {
+                        best = (c, s);
+                    }
+                }
+                (best.0, dots + node.candidates.len())
             }
             Predictor::Oaa { weights } => {
                 let w = self.n_features + 1;
@@ -152,7 +189,7 @@ impl TreeModel {
     /// The leaf of a tree that `x` reaches (0 for one-against-all).
     pub fn leaf_of(&self, x: Row<'_>) -> usize {
         match &self.predictor {
-            Predictor::Lomtree { nodes } => descend(nodes, x).0,
+            Predictor::Lomtree { nodes, .. } => descend(nodes, x).0,
             Predictor::Oaa { .. } => 0,
         }
     }
@@ -161,7 +198,23 @@ impl TreeModel {
     /// leaf's histogram (its label first); one-against-all ranks the scores.
     pub fn top_k(&self, x: Row<'_>, top: usize) -> Vec<(f64, f64)> {
         match &self.predictor {
-            Predictor::Lomtree { nodes } => {
+            Predictor::Lomtree {
+                nodes,
+                class_weights,
+            } if !class_weights.is_empty() && !nodes[descend(nodes, x).0].candidates.is_empty() => {
+                let w = self.n_features + 1;
+                let leaf = &nodes[descend(nodes, x).0];
+                let s = leaf
+                    .candidates
+                    .iter()
+                    .map(|&c| {
+                        let c = c as usize;
+                        (c, score(&class_weights[c * w..(c + 1) * w], x))
+                    })
+                    .collect();
+                self.ranked(s, top)
+            }
+            Predictor::Lomtree { nodes, .. } => {
                 let leaf = &nodes[descend(nodes, x).0];
                 let total: u64 = leaf.histogram.iter().map(|h| h.1).sum();
                 let mut out: Vec<(u32, f64)> = leaf
@@ -184,21 +237,26 @@ impl TreeModel {
             }
             Predictor::Oaa { weights } => {
                 let w = self.n_features + 1;
-                let mut s: Vec<(usize, f64)> = weights
+                let s = weights
                     .chunks_exact(w)
                     .map(|wc| score(wc, x))
                     .enumerate()
                     .collect();
-                s.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                // A softmax of the scores, for a probability-like ranking.
-                let m = s.first().map_or(0.0, |v| v.1);
-                let z: f64 = s.iter().map(|v| (v.1 - m).exp()).sum();
-                s.truncate(top);
-                s.into_iter()
-                    .map(|(c, v)| (self.classes[c], (v - m).exp() / z))
-                    .collect()
+                self.ranked(s, top)
             }
         }
+    }
+
+    /// The `top` best (class, score) pairs with a softmax of the scores as probabilities.
+    fn ranked(&self, mut s: Vec<(usize, f64)>, top: usize) -> Vec<(f64, f64)> {
+        s.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // A softmax of the scores, for a probability-like ranking.
+        let m = s.first().map_or(0.0, |v| v.1);
+        let z: f64 = s.iter().map(|v| (v.1 - m).exp()).sum();
+        s.truncate(top);
+        s.into_iter()
+            .map(|(c, v)| (self.classes[c], (v - m).exp() / z))
+            .collect()
     }
 
     /// Predicted labels for every row.
@@ -218,11 +276,12 @@ impl TreeModel {
 
     /// Depths, leaves and purity of a tree (none for one-against-all).
     pub fn stats(&self) -> Option<TreeStats> {
-        let Predictor::Lomtree { nodes } = &self.predictor else {
+        let Predictor::Lomtree { nodes, .. } = &self.predictor else {
             return None;
         };
         let mut depth = vec![0usize; nodes.len()];
         let (mut max_depth, mut weighted, mut total, mut right) = (0, 0.0, 0u64, 0u64);
+        let (mut empty, mut recalled) = (0usize, 0u64);
         let mut owned = vec![false; self.k()];
         for (v, node) in nodes.iter().enumerate() {
             match node.children {
@@ -233,8 +292,21 @@ impl TreeModel {
                 None => {
                     max_depth = max_depth.max(depth[v]);
                     let n: u64 = node.histogram.iter().map(|h| h.1).sum();
+                    empty += usize::from(n == 0);
+                    recalled += node
+                        .histogram
+                        .iter()
+                        .filter(|h| match node.candidates.is_empty() {
+                            true => node.label == Some(h.0),
+                            false => node.candidates.contains(&h.0),
+                        })
+                        .map(|h| h.1)
+                        .sum::<u64>();
                     weighted += (n * depth[v] as u64) as f64;
                     total += n;
+                    for &c in &node.candidates {
+                        owned[c as usize] = true;
+                    }
                     if let Some(label) = node.label {
                         owned[label as usize] = true;
                         right += node
@@ -254,6 +326,8 @@ impl TreeModel {
             mean_depth: weighted / total.max(1) as f64,
             classes_without_leaf: owned.iter().filter(|o| !**o).count(),
             leaf_purity: right as f64 / total.max(1) as f64,
+            empty_leaves: empty,
+            candidate_recall: recalled as f64 / total.max(1) as f64,
         })
     }
 
@@ -261,7 +335,7 @@ impl TreeModel {
     /// the right length and finite, a tree whose children are later nodes reached once each
     /// (so a descent ends), labels and histograms within the classes.
     pub fn validate(&self) -> Result<()> {
-        if self.format_version != TREE_FORMAT_VERSION {
+        if self.format_version != TREE_FORMAT_VERSION && self.format_version != 1 {
             return Err(Error::invalid(format!(
                 "tree model format version {} is not supported (this build reads version \
                  {TREE_FORMAT_VERSION})",
@@ -304,7 +378,19 @@ impl TreeModel {
                 }
                 finite(weights)?;
             }
-            Predictor::Lomtree { nodes } => validate_tree(nodes, width, k)?,
+            Predictor::Lomtree {
+                nodes,
+                class_weights,
+            } => {
+                if !class_weights.is_empty() && Some(class_weights.len()) != width.checked_mul(k) {
+                    return Err(Error::invalid(format!(
+                        "the tree's leaf refinement has {} weights, expected {k} × {width}",
+                        class_weights.len()
+                    )));
+                }
+                finite(class_weights)?;
+                validate_tree(nodes, width, k)?
+            }
         }
         Ok(())
     }
@@ -378,6 +464,7 @@ fn validate_tree(nodes: &[TreeNode], width: usize, k: usize) -> Result<()> {
             None => {
                 if node.label.is_none_or(|l| l as usize >= k)
                     || node.histogram.iter().any(|h| h.0 as usize >= k)
+                    || node.candidates.iter().any(|&c| c as usize >= k)
                 {
                     return Err(Error::invalid(format!(
                         "leaf {v} has no label or a class outside the model's {k}"
