@@ -125,20 +125,22 @@ def summarize(names, by_ours, by_theirs):
             lost += b["solved"] and not a["solved"]
             won += a["solved"] and not b["solved"]
         median = float(np.median(ratios)) if ratios else float("nan")
+        geomean = float(np.exp(np.mean(np.log(ratios)))) if ratios else float("nan")
         summary.append({"optml": mine, "scipy": peer, "both": both, "fewer": fewer, "lost": lost, "won": won,
-                        "median_ratio": median})
+                        "median_ratio": median, "geomean_ratio": geomean})
     return summary
 
 
 def summary_table(summary, total):
     lines = [
         "| optml | scipy | both solve | optml fewer evaluations | optml fails where scipy solves | "
-        "scipy fails where optml solves | median cost ratio optml ÷ scipy |",
-        "|---|---|---|---|---|---|---|",
+        "scipy fails where optml solves | cost ratio optml ÷ scipy, median | geometric mean |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in summary:
         lines.append(f"| {r['optml']} | {r['scipy']} | {r['both']}/{total} | {r['fewer']}/{r['both']} "
-                     f"({100 * r['fewer'] / max(r['both'], 1):.0f} %) | {r['lost']} | {r['won']} | {r['median_ratio']:.2f} |")
+                     f"({100 * r['fewer'] / max(r['both'], 1):.0f} %) | {r['lost']} | {r['won']} | {r['median_ratio']:.2f} | "
+                     f"{r['geomean_ratio']:.3f} |")
     return lines
 
 
@@ -200,6 +202,15 @@ def main():
         summaries["pooled"] = summarize(pooled_names, pooled_ours, pooled_theirs)
         lines += [f"## All {len(pooled_names)} runs ({', '.join(f'{s:g}' for s in scales)}·x0)", ""]
         lines += summary_table(summaries["pooled"], len(pooled_names)) + [""]
+    lines += ["Runs where scipy reaches a listed minimum and optml does not (status, final f):", ""]
+    for scale, by_ours, by_theirs in per_scale:
+        for mine, peer in PAIRS:
+            for name in names:
+                a, b = by_ours.get((name, mine)), by_theirs.get((name, peer))
+                if a and b and b["solved"] and not a["solved"]:
+                    lines.append(f"- {mine} on {name} from {scale:g}·x0: {a['report']['status']}, "
+                                 f"f = {a['report']['f']:.6g} ({peer}: f = {b['f']:.3g})")
+    lines.append("")
     scale, by_ours, by_theirs = per_scale[0]
     lines += [f"Per problem from {scale:g}·x0 (evaluations; * = did not reach a listed minimum):", ""]
     ours_solvers = [m for m, _ in PAIRS if any(key[1] == m for key in by_ours)]

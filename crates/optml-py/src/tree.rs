@@ -40,10 +40,13 @@ pub struct FittedTree {
 /// Trains a LOMtree (`kind="lomtree"`, Choromanska & Langford 2015) or one-against-all
 /// (`"oaa"`) on `x` (C-contiguous float64) or `csr` and labels `y`, online over at most
 /// `passes` passes with every `holdout`-th example held out (0: none). `internal_nodes`: the
-/// most internal nodes (None: 2k). The GIL is released.
+/// most internal nodes (None: 2k); `leaf_classes`: the candidate classes a leaf refines over
+/// (None: 4⌈log₂ k⌉, 0: none); `split_after`: examples outside a leaf's majority before it
+/// splits. The GIL is released.
 #[pyfunction]
 #[pyo3(signature = (y, *, x=None, csr=None, kind="lomtree", internal_nodes=None,
-    swap_resistance=4.0, learning_rate=0.5, passes=1, holdout=10, seed=0, n_jobs=None))]
+    swap_resistance=4.0, learning_rate=0.5, leaf_classes=None, split_after=2, passes=1,
+    holdout=10, seed=0, n_jobs=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn fit_tree<'py>(
     py: Python<'py>,
@@ -54,6 +57,8 @@ pub fn fit_tree<'py>(
     internal_nodes: Option<usize>,
     swap_resistance: f64,
     learning_rate: f64,
+    leaf_classes: Option<usize>,
+    split_after: u64,
     passes: usize,
     holdout: usize,
     seed: u64,
@@ -78,6 +83,8 @@ pub fn fit_tree<'py>(
         internal_nodes,
         swap_resistance,
         learning_rate,
+        leaf_classes,
+        split_after,
         passes,
         holdout,
         seed,

@@ -282,6 +282,8 @@ def fit_tree(
     internal_nodes: Optional[int] = None,
     swap_resistance: float = 4.0,
     learning_rate: float = 0.5,
+    leaf_classes: Optional[int] = None,
+    split_after: int = 2,
     passes: int = 1,
     holdout: int = 10,
     seed: int = 0,

@@ -18,7 +18,10 @@ class LOMTreeClassifier(ClassifierMixin, BaseEstimator):
 
     ``n_internal_nodes``: the most internal nodes (None: 2k, one leaf per class);
     ``swap_resistance``: how much a full tree resists moving a leaf; ``learning_rate``: the
-    node learner's step; ``passes``: the most passes over the data, with every
+    node learner's step; ``leaf_classes``: the candidate classes each leaf refines over by a
+    small one-against-some (None: 4⌈log₂ k⌉, at most k; 0: a leaf predicts its label);
+    ``split_after``: examples outside a leaf's majority class before it splits; ``passes``: the
+    most passes over the data, with every
     ``holdout``-th example (after a seeded shuffle) held out to keep the best pass and stop
     after two passes without improvement (0: no holdout, every pass run); ``random_state``
     seeds the example order (None: 0, so fits repeat). The fitted model is kept as its JSON
@@ -32,6 +35,8 @@ class LOMTreeClassifier(ClassifierMixin, BaseEstimator):
         n_internal_nodes=None,
         swap_resistance=4.0,
         learning_rate=0.5,
+        leaf_classes=None,
+        split_after=2,
         passes=5,
         holdout=10,
         random_state=None,
@@ -41,6 +46,8 @@ class LOMTreeClassifier(ClassifierMixin, BaseEstimator):
         self.n_internal_nodes = n_internal_nodes
         self.swap_resistance = swap_resistance
         self.learning_rate = learning_rate
+        self.leaf_classes = leaf_classes
+        self.split_after = split_after
         self.passes = passes
         self.holdout = holdout
         self.random_state = random_state
@@ -69,6 +76,8 @@ class LOMTreeClassifier(ClassifierMixin, BaseEstimator):
             internal_nodes=None if self.n_internal_nodes is None else int(self.n_internal_nodes),
             swap_resistance=float(self.swap_resistance),
             learning_rate=float(self.learning_rate),
+            leaf_classes=None if self.leaf_classes is None else int(self.leaf_classes),
+            split_after=int(self.split_after),
             passes=int(self.passes),
             holdout=int(self.holdout),
             seed=seed,

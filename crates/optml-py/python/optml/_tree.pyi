@@ -17,6 +17,8 @@ class LOMTreeClassifier(ClassifierMixin, BaseEstimator):
         n_internal_nodes: Optional[int] = ...,
         swap_resistance: float = ...,
         learning_rate: float = ...,
+        leaf_classes: Optional[int] = ...,
+        split_after: int = ...,
         passes: int = ...,
         holdout: int = ...,
         random_state: Any = ...,

@@ -194,7 +194,7 @@ impl GlmModel {
         let expect_classes = match self.loss {
             Loss::LeastSquares => self.classes.is_empty(),
             Loss::Softmax | Loss::SquaredHinge => self.classes.len() >= 2,
-            Loss::Logistic => self.classes.len() == 2,
+            Loss::Logistic | Loss::Hinge => self.classes.len() == 2,
         };
         if !expect_classes {
             return Err(Error::invalid(format!(
