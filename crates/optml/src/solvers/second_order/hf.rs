@@ -13,7 +13,7 @@
 //! λ ← 2λ/3 when ρ > 3/4. Then a backtracking Armijo search on η·d (η from the schedule,
 //! ×0.8 per trial, Martens & Sutskever 2012).
 
-use super::{Fisher, LayerStats, Layered};
+use super::layered::{Fisher, LayerStats, Layered};
 use crate::error::{Error, Result};
 use crate::linalg::dot;
 use crate::objective::LinearOperator;

@@ -15,7 +15,7 @@
 
 use faer::{Accum, Mat, MatMut, MatRef};
 
-use super::{layer_factors, DenseLayer, Fisher, LayerStats, Layered};
+use super::layered::{layer_factors, DenseLayer, Fisher, LayerStats, Layered};
 use crate::error::{Error, Result};
 use crate::linalg::{matmul, par};
 

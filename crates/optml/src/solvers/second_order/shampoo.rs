@@ -14,7 +14,7 @@
 
 use faer::{Accum, Mat, MatMut, MatRef};
 
-use super::{DenseLayer, Layered};
+use super::layered::{DenseLayer, Layered};
 use crate::error::{Error, Result};
 use crate::linalg::{matmul, norm, par, symmetric_eigen};
 
