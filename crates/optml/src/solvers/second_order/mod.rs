@@ -28,10 +28,10 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::stochastic::{EpochRecord, Layout, Stochastic, Training};
+use super::stochastic::{EpochRecord, Epochs, Layout, Stochastic, Training};
 use crate::error::{Error, Result};
 use crate::linalg::norm;
-use crate::monitor::{IterInfo, Monitor};
+use crate::monitor::Monitor;
 
 /// Which second-order method, with its constants.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -86,7 +86,7 @@ enum State {
 
 impl SecondOrder {
     /// Trains `x` in place on `f` and returns the per-epoch records (as
-    /// [`Stochastic::minimize`]: the monitor sees one [`IterInfo`] per epoch and may stop the
+    /// [`Stochastic::minimize`]: the monitor sees one [`IterInfo`](crate::monitor::IterInfo) per epoch and may stop the
     /// run; with `patience`, x ends at the best point on validation).
     pub fn minimize<F: Layered + ?Sized, M: Monitor + ?Sized>(
         &self,
@@ -148,19 +148,10 @@ impl SecondOrder {
         };
         let passes0 = f.passes();
         let mut eval_passes = 0.0;
-        let mut records = vec![evaluate(x, 0, 0.0, 0.0, run.lr, &mut scratch)];
+        let first = evaluate(x, 0, 0.0, 0.0, run.lr, &mut scratch);
         eval_passes += f.passes() - passes0;
-        let first = records[0];
-        if !first.train_loss.is_finite() {
-            return Err(Error::NonFinite(format!(
-                "the loss at the start is {}",
-                first.train_loss
-            )));
-        }
-        monitor.observe(&info(&first));
-        let mut best = (first.val_loss.unwrap_or(f64::INFINITY), 0, x.to_vec());
+        let mut epochs = Epochs::start(first, x, run.patience, monitor)?;
         let (mut step, mut seconds, mut lr) = (0usize, 0.0, run.lr);
-        let mut stopped_early = false;
         let scale = n as f64 / train.len() as f64;
         for epoch in 0..run.epochs {
             let clock = Instant::now();
@@ -193,43 +184,11 @@ impl SecondOrder {
             let passes = (before - passes0 - eval_passes) * scale;
             let record = evaluate(x, epoch + 1, seconds, passes, lr, &mut scratch);
             eval_passes += f.passes() - before;
-            if !record.train_loss.is_finite() {
-                return Err(Error::NonFinite(format!(
-                    "the training loss after epoch {} is {}",
-                    epoch + 1,
-                    record.train_loss
-                )));
-            }
-            records.push(record);
-            let go_on = monitor.observe(&info(&record));
-            if let Some(v) = record.val_loss {
-                if v < best.0 {
-                    best = (v, epoch + 1, x.to_vec());
-                }
-            }
-            if let Some(p) = run.patience {
-                if epoch + 1 - best.1 >= p {
-                    stopped_early = true;
-                    break;
-                }
-            }
-            if !go_on {
+            if !epochs.end(record, x, monitor)? {
                 break;
             }
         }
-        let best_epoch = if run.patience.is_some() {
-            x.copy_from_slice(&best.2);
-            best.1
-        } else {
-            records.last().map_or(0, |r| r.epoch)
-        };
-        Ok(Training {
-            records,
-            best_epoch,
-            stopped_early,
-            steps: step,
-            drops: 0,
-        })
+        Ok(epochs.finish(x, step, 0))
     }
 }
 
@@ -248,15 +207,4 @@ fn check_layers(layers: &[DenseLayer], dim: usize) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// What the monitor sees of an epoch.
-fn info(r: &EpochRecord) -> IterInfo {
-    IterInfo {
-        iter: r.epoch,
-        seconds: r.seconds,
-        passes: r.passes,
-        f: r.train_loss,
-        grad_norm: r.grad_norm,
-    }
 }

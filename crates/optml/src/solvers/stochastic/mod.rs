@@ -20,10 +20,13 @@
 //! # Ok::<(), optml::Error>(())
 //! ```
 
+mod epochs;
 mod rules;
 pub mod salsa;
 mod schedule;
 
+pub(crate) use epochs::Epochs;
+pub use epochs::{EpochRecord, Training};
 pub use rules::{Eg, Rule, UpdateRule};
 pub use schedule::{Clip, Schedule};
 
@@ -36,7 +39,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
 use crate::linalg::norm;
-use crate::monitor::{IterInfo, Monitor};
+use crate::monitor::Monitor;
 use crate::objective::FiniteSum;
 use salsa::Salsa;
 
@@ -88,38 +91,6 @@ pub struct Layout<'a> {
     pub groups: Vec<Range<usize>>,
     /// Accuracy of x on the given terms (a classifier's fraction of correct labels).
     pub accuracy: Option<&'a Accuracy<'a>>,
-}
-
-/// One epoch of a run.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct EpochRecord {
-    /// 1 for the first epoch (0: the start).
-    pub epoch: usize,
-    /// Seconds of training so far (evaluations for this record not counted).
-    pub seconds: f64,
-    /// Passes over the training terms by the steps (line-search trials included).
-    pub passes: f64,
-    /// Step size of the epoch's last step.
-    pub lr: f64,
-    /// f on the training terms (the [`FiniteSum`] scale restricted to them) and its gradient norm.
-    pub train_loss: f64,
-    pub grad_norm: f64,
-    pub train_accuracy: Option<f64>,
-    pub val_loss: Option<f64>,
-    pub val_accuracy: Option<f64>,
-}
-
-/// How a run ended.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Training {
-    pub records: Vec<EpochRecord>,
-    /// The epoch whose point x holds (the best on validation with early stopping, else the
-    /// last).
-    pub best_epoch: usize,
-    pub stopped_early: bool,
-    pub steps: usize,
-    /// Step-size drops SALSA made.
-    pub drops: usize,
 }
 
 impl Stochastic {
@@ -174,7 +145,7 @@ impl Stochastic {
     }
 
     /// Trains `x` in place on `f` and returns the per-epoch records. The monitor sees one
-    /// [`IterInfo`] per epoch (f: the training loss) and may stop the run.
+    /// [`IterInfo`](crate::monitor::IterInfo) per epoch (f: the training loss) and may stop the run.
     pub fn minimize<F: FiniteSum + ?Sized, M: Monitor + ?Sized>(
         &self,
         f: &F,
@@ -230,18 +201,9 @@ impl Stochastic {
                 val_accuracy,
             }
         };
-        let mut records = vec![evaluate(x, 0, 0.0, 0.0, lr, &mut scratch)];
-        let first = records[0];
-        if !first.train_loss.is_finite() {
-            return Err(Error::NonFinite(format!(
-                "the loss at the start is {}",
-                first.train_loss
-            )));
-        }
-        monitor.observe(&info(&first));
-        let mut best = (first.val_loss.unwrap_or(f64::INFINITY), 0, x.to_vec());
+        let first = evaluate(x, 0, 0.0, 0.0, lr, &mut scratch);
+        let mut epochs = Epochs::start(first, x, self.patience, monitor)?;
         let mut step = 0;
-        let mut stopped_early = false;
         for epoch in 0..self.epochs {
             let clock = Instant::now();
             train.shuffle(&mut rng);
@@ -287,43 +249,11 @@ impl Stochastic {
             seconds += clock.elapsed().as_secs_f64();
             let passes = rows_stepped as f64 / train.len() as f64;
             let record = evaluate(x, epoch + 1, seconds, passes, lr, &mut scratch);
-            if !record.train_loss.is_finite() {
-                return Err(Error::NonFinite(format!(
-                    "the training loss after epoch {} is {}",
-                    epoch + 1,
-                    record.train_loss
-                )));
-            }
-            records.push(record);
-            let go_on = monitor.observe(&info(&record));
-            if let Some(v) = record.val_loss {
-                if v < best.0 {
-                    best = (v, epoch + 1, x.to_vec());
-                }
-            }
-            if let Some(p) = self.patience {
-                if epoch + 1 - best.1 >= p {
-                    stopped_early = true;
-                    break;
-                }
-            }
-            if !go_on {
+            if !epochs.end(record, x, monitor)? {
                 break;
             }
         }
-        let best_epoch = if self.patience.is_some() {
-            x.copy_from_slice(&best.2);
-            best.1
-        } else {
-            records.last().map_or(0, |r| r.epoch)
-        };
-        Ok(Training {
-            records,
-            best_epoch,
-            stopped_early,
-            steps: step,
-            drops: salsa.map_or(0, |s| s.drops()),
-        })
+        Ok(epochs.finish(x, step, salsa.map_or(0, |s| s.drops())))
     }
 }
 
@@ -333,15 +263,4 @@ fn train_sorted(train: &[usize]) -> Vec<usize> {
     let mut t = train.to_vec();
     t.sort_unstable();
     t
-}
-
-/// What the monitor sees of an epoch.
-fn info(r: &EpochRecord) -> IterInfo {
-    IterInfo {
-        iter: r.epoch,
-        seconds: r.seconds,
-        passes: r.passes,
-        f: r.train_loss,
-        grad_norm: r.grad_norm,
-    }
 }
