@@ -3,7 +3,7 @@
 use super::Choice;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
-use crate::models::mlp::{MlpModel, MlpSpec, WithGaussNewton, MLP_FORMAT_VERSION};
+use crate::models::mlp::{Mlp, MlpModel, MlpSpec, WithGaussNewton, MLP_FORMAT_VERSION};
 use crate::monitor::Monitor;
 use crate::solvers::second_order::SecondOrder;
 use crate::solvers::stochastic::{Layout, Stochastic, Training};
@@ -86,17 +86,9 @@ pub fn fit_mlp_stochastic<M: Monitor + ?Sized>(
     run: &Stochastic,
     monitor: &mut M,
 ) -> Result<(MlpModel, Training)> {
-    let mlp = spec.objective(data)?;
-    let mut theta = mlp.init(spec.seed);
-    let accuracy = |th: &[f64], rows: &[usize]| mlp.accuracy(th, rows).unwrap_or(f64::NAN);
-    let classifier = mlp.accuracy(&theta, &[0]).is_some();
-    let layout = Layout {
-        groups: mlp.groups(),
-        accuracy: if classifier { Some(&accuracy) } else { None },
-    };
-    let training = run.minimize(&mlp, &mut theta, &layout, monitor)?;
-    let model = model_of(spec, theta);
-    Ok((model, training))
+    by_batches(data, spec, |mlp, theta, layout| {
+        run.minimize(mlp, theta, layout, monitor)
+    })
 }
 
 /// Trains `spec` on `data` from its seeded start θ₀ by a second-order method on mini-batches
@@ -108,6 +100,19 @@ pub fn fit_mlp_second_order<M: Monitor + ?Sized>(
     run: &SecondOrder,
     monitor: &mut M,
 ) -> Result<(MlpModel, Training)> {
+    by_batches(data, spec, |mlp, theta, layout| {
+        run.minimize(mlp, theta, layout, monitor)
+    })
+}
+
+/// The network of `spec` on `data`, trained from its seeded start by `train` with the layout
+/// the mini-batch drivers read: one group per weight matrix and bias, and a classifier's
+/// accuracy.
+fn by_batches(
+    data: &Dataset,
+    spec: &MlpSpec,
+    train: impl FnOnce(&Mlp, &mut [f64], &Layout) -> Result<Training>,
+) -> Result<(MlpModel, Training)> {
     let mlp = spec.objective(data)?;
     let mut theta = mlp.init(spec.seed);
     let accuracy = |th: &[f64], rows: &[usize]| mlp.accuracy(th, rows).unwrap_or(f64::NAN);
@@ -116,7 +121,7 @@ pub fn fit_mlp_second_order<M: Monitor + ?Sized>(
         groups: mlp.groups(),
         accuracy: if classifier { Some(&accuracy) } else { None },
     };
-    let training = run.minimize(&mlp, &mut theta, &layout, monitor)?;
+    let training = train(&mlp, &mut theta, &layout)?;
     Ok((model_of(spec, theta), training))
 }
 
