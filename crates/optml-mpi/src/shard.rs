@@ -16,7 +16,10 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use optml::data::{parse_libsvm_part, read_npy_part, Dataset, Format, LabelColumn, LibsvmOptions};
+use optml::data::{
+    parse_libsvm_part, read_npy_part, split_label_column, Dataset, Format, LabelColumn,
+    LibsvmOptions,
+};
 use optml::linalg::{DenseMatrix, Design};
 use optml::models::glm::{Classes, Loss};
 
@@ -221,35 +224,7 @@ fn read_npy_shard(comm: &Comm, path: &Path, opts: &ShardOptions) -> Result<Datas
                 }
                 (DenseMatrix::from_row_major(rows, d, values)?, y)
             }
-            None => {
-                let col = match &opts.label {
-                    LabelColumn::First => 0,
-                    LabelColumn::Last => d.saturating_sub(1),
-                    LabelColumn::Index(i) => *i,
-                    LabelColumn::Name(name) => {
-                        return Err(optml::Error::parse(
-                            path,
-                            0,
-                            format!(".npy columns have no names (label column '{name}')"),
-                        ))
-                    }
-                };
-                if d < 2 || col >= d {
-                    return Err(optml::Error::parse(
-                        path,
-                        0,
-                        format!("label column {col} is out of range of {d} columns"),
-                    ));
-                }
-                let mut y = Vec::with_capacity(rows);
-                let mut x = Vec::with_capacity(rows * (d - 1));
-                for row in values.chunks_exact(d) {
-                    y.push(row[col]);
-                    x.extend_from_slice(&row[..col]);
-                    x.extend_from_slice(&row[col + 1..]);
-                }
-                (DenseMatrix::from_row_major(rows, d - 1, x)?, y)
-            }
+            None => split_label_column(path, &opts.label, rows, d, values)?,
         };
         Ok(Dataset {
             x: Design::Dense(x),

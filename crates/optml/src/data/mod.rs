@@ -30,7 +30,7 @@ pub use load::{load, LoadOptions};
 pub use matrix::{parse_matrix_csv, read_matrix};
 pub use npy::{
     parse_npy, read_npy, read_npy_matrix, read_npy_part, read_npy_tensor3, read_npy_vector,
-    write_npy, NpyOptions,
+    split_label_column, write_npy, NpyOptions,
 };
 
 /// A supervised data set: features X (n × d) and one label per row.

@@ -41,44 +41,54 @@ pub fn read_npy(path: &Path, opts: &NpyOptions) -> Result<Dataset> {
             }
             (DenseMatrix::from_row_major(n, d, data)?, y)
         }
-        None => {
-            let col = match &opts.label {
-                LabelColumn::First => 0,
-                LabelColumn::Last => d.saturating_sub(1),
-                LabelColumn::Index(i) => *i,
-                LabelColumn::Name(name) => {
-                    return Err(Error::parse(
-                        path,
-                        0,
-                        format!(".npy columns have no names (label column '{name}')"),
-                    ))
-                }
-            };
-            if d < 2 || col >= d {
-                return Err(Error::parse(
-                    path,
-                    0,
-                    format!(
-                        "label column {col} (0-based) is out of range or leaves no features: \
-                         the array has {d} columns (give a separate labels file?)"
-                    ),
-                ));
-            }
-            let mut y = Vec::with_capacity(n);
-            let mut x = Vec::with_capacity(n * (d - 1));
-            for row in data.chunks_exact(d) {
-                y.push(row[col]);
-                x.extend_from_slice(&row[..col]);
-                x.extend_from_slice(&row[col + 1..]);
-            }
-            (DenseMatrix::from_row_major(n, d - 1, x)?, y)
-        }
+        None => split_label_column(path, &opts.label, n, d, data)?,
     };
     Ok(Dataset {
         x: Design::Dense(x),
         y,
         source: Some(path.to_path_buf()),
     })
+}
+
+/// Splits the label column `label` off `rows` × `d` row-major `values` read from `path`:
+/// the features (`rows` × (d − 1)) and the labels.
+pub fn split_label_column(
+    path: &Path,
+    label: &LabelColumn,
+    rows: usize,
+    d: usize,
+    values: Vec<f64>,
+) -> Result<(DenseMatrix, Vec<f64>)> {
+    let col = match label {
+        LabelColumn::First => 0,
+        LabelColumn::Last => d.saturating_sub(1),
+        LabelColumn::Index(i) => *i,
+        LabelColumn::Name(name) => {
+            return Err(Error::parse(
+                path,
+                0,
+                format!(".npy columns have no names (label column '{name}')"),
+            ))
+        }
+    };
+    if d < 2 || col >= d {
+        return Err(Error::parse(
+            path,
+            0,
+            format!(
+                "label column {col} (0-based) is out of range or leaves no features: \
+                 the array has {d} columns (give a separate labels file?)"
+            ),
+        ));
+    }
+    let mut y = Vec::with_capacity(rows);
+    let mut x = Vec::with_capacity(rows * (d - 1));
+    for row in values.chunks_exact(d) {
+        y.push(row[col]);
+        x.extend_from_slice(&row[..col]);
+        x.extend_from_slice(&row[col + 1..]);
+    }
+    Ok((DenseMatrix::from_row_major(rows, d - 1, x)?, y))
 }
 
 /// Reads a 2-D array as `(rows, cols, row-major values)`.
